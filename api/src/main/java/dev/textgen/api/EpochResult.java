@@ -1,0 +1,29 @@
+package dev.textgen.api;
+
+/**
+ * One finished epoch.
+ *
+ * @param epoch          one-based epoch number
+ * @param trainLoss      mean cross-entropy over the epoch's training windows, nats per symbol
+ * @param validationLoss mean cross-entropy over the held-out windows, or NaN without a validation set
+ * @param seconds        wall-clock seconds of the epoch's training (validation excluded)
+ * @param learningRate   the learning rate used during the epoch
+ */
+public record EpochResult(int epoch, double trainLoss, double validationLoss, double seconds, double learningRate) {
+
+    private static final double LN2 = Math.log(2);
+
+    /** Held-out loss in bits per character. */
+    public double validationBitsPerChar() {
+        return validationLoss / LN2;
+    }
+
+    /** Training loss in bits per character. */
+    public double trainBitsPerChar() {
+        return trainLoss / LN2;
+    }
+
+    public boolean hasValidation() {
+        return !Double.isNaN(validationLoss);
+    }
+}

@@ -1,0 +1,37 @@
+package dev.textgen.api;
+
+import dev.textgen.api.data.WindowSet;
+import dev.textgen.api.io.TrainingState;
+
+/**
+ * Fits a model on windows for the configured number of epochs, optionally reporting held-out loss,
+ * with early stopping, a learning-rate schedule, cancellation and exact resume from a checkpoint.
+ * Obtain one from {@link dev.textgen.api.spi.Backend#newTrainer}. A trainer is used by one thread,
+ * except {@link #requestStop()}, which any thread may call.
+ */
+public interface Trainer extends AutoCloseable {
+
+    /**
+     * Trains until the configured epochs are done, early stopping triggers or {@link #requestStop()}
+     * is called; resumes from where the trainer's state says.
+     *
+     * @param train      training windows
+     * @param validation held-out windows, or null (or empty) for none
+     * @param listener   progress callbacks
+     * @throws TrainingDivergedException on a non-finite loss or gradient, unless configured to roll back
+     */
+    TrainingHistory fit(WindowSet train, WindowSet validation, TrainingListener listener);
+
+    /** Asks {@link #fit} to return after the batch in progress; safe from any thread (a signal handler, say). */
+    void requestStop();
+
+    /** An immutable model of the current weights (or of the best epoch's after early stopping restored them). */
+    LanguageModel model();
+
+    /** The state a checkpoint needs to resume exactly here. */
+    TrainingState state();
+
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,64 @@
+package dev.textgen.api.config;
+
+import java.nio.charset.Charset;
+import java.util.List;
+
+/**
+ * Where the text comes from and how it is cut into training windows.
+ *
+ * @param source             a file path, an {@code http(s)} URL, a {@code classpath:} resource, or a known corpus
+ *                           name such as {@code nietzsche.txt} (downloaded once into the cache)
+ * @param sha256             expected SHA-256 of the downloaded bytes (hex), or null to skip the check
+ *                           (known corpora carry their own)
+ * @param cacheDir           download cache; null means {@code $TEXTGEN_CACHE} or {@code ~/.textgen/datasets}
+ * @param charset            the text's charset name
+ * @param malformed          {@code error} (fail naming the byte offset) or {@code replace} (U+FFFD)
+ * @param lowercase          lowercase with {@code Locale.ROOT}, as the seed does
+ * @param nfc                apply Unicode NFC normalisation
+ * @param normalizeNewlines  turn CRLF and lone CR into LF
+ * @param maxlen             window length in symbols (the seed's 60)
+ * @param step               distance between window starts (the seed's 3)
+ * @param validationFraction the last fraction of the text held out for validation, in [0, 1)
+ * @param maxVocabulary      the most distinct symbols accepted
+ */
+public record CorpusConfig(
+        String source,
+        String sha256,
+        String cacheDir,
+        String charset,
+        String malformed,
+        boolean lowercase,
+        boolean nfc,
+        boolean normalizeNewlines,
+        int maxlen,
+        int step,
+        double validationFraction,
+        int maxVocabulary) {
+
+    public static final List<String> MALFORMED_POLICIES = List.of("error", "replace");
+
+    public CorpusConfig {
+        Require.present("corpus.source", source);
+        if (source.isBlank()) {
+            throw ConfigExceptions.blank("corpus.source", "a file path, an http(s) URL, classpath:NAME or nietzsche.txt");
+        }
+        if (sha256 != null && !sha256.matches("[0-9a-fA-F]{64}")) {
+            throw dev.textgen.api.ConfigException.invalid("corpus.sha256", sha256, "64 hexadecimal digits or null");
+        }
+        Require.present("corpus.charset", charset);
+        if (!Charset.isSupported(charset)) {
+            throw dev.textgen.api.ConfigException.invalid("corpus.charset", charset,
+                    "a charset this JVM supports, e.g. UTF-8, ISO-8859-1, UTF-16");
+        }
+        Require.oneOf("corpus.malformed", malformed, MALFORMED_POLICIES);
+        Require.atLeast("corpus.maxlen", maxlen, 1);
+        Require.atLeast("corpus.step", step, 1);
+        Require.inRange("corpus.validationFraction", validationFraction, 0.0, 1.0, false);
+        Require.atLeast("corpus.maxVocabulary", maxVocabulary, 1);
+    }
+
+    /** The seed's corpus settings: nietzsche.txt lowercased, 60-char windows every 3 chars, no held-out part. */
+    public static CorpusConfig defaults() {
+        return new CorpusConfig("nietzsche.txt", null, null, "UTF-8", "error", true, false, false, 60, 3, 0.0, 65_536);
+    }
+}

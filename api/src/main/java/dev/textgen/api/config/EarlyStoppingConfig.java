@@ -1,0 +1,24 @@
+package dev.textgen.api.config;
+
+/**
+ * Stop when the held-out loss has not improved by more than {@code minDelta} for {@code patience}
+ * epochs, and optionally restore the best epoch's weights.
+ *
+ * @param patience    epochs without improvement before stopping; 0 disables early stopping
+ * @param minDelta    the smallest decrease of held-out loss (nats/char) that counts as improvement
+ * @param restoreBest whether the final model is the best epoch's rather than the last one's
+ */
+public record EarlyStoppingConfig(int patience, double minDelta, boolean restoreBest) {
+    public EarlyStoppingConfig {
+        Require.atLeast("training.earlyStopping.patience", patience, 0);
+        Require.inRange("training.earlyStopping.minDelta", minDelta, 0.0, Double.MAX_VALUE, true);
+    }
+
+    public static EarlyStoppingConfig defaults() {
+        return new EarlyStoppingConfig(0, 0.0, true);
+    }
+
+    public boolean enabled() {
+        return patience > 0;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.textgen.api.config;
+
+import java.util.Collection;
+import java.util.Locale;
+
+/** "Did you mean" for misspelt field and type names: the closest candidate by edit distance. */
+public final class Suggestions {
+    private Suggestions() {
+    }
+
+    /** {@code "; did you mean \"x\"?"}, or the empty string when no candidate is close enough. */
+    public static String didYouMean(String given, Collection<String> candidates) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            int d = distance(given.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        int tolerance = Math.max(2, given.length() / 3);
+        return best != null && bestDistance <= tolerance && bestDistance > 0 ? "; did you mean \"" + best + "\"?" : "";
+    }
+
+    /** Damerau-Levenshtein distance with adjacent transpositions, the usual typo model. */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+}

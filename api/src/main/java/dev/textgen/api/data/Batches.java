@@ -1,0 +1,86 @@
+package dev.textgen.api.data;
+
+import java.util.SplittableRandom;
+
+/**
+ * Cuts a {@link WindowSet} into batches for one epoch: in a seeded shuffled order (the same seed and
+ * epoch always give the same order, which is what makes resuming exact) or in sequence, refilling one
+ * reusable {@link Batch} so that an epoch allocates nothing per batch.
+ */
+public final class Batches {
+    private final WindowSet windows;
+    private final int[] order;
+    private final int batchSize;
+    private final long epochSeed;
+    private int next;
+    private int batchIndex;
+
+    private Batches(WindowSet windows, int batchSize, int[] order, long epochSeed) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        }
+        this.windows = windows;
+        this.batchSize = batchSize;
+        this.order = order;
+        this.epochSeed = epochSeed;
+    }
+
+    /** The batches of epoch {@code epoch} (zero-based) in the order {@code seed} gives it. */
+    public static Batches shuffled(WindowSet windows, int batchSize, long seed, int epoch) {
+        int[] order = identity(windows.size());
+        long epochSeed = mix(seed, epoch);
+        SplittableRandom random = new SplittableRandom(epochSeed);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return new Batches(windows, batchSize, order, epochSeed);
+    }
+
+    /** The batches in window order (for evaluation). */
+    public static Batches sequential(WindowSet windows, int batchSize) {
+        return new Batches(windows, batchSize, identity(windows.size()), 0L);
+    }
+
+    /** Batches in a full pass. */
+    public int count() {
+        return (order.length + batchSize - 1) / batchSize;
+    }
+
+    /** Skips the first {@code batches} batches (to resume mid-epoch). */
+    public Batches skip(int batches) {
+        next = Math.min(order.length, (int) Math.min((long) batches * batchSize, order.length));
+        batchIndex = batches;
+        return this;
+    }
+
+    /** Fills {@code into} with the next batch; false when the pass is over. */
+    public boolean next(Batch into) {
+        if (next >= order.length) {
+            return false;
+        }
+        int count = Math.min(batchSize, order.length - next);
+        into.fill(windows, order, next, count, mix(epochSeed, batchIndex));
+        next += count;
+        batchIndex++;
+        return true;
+    }
+
+    private static int[] identity(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+
+    /** SplitMix64-style mixing, so that neighbouring epochs and batches get unrelated seeds. */
+    static long mix(long seed, long index) {
+        long z = seed + 0x9E3779B97F4A7C15L * (index + 1);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.textgen.api.io;
+
+import java.util.List;
+
+/**
+ * All weights of a model in the portable layout: the LSTM layers bottom-up, then the Dense softmax
+ * layer with row-major {@code denseKernel [H, V]} and {@code denseBias [V]}. This is what the model
+ * file stores and what lets a model trained on one backend run on another.
+ */
+public record ModelWeights(List<LstmWeights> lstm, float[] denseKernel, float[] denseBias) {
+
+    public ModelWeights {
+        if (lstm == null || lstm.isEmpty()) {
+            throw new IllegalArgumentException("a model needs at least one LSTM layer");
+        }
+        lstm = List.copyOf(lstm);
+        for (int n = 1; n < lstm.size(); n++) {
+            if (lstm.get(n).inputSize() != lstm.get(n - 1).hiddenSize()) {
+                throw new IllegalArgumentException("lstm_" + n + " reads " + lstm.get(n).inputSize()
+                        + " inputs but lstm_" + (n - 1) + " has " + lstm.get(n - 1).hiddenSize() + " units");
+            }
+        }
+        int h = lstm.get(lstm.size() - 1).hiddenSize();
+        int v = lstm.get(0).inputSize();
+        Shapes.check("dense/kernel", denseKernel, (long) h * v);
+        Shapes.check("dense/bias", denseBias, v);
+        denseKernel = denseKernel.clone();
+        denseBias = denseBias.clone();
+    }
+
+    /** Vocabulary size: the first layer's input width and the Dense layer's output width. */
+    public int vocabularySize() {
+        return lstm.get(0).inputSize();
+    }
+
+    /** Whether every weight is finite (no NaN, no infinity). */
+    public boolean allFinite() {
+        for (LstmWeights layer : lstm) {
+            if (!finite(layer.kernel()) || !finite(layer.recurrentKernel()) || !finite(layer.bias())) {
+                return false;
+            }
+        }
+        return finite(denseKernel) && finite(denseBias);
+    }
+
+    private static boolean finite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.textgen.api.spi;
+
+import dev.textgen.api.LanguageModel;
+import dev.textgen.api.Trainer;
+import dev.textgen.api.Vocabulary;
+import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.io.ModelWeights;
+import dev.textgen.api.io.StoredModel;
+import dev.textgen.api.training.TrainingLoop;
+
+/**
+ * A compute backend: runs models for inference and does the math of training. The training loop
+ * itself (epochs, shuffling, validation, early stopping, schedules, checkpoints' state) is shared by
+ * every backend: see {@link TrainingLoop}.
+ */
+public interface Backend {
+
+    /** The provider name, as in the config. */
+    String name();
+
+    /** An immutable, thread-safe model with the stored weights. */
+    LanguageModel load(StoredModel model);
+
+    /**
+     * A training engine for the configured architecture, starting from {@code initial} or, when it
+     * is null, from fresh weights initialised with {@code config.training().seed()}.
+     */
+    TrainingEngine newEngine(TextgenConfig config, Vocabulary vocabulary, ModelWeights initial);
+
+    /** A trainer that starts from fresh weights. */
+    default Trainer newTrainer(TextgenConfig config, Vocabulary vocabulary, String seedWindow) {
+        return TrainingLoop.start(this, config, vocabulary, seedWindow);
+    }
+
+    /** A trainer that continues exactly where {@code checkpoint}'s training state left off. */
+    default Trainer resumeTrainer(StoredModel checkpoint) {
+        return TrainingLoop.resume(this, checkpoint);
+    }
+}

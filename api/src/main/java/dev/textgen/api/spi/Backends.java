@@ -1,0 +1,60 @@
+package dev.textgen.api.spi;
+
+import dev.textgen.api.BackendUnavailableException;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The backends on a class path, by name, created lazily: finding the providers loads none of their
+ * engines, and each backend is built once per registry on first {@link #get}. Registries are plain
+ * objects, so tests make their own.
+ */
+public final class Backends {
+    /** Backends textgen ships, so that a missing one names the artifact to add. */
+    private static final Map<String, String> KNOWN = Map.of(
+            "scratch", "dev.textgen:textgen-backend-scratch",
+            "dl4j", "dev.textgen:textgen-backend-dl4j");
+
+    private final ProviderRegistry<BackendProvider> registry;
+    private final Map<String, Backend> created = new ConcurrentHashMap<>();
+
+    private Backends(ClassLoader loader) {
+        this.registry = new ProviderRegistry<>("backend", BackendProvider.class, loader, BackendProvider::name);
+    }
+
+    /** The backends visible to the thread's context class loader. */
+    public static Backends installed() {
+        return of(Thread.currentThread().getContextClassLoader());
+    }
+
+    /** The backends visible to {@code loader}. */
+    public static Backends of(ClassLoader loader) {
+        return new Backends(loader);
+    }
+
+    /** Names of the installed backends, sorted. */
+    public Set<String> names() {
+        return registry.all().keySet();
+    }
+
+    /** The provider named {@code name}, without creating its backend. */
+    public BackendProvider provider(String name) {
+        return registry.get(name, KNOWN);
+    }
+
+    /** The backend named {@code name}, created on first use. */
+    public Backend get(String name) {
+        BackendProvider provider = provider(name);
+        return created.computeIfAbsent(name, n -> {
+            try {
+                return provider.create();
+            } catch (BackendUnavailableException e) {
+                throw e;
+            } catch (RuntimeException | LinkageError e) {
+                throw new BackendUnavailableException("the backend \"" + n + "\" failed to start: " + e, e);
+            }
+        });
+    }
+}

@@ -1,0 +1,51 @@
+package dev.textgen.api.spi;
+
+import dev.textgen.api.LanguageModel;
+import dev.textgen.api.data.Batch;
+import dev.textgen.api.io.ModelWeights;
+
+import java.util.Map;
+
+/**
+ * A backend's half of training: the forward pass, backpropagation through time and the optimizer
+ * update for one batch. Mutable and used by one thread; {@link dev.textgen.api.training.TrainingLoop}
+ * drives it.
+ */
+public interface TrainingEngine extends AutoCloseable {
+
+    /** Whether batches should carry their one-hot form. */
+    default boolean wantsOneHot() {
+        return false;
+    }
+
+    /**
+     * Trains on one batch: forward, backward, gradient clipping when configured, then the optimizer
+     * update with {@code learningRate}. Dropout masks come from {@code batch.seed()}.
+     *
+     * @return the batch's mean cross-entropy in nats per symbol, computed before the update. When it or
+     *         the gradient is not finite, nothing is updated and a non-finite value is returned.
+     */
+    double trainBatch(Batch batch, double learningRate);
+
+    /** The batch's mean cross-entropy without dropout or any update. */
+    double evaluateBatch(Batch batch);
+
+    /** A copy of the current weights in the portable layout. */
+    ModelWeights weights();
+
+    /** Replaces the weights (restore best, roll back, resume). */
+    void setWeights(ModelWeights weights);
+
+    /** A copy of the optimizer's state tensors by name. */
+    Map<String, float[]> optimizerState();
+
+    /** Restores optimizer state written by {@link #optimizerState()}; an empty map resets it. */
+    void setOptimizerState(Map<String, float[]> state);
+
+    /** An immutable model of the current weights, independent of later training. */
+    LanguageModel snapshot(String seedWindow);
+
+    @Override
+    default void close() {
+    }
+}
