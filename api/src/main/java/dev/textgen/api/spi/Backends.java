@@ -20,8 +20,8 @@ public final class Backends {
     private final ProviderRegistry<BackendProvider> registry;
     private final Map<String, Backend> created = new ConcurrentHashMap<>();
 
-    private Backends(ClassLoader loader) {
-        this.registry = new ProviderRegistry<>("backend", BackendProvider.class, loader, BackendProvider::name);
+    private Backends(ProviderRegistry<BackendProvider> registry) {
+        this.registry = registry;
     }
 
     /** The backends visible to the thread's context class loader. */
@@ -31,7 +31,12 @@ public final class Backends {
 
     /** The backends visible to {@code loader}. */
     public static Backends of(ClassLoader loader) {
-        return new Backends(loader);
+        return new Backends(new ProviderRegistry<>("backend", BackendProvider.class, loader, BackendProvider::name));
+    }
+
+    /** Exactly {@code providers}, for tests and for applications that register their own without service files. */
+    public static Backends of(java.util.List<? extends BackendProvider> providers) {
+        return new Backends(new ProviderRegistry<>("backend", java.util.List.<BackendProvider>copyOf(providers), BackendProvider::name));
     }
 
     /** Names of the installed backends, sorted. */

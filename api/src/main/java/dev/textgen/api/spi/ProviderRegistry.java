@@ -3,7 +3,9 @@ package dev.textgen.api.spi;
 import dev.textgen.api.BackendUnavailableException;
 import dev.textgen.api.config.Suggestions;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -15,21 +17,33 @@ final class ProviderRegistry<P> {
     private final String kind;
     private final Map<String, P> providers;
 
+    /** The providers {@link ServiceLoader} finds through {@code loader}. */
     ProviderRegistry(String kind, Class<P> type, ClassLoader loader, Function<P, String> name) {
+        this(kind, load(kind, type, loader), name);
+    }
+
+    /** Exactly the given providers, for tests and for applications that register their own. */
+    ProviderRegistry(String kind, Iterable<P> given, Function<P, String> name) {
         this.kind = kind;
         Map<String, P> found = new TreeMap<>();
-        try {
-            for (P provider : ServiceLoader.load(type, loader)) {
-                P previous = found.putIfAbsent(name.apply(provider), provider);
-                if (previous != null && previous.getClass() != provider.getClass()) {
-                    throw new BackendUnavailableException("two " + kind + " providers are named \"" + name.apply(provider)
-                            + "\": " + previous.getClass().getName() + " and " + provider.getClass().getName());
-                }
+        for (P provider : given) {
+            P previous = found.putIfAbsent(name.apply(provider), provider);
+            if (previous != null && previous.getClass() != provider.getClass()) {
+                throw new BackendUnavailableException("two " + kind + " providers are named \"" + name.apply(provider)
+                        + "\": " + previous.getClass().getName() + " and " + provider.getClass().getName());
             }
+        }
+        this.providers = Collections.unmodifiableMap(found);
+    }
+
+    private static <P> List<P> load(String kind, Class<P> type, ClassLoader loader) {
+        try {
+            List<P> found = new ArrayList<>();
+            ServiceLoader.load(type, loader).forEach(found::add);
+            return found;
         } catch (ServiceConfigurationError e) {
             throw new BackendUnavailableException("a " + kind + " provider failed to load: " + e.getMessage(), e);
         }
-        this.providers = Collections.unmodifiableMap(found);
     }
 
     Map<String, P> all() {

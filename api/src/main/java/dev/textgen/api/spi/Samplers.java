@@ -18,8 +18,8 @@ public final class Samplers {
 
     private final ProviderRegistry<SamplerProvider> registry;
 
-    private Samplers(ClassLoader loader) {
-        this.registry = new ProviderRegistry<>("sampler", SamplerProvider.class, loader, SamplerProvider::name);
+    private Samplers(ProviderRegistry<SamplerProvider> registry) {
+        this.registry = registry;
     }
 
     /** The samplers visible to the thread's context class loader. */
@@ -28,7 +28,12 @@ public final class Samplers {
     }
 
     public static Samplers of(ClassLoader loader) {
-        return new Samplers(loader);
+        return new Samplers(new ProviderRegistry<>("sampler", SamplerProvider.class, loader, SamplerProvider::name));
+    }
+
+    /** Exactly {@code providers}, for tests and for applications that register their own without service files. */
+    public static Samplers of(java.util.List<? extends SamplerProvider> providers) {
+        return new Samplers(new ProviderRegistry<>("sampler", java.util.List.<SamplerProvider>copyOf(providers), SamplerProvider::name));
     }
 
     public Set<String> names() {
