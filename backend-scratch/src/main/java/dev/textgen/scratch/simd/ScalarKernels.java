@@ -138,37 +138,43 @@ public class ScalarKernels implements Kernels {
     @Override
     public void lstmForward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC,
                             int tanhCOff, float[] h, int hOff, int hidden, boolean hardSigmoid) {
+        forwardRange(0, hidden, z, zOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff, hidden, hardSigmoid);
+    }
+
+    /** {@link #lstmForward} for units {@code [from, to)} only. */
+    static void forwardRange(int from, int to, float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
+                             float[] tanhC, int tanhCOff, float[] h, int hOff, int hidden, boolean hardSigmoid) {
+        int i = zOff;
         int f = zOff + hidden;
         int g = zOff + 2 * hidden;
         int o = zOff + 3 * hidden;
+        // Separate simple loops, so that the JIT can vectorize each of them.
         if (hardSigmoid) {
-            for (int j = 0; j < 2 * hidden; j++) {
-                z[zOff + j] = hardSigmoid(z[zOff + j]);
-            }
-            for (int j = 0; j < hidden; j++) {
+            for (int j = from; j < to; j++) {
+                z[i + j] = hardSigmoid(z[i + j]);
+                z[f + j] = hardSigmoid(z[f + j]);
                 z[o + j] = hardSigmoid(z[o + j]);
             }
         } else {
-            for (int j = 0; j < 2 * hidden; j++) {
-                z[zOff + j] = sigmoid(z[zOff + j]);
-            }
-            for (int j = 0; j < hidden; j++) {
+            for (int j = from; j < to; j++) {
+                z[i + j] = sigmoid(z[i + j]);
+                z[f + j] = sigmoid(z[f + j]);
                 z[o + j] = sigmoid(z[o + j]);
             }
         }
-        for (int j = 0; j < hidden; j++) {
+        for (int j = from; j < to; j++) {
             z[g + j] = tanh(z[g + j]);
         }
         if (cPrev == null) {
-            for (int j = 0; j < hidden; j++) {
-                c[cOff + j] = z[zOff + j] * z[g + j];
+            for (int j = from; j < to; j++) {
+                c[cOff + j] = z[i + j] * z[g + j];
             }
         } else {
-            for (int j = 0; j < hidden; j++) {
-                c[cOff + j] = Math.fma(z[f + j], cPrev[cPrevOff + j], z[zOff + j] * z[g + j]);
+            for (int j = from; j < to; j++) {
+                c[cOff + j] = Math.fma(z[f + j], cPrev[cPrevOff + j], z[i + j] * z[g + j]);
             }
         }
-        for (int j = 0; j < hidden; j++) {
+        for (int j = from; j < to; j++) {
             float t = tanh(c[cOff + j]);
             tanhC[tanhCOff + j] = t;
             h[hOff + j] = z[o + j] * t;
@@ -178,10 +184,16 @@ public class ScalarKernels implements Kernels {
     @Override
     public void lstmBackward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] tanhC, int tanhCOff,
                              float[] dh, int dhOff, float[] dc, int dcOff, int hidden, boolean hardSigmoid) {
+        backwardRange(0, hidden, z, zOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff, dc, dcOff, hidden, hardSigmoid);
+    }
+
+    /** {@link #lstmBackward} for units {@code [from, to)} only. */
+    static void backwardRange(int from, int to, float[] z, int zOff, float[] cPrev, int cPrevOff, float[] tanhC,
+                              int tanhCOff, float[] dh, int dhOff, float[] dc, int dcOff, int hidden, boolean hardSigmoid) {
         int f = zOff + hidden;
         int g = zOff + 2 * hidden;
         int o = zOff + 3 * hidden;
-        for (int j = 0; j < hidden; j++) {
+        for (int j = from; j < to; j++) {
             float iv = z[zOff + j];
             float fv = z[f + j];
             float gv = z[g + j];
