@@ -14,6 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaKernels extends ScalarKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Rows of B per pass: a 4-vector panel of B then stays in L1 while every row tile of C uses it. */
+    private static final int PANEL_DEPTH = Integer.getInteger("textgen.panelDepth", 64);
     private static final FloatVector V_A9 = FloatVector.broadcast(S, A9);
     private static final FloatVector V_A7 = FloatVector.broadcast(S, A7);
     private static final FloatVector V_A5 = FloatVector.broadcast(S, A5);
@@ -48,8 +50,8 @@ final class PanamaKernels extends ScalarKernels {
     /** {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]}. */
     private static void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
                                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-        for (int k0 = 0; k0 < depth; k0 += DEPTH_BLOCK) {
-            int k1 = Math.min(depth, k0 + DEPTH_BLOCK);
+        for (int k0 = 0; k0 < depth; k0 += PANEL_DEPTH) {
+            int k1 = Math.min(depth, k0 + PANEL_DEPTH);
             int n = 0;
             for (; n + 4 * L <= cols; n += 4 * L) {
                 int m = 0;

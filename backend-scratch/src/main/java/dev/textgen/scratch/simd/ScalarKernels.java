@@ -58,66 +58,49 @@ public class ScalarKernels implements Kernels {
     @Override
     public void gemm(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc) {
-        for (int k0 = 0; k0 < depth; k0 += DEPTH_BLOCK) {
-            int k1 = Math.min(depth, k0 + DEPTH_BLOCK);
-            int m = 0;
-            for (; m + 4 <= rows; m += 4) {
-                int c0 = cOff + m * ldc;
-                int a0 = aOff + m * lda;
-                for (int k = k0; k < k1; k++) {
-                    axpy4(a[a0 + k], a[a0 + lda + k], a[a0 + 2 * lda + k], a[a0 + 3 * lda + k],
-                            b, bOff + k * ldb, c, c0, ldc, cols);
-                }
-            }
-            for (; m < rows; m++) {
-                int c0 = cOff + m * ldc;
-                int a0 = aOff + m * lda;
-                for (int k = k0; k < k1; k++) {
-                    axpy(a[a0 + k], b, bOff + k * ldb, c, c0, cols);
-                }
-            }
-        }
+        product(rows, cols, depth, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc);
     }
 
     @Override
     public void gemmTransA(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc) {
+        product(rows, cols, depth, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /**
+     * {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]}.
+     * Each pass over a row of C folds in four rows of B, which keeps the loop vectorizable by the JIT while
+     * loading and storing C a quarter as often.
+     */
+    private static void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
+                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         for (int k0 = 0; k0 < depth; k0 += DEPTH_BLOCK) {
             int k1 = Math.min(depth, k0 + DEPTH_BLOCK);
-            int m = 0;
-            for (; m + 4 <= rows; m += 4) {
+            for (int m = 0; m < rows; m++) {
                 int c0 = cOff + m * ldc;
-                for (int k = k0; k < k1; k++) {
-                    int ak = aOff + k * lda + m;
-                    axpy4(a[ak], a[ak + 1], a[ak + 2], a[ak + 3], b, bOff + k * ldb, c, c0, ldc, cols);
+                int am = aOff + m * rowStride;
+                int k = k0;
+                for (; k + 4 <= k1; k += 4) {
+                    int ak = am + k * depthStride;
+                    int b0 = bOff + k * ldb;
+                    fold4(a[ak], a[ak + depthStride], a[ak + 2 * depthStride], a[ak + 3 * depthStride],
+                            b, b0, b0 + ldb, b0 + 2 * ldb, b0 + 3 * ldb, c, c0, cols);
                 }
-            }
-            for (; m < rows; m++) {
-                int c0 = cOff + m * ldc;
-                for (int k = k0; k < k1; k++) {
-                    axpy(a[aOff + k * lda + m], b, bOff + k * ldb, c, c0, cols);
+                for (; k < k1; k++) {
+                    float ak = a[am + k * depthStride];
+                    int b0 = bOff + k * ldb;
+                    for (int n = 0; n < cols; n++) {
+                        c[c0 + n] = Math.fma(ak, b[b0 + n], c[c0 + n]);
+                    }
                 }
             }
         }
     }
 
-    private static void axpy4(float a0, float a1, float a2, float a3, float[] b, int bRow, float[] c, int c0, int ldc,
-                              int cols) {
-        int c1 = c0 + ldc;
-        int c2 = c1 + ldc;
-        int c3 = c2 + ldc;
+    private static void fold4(float a0, float a1, float a2, float a3, float[] b, int b0, int b1, int b2, int b3,
+                              float[] c, int c0, int cols) {
         for (int n = 0; n < cols; n++) {
-            float bv = b[bRow + n];
-            c[c0 + n] = Math.fma(a0, bv, c[c0 + n]);
-            c[c1 + n] = Math.fma(a1, bv, c[c1 + n]);
-            c[c2 + n] = Math.fma(a2, bv, c[c2 + n]);
-            c[c3 + n] = Math.fma(a3, bv, c[c3 + n]);
-        }
-    }
-
-    private static void axpy(float a0, float[] b, int bRow, float[] c, int c0, int cols) {
-        for (int n = 0; n < cols; n++) {
-            c[c0 + n] = Math.fma(a0, b[bRow + n], c[c0 + n]);
+            c[c0 + n] = Math.fma(a3, b[b3 + n], Math.fma(a2, b[b2 + n], Math.fma(a1, b[b1 + n], Math.fma(a0, b[b0 + n], c[c0 + n]))));
         }
     }
 
