@@ -197,16 +197,16 @@ public final class TrainingLoop implements Trainer {
             if (progress.reduceLearningRate()) {
                 double lowered = Math.max(learningRate * training.reduceLrOnPlateau().factor(),
                         training.reduceLrOnPlateau().minLearningRate());
-                LOG.log(System.Logger.Level.INFO, "epoch {0}: held-out loss has not improved for {1} epochs;"
-                        + " learning rate {2} -> {3}", result.epoch(), training.reduceLrOnPlateau().patience(),
-                        learningRate, lowered);
+                LOG.log(System.Logger.Level.INFO, "epoch " + result.epoch() + ": held-out loss has not improved for "
+                        + training.reduceLrOnPlateau().patience() + " epochs; learning rate " + learningRate + " -> "
+                        + lowered);
                 learningRate = lowered;
             }
             listen.onEpoch(result, this);
             if (progress.stop()) {
-                LOG.log(System.Logger.Level.INFO, "epoch {0}: held-out loss has not improved for {1} epochs; stopping"
-                        + " early (best epoch {2})", result.epoch(), training.earlyStopping().patience(),
-                        progress.bestEpoch());
+                LOG.log(System.Logger.Level.INFO, "epoch " + result.epoch() + ": held-out loss has not improved for "
+                        + training.earlyStopping().patience() + " epochs; stopping early (best epoch "
+                        + progress.bestEpoch() + ")");
                 return finish(TrainingHistory.Outcome.STOPPED_EARLY);
             }
         }
@@ -256,9 +256,9 @@ public final class TrainingLoop implements Trainer {
         if ("rollback".equals(training.onNonFinite()) && rollbacks < MAX_ROLLBACKS) {
             rollbacks++;
             restore(goodPoint);
-            LOG.log(System.Logger.Level.WARNING, "epoch {0}, batch {1}: {2}; rolled back to batch {3} of the epoch with"
-                    + " learning rate {4} -> {5} (rollback {6} of {7})", epoch + 1, batchNumber, what, batch,
-                    learningRate, learningRate / 2, rollbacks, MAX_ROLLBACKS);
+            LOG.log(System.Logger.Level.WARNING, "epoch " + (epoch + 1) + ", batch " + batchNumber + ": " + what
+                    + "; rolled back to batch " + batch + " of the epoch with learning rate " + learningRate + " -> "
+                    + learningRate / 2 + " (rollback " + rollbacks + " of " + MAX_ROLLBACKS + ")");
             learningRate /= 2;
             return;
         }
