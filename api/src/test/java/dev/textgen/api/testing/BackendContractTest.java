@@ -347,7 +347,7 @@ public abstract class BackendContractTest {
     }
 
     /** Asserts every tensor of {@code actual} equals {@code expected}'s within {@code tolerance}. */
-    protected static void assertSameWeights(ModelWeights actual, ModelWeights expected, double tolerance) {
+    public static void assertSameWeights(ModelWeights actual, ModelWeights expected, double tolerance) {
         assertThat(actual.lstm()).hasSameSizeAs(expected.lstm());
         for (int n = 0; n < expected.lstm().size(); n++) {
             LstmWeights a = actual.lstm().get(n);

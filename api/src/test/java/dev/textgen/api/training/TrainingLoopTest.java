@@ -17,6 +17,9 @@ import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.io.TrainingState;
+import dev.textgen.api.testing.BackendContractTest;
+import dev.textgen.api.testing.TestDoubleBackend;
+import dev.textgen.api.testing.TestDoubleProvider;
 import dev.textgen.api.testing.TinyCorpus;
 import org.junit.jupiter.api.Test;
 
@@ -406,6 +409,45 @@ class TrainingLoopTest {
             assertThat(history.epochs()).as("stopped after call %d", stopAt).usingRecursiveComparison()
                     .ignoringFields("seconds").isEqualTo(expected.epochs());
             assertThat(backend.calls).usingRecursiveComparison().isEqualTo(straight.calls);
+        }
+    }
+
+    @Test
+    void resumingRealTrainingIsBitForBitFromAnyStopPoint() {
+        TextgenConfig config = TinyCorpus.withDropout(TinyCorpus.config(TestDoubleProvider.NAME, 8), 0.2)
+                .withTraining(TinyCorpus.training(4, 16, new OptimizerConfig.RmsProp(0.02, 0.9, 1e-7),
+                        new EarlyStoppingConfig(2, 0.0, true), new PlateauConfig(1, 0.5, 0), "stop"));
+        Vocabulary tiny = TinyCorpus.vocabulary();
+        WindowSet train = TinyCorpus.train();
+        WindowSet validation = TinyCorpus.validation();
+        TestDoubleBackend backend = new TestDoubleBackend();
+        Trainer straight = TrainingLoop.start(backend, config, tiny, TinyCorpus.seedWindow());
+        TrainingHistory expected = straight.fit(train, validation, TrainingListener.NONE);
+        int perEpoch = (train.size() + 15) / 16;
+
+        for (int stopAt : new int[] {1, perEpoch + 7, 3 * perEpoch}) {
+            Trainer first = TrainingLoop.start(backend, config, tiny, TinyCorpus.seedWindow());
+            int[] batches = {0};
+            first.fit(train, validation, new TrainingListener() {
+                @Override
+                public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss) {
+                    if (++batches[0] == stopAt) {
+                        first.requestStop();
+                    }
+                }
+            });
+            StoredModel checkpoint = new StoredModel(config, tiny, first.model().weights(), TinyCorpus.seedWindow(),
+                    first.state());
+            Trainer resumed = TrainingLoop.resume(backend, checkpoint);
+            TrainingHistory history = resumed.fit(train, validation, TrainingListener.NONE);
+
+            assertThat(history.outcome()).isEqualTo(expected.outcome());
+            assertThat(history.bestEpoch()).isEqualTo(expected.bestEpoch());
+            assertThat(history.epochs()).as("stopped after batch %d", stopAt).usingRecursiveComparison()
+                    .ignoringFields("seconds").isEqualTo(expected.epochs());
+            BackendContractTest.assertSameWeights(resumed.model().weights(), straight.model().weights(), 0);
+            assertThat(resumed.state().optimizerState()).usingRecursiveComparison()
+                    .isEqualTo(straight.state().optimizerState());
         }
     }
 
