@@ -26,12 +26,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import java.util.stream.Collectors;
@@ -40,6 +34,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/** The facade on scripted models; its thread safety is checked per backend by BackendContractTest. */
 class TextGeneratorTest {
     private static final Samplers SAMPLERS = Samplers.of(List.of(new TestDoubleSamplerProvider()));
     private static final SamplerConfig GREEDY = SamplerConfig.of(TestDoubleSamplerProvider.NAME, "temperature", 0);
@@ -223,43 +218,6 @@ class TextGeneratorTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("generation.sampler")
                 .hasMessageContaining("-1");
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"window", "stateful"})
-    void eightThreadsGetTheSingleThreadedTexts(String context) throws Exception {
-        TextGenerator shared = new TextGenerator(trainedTestDouble(),
-                generation(RANDOM, context, UnknownChars.ERROR, List.of()), SAMPLERS);
-        List<String> expected = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            expected.add(shared.withConfig(withSeed(shared.config(), i)).generate("the dog", 40));
-        }
-
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<List<String>>> results = new ArrayList<>();
-            for (int t = 0; t < 8; t++) {
-                int offset = t;
-                Callable<List<String>> task = () -> {
-                    start.await();
-                    String[] texts = new String[100];
-                    for (int k = 0; k < 100; k++) {
-                        int i = (k + offset * 13) % 100;
-                        texts[i] = shared.withConfig(withSeed(shared.config(), i)).generate("the dog", 40);
-                    }
-                    return Arrays.asList(texts);
-                };
-                results.add(pool.submit(task));
-            }
-            start.countDown();
-            for (Future<List<String>> result : results) {
-                assertThat(result.get(60, TimeUnit.SECONDS)).containsExactlyElementsOf(expected);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(expected).doesNotHaveDuplicates();
     }
 
     @Test

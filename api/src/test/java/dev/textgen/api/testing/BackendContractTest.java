@@ -2,10 +2,14 @@ package dev.textgen.api.testing;
 
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Session;
+import dev.textgen.api.TextGenerator;
 import dev.textgen.api.Trainer;
 import dev.textgen.api.TrainingHistory;
 import dev.textgen.api.TrainingListener;
+import dev.textgen.api.UnknownChars;
 import dev.textgen.api.Vocabulary;
+import dev.textgen.api.config.GenerationConfig;
+import dev.textgen.api.config.SamplerConfig;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
@@ -14,6 +18,7 @@ import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.Backend;
+import dev.textgen.api.spi.Samplers;
 import dev.textgen.api.spi.TrainingEngine;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +40,8 @@ import static org.assertj.core.api.Assertions.within;
  * The contract every backend keeps, run on {@link TinyCorpus}. A backend module's test extends this
  * class and supplies its {@link Backend}; it may override {@link #config()} (a small model) and the
  * tolerances. Models must give distributions, agree between sessions and windows, round-trip their
- * weights, stay unchanged by later training, serve threads concurrently, train deterministically, learn,
+ * weights, stay unchanged by later training, serve threads concurrently (predictions and whole generations),
+ * train deterministically, learn,
  * and resume through {@link dev.textgen.api.training.TrainingLoop} as if never interrupted.
  */
 public abstract class BackendContractTest {
@@ -177,6 +183,39 @@ public abstract class BackendContractTest {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    @Test
+    public void eightThreadsGenerateTheSingleThreadedTextsInBothContexts() throws Exception {
+        LanguageModel model = trainedModel(config(), 40);
+        Samplers samplers = Samplers.of(List.of(new TestDoubleSamplerProvider()));
+        for (String context : GenerationConfig.CONTEXTS) {
+            List<TextGenerator> generators = new ArrayList<>();
+            for (long seed = 0; seed < 100; seed++) {
+                generators.add(new TextGenerator(model, new GenerationConfig(SamplerConfig.of(TestDoubleSamplerProvider.NAME,
+                        "temperature", 1.0), 30, context, UnknownChars.ERROR, " ", seed, List.of()), samplers));
+            }
+            List<String> expected = generators.stream().map(g -> g.generate("the cat")).toList();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<List<String>>> results = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return generators.stream().map(g -> g.generate("the cat")).toList();
+                    }));
+                }
+                start.countDown();
+                for (Future<List<String>> result : results) {
+                    assertThat(result.get(60, TimeUnit.SECONDS)).as("context %s", context)
+                            .containsExactlyElementsOf(expected);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(expected).as("different seeds give different texts").doesNotHaveDuplicates();
         }
     }
 

@@ -45,8 +45,7 @@ class TrainingLoopTest {
     @Test
     void eachEpochTrainsTheSeededShuffleIncludingThePartialLastBatch() {
         ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> batch.size(), (batch, updates, lr) -> 0);
-        Trainer trainer = TrainingLoop.start(backend, config(2, 0.01, EarlyStoppingConfig.defaults(),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(2, 0.01, "stop"), vocabulary, null);
 
         TrainingHistory history = trainer.fit(windows, null, TrainingListener.NONE);
 
@@ -74,8 +73,7 @@ class TrainingLoopTest {
     void heldOutLossIsTheWindowWeightedMeanOverEveryValidationWindow() {
         ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1,
                 (batch, updates, lr) -> IntStream.of(Arrays.copyOf(batch.targets(), batch.size())).average().orElseThrow());
-        Trainer trainer = TrainingLoop.start(backend, config(1, 0.01, EarlyStoppingConfig.defaults(),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(1, 0.01, "stop"), vocabulary, null);
 
         TrainingHistory history = trainer.fit(windows, windows, TrainingListener.NONE);
 
@@ -86,8 +84,7 @@ class TrainingLoopTest {
     @Test
     void listenersHearEveryBatchAndEpochWithAConsistentState() {
         ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 10 - updates, (batch, updates, lr) -> 5);
-        Trainer trainer = TrainingLoop.start(backend, config(2, 0.01, EarlyStoppingConfig.defaults(),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(2, 0.01, "stop"), vocabulary, null);
         List<String> heard = new ArrayList<>();
 
         TrainingHistory history = trainer.fit(windows, windows, new TrainingListener() {
@@ -113,9 +110,7 @@ class TrainingLoopTest {
 
     @Test
     void earlyStoppingEndsOnThePlateauAndRestoresTheBestEpochsWeights() {
-        double[] heldOut = {3.0, 2.0, 1.5, 1.6, 1.7, 1.8, 1.0};
-        ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1,
-                (batch, updates, lr) -> heldOut[(int) (updates / PER_EPOCH) - 1]);
+        ScriptedBackend backend = heldOutCurve(3.0, 2.0, 1.5, 1.6, 1.7, 1.8, 1.0);
         Trainer trainer = TrainingLoop.start(backend, config(7, 0.01, new EarlyStoppingConfig(2, 0.0, true),
                 PlateauConfig.defaults(), "stop"), vocabulary, null);
 
@@ -133,9 +128,7 @@ class TrainingLoopTest {
 
     @Test
     void withoutRestoreTheLastEpochsWeightsRemain() {
-        double[] heldOut = {3.0, 2.0, 2.5, 2.6};
-        ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1,
-                (batch, updates, lr) -> heldOut[(int) (updates / PER_EPOCH) - 1]);
+        ScriptedBackend backend = heldOutCurve(3.0, 2.0, 2.5, 2.6);
         Trainer trainer = TrainingLoop.start(backend, config(4, 0.01, new EarlyStoppingConfig(2, 0.0, false),
                 PlateauConfig.defaults(), "stop"), vocabulary, null);
 
@@ -149,9 +142,7 @@ class TrainingLoopTest {
 
     @Test
     void improvementsSmallerThanMinDeltaDoNotCount() {
-        double[] heldOut = {3.0, 2.95, 2.9, 2.85};
-        ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1,
-                (batch, updates, lr) -> heldOut[(int) (updates / PER_EPOCH) - 1]);
+        ScriptedBackend backend = heldOutCurve(3.0, 2.95, 2.9, 2.85);
         Trainer trainer = TrainingLoop.start(backend, config(4, 0.01, new EarlyStoppingConfig(2, 0.1, true),
                 PlateauConfig.defaults(), "stop"), vocabulary, null);
 
@@ -165,9 +156,7 @@ class TrainingLoopTest {
 
     @Test
     void theBestWeightsAreRestoredWhenAllEpochsRan() {
-        double[] heldOut = {3.0, 2.0, 2.5};
-        ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1,
-                (batch, updates, lr) -> heldOut[(int) (updates / PER_EPOCH) - 1]);
+        ScriptedBackend backend = heldOutCurve(3.0, 2.0, 2.5);
         Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, new EarlyStoppingConfig(5, 0.0, true),
                 PlateauConfig.defaults(), "stop"), vocabulary, null);
 
@@ -180,7 +169,7 @@ class TrainingLoopTest {
 
     @Test
     void schedulesThatWatchTheHeldOutLossNeedHeldOutWindows() {
-        ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1, (batch, updates, lr) -> 1);
+        ScriptedBackend backend = constantLosses();
         Trainer early = TrainingLoop.start(backend, config(3, 0.01, new EarlyStoppingConfig(2, 0.0, true),
                 PlateauConfig.defaults(), "stop"), vocabulary, null);
         Trainer plateau = TrainingLoop.start(backend, config(3, 0.01, EarlyStoppingConfig.defaults(),
@@ -197,9 +186,7 @@ class TrainingLoopTest {
 
     @Test
     void reduceOnPlateauLowersTheLearningRateAfterPatienceEpochsDownToTheFloor() {
-        double[] heldOut = {3, 2, 2.5, 2.6, 2.7, 1, 1.1, 1.2, 1.3, 1.4};
-        ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1,
-                (batch, updates, lr) -> heldOut[(int) (updates / PER_EPOCH) - 1]);
+        ScriptedBackend backend = heldOutCurve(3, 2, 2.5, 2.6, 2.7, 1, 1.1, 1.2, 1.3, 1.4);
         Trainer trainer = TrainingLoop.start(backend, config(10, 0.1, EarlyStoppingConfig.defaults(),
                 new PlateauConfig(2, 0.5, 0.03), "stop"), vocabulary, null);
 
@@ -220,8 +207,7 @@ class TrainingLoopTest {
     void aNonFiniteLossStopsNamingTheOneBasedEpochAndBatch() {
         ScriptedBackend backend = new ScriptedBackend(
                 (batch, updates, lr) -> updates == PER_EPOCH + 2 ? Double.NaN : 1, (batch, updates, lr) -> 1);
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, EarlyStoppingConfig.defaults(),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, "stop"), vocabulary, null);
         List<String> batches = new ArrayList<>();
 
         assertThatThrownBy(() -> trainer.fit(windows, windows, new TrainingListener() {
@@ -249,8 +235,7 @@ class TrainingLoopTest {
     void aNonFiniteWeightIsNeverHandedOut() {
         ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1, (batch, updates, lr) -> 1,
                 PER_EPOCH + 2);
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, EarlyStoppingConfig.defaults(),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, "stop"), vocabulary, null);
 
         assertThatThrownBy(() -> trainer.fit(windows, windows, TrainingListener.NONE))
                 .isInstanceOf(TrainingDivergedException.class)
@@ -266,8 +251,7 @@ class TrainingLoopTest {
     @Test
     void aCancelledRunNeverEndsOnNonFiniteWeights() {
         ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1, (batch, updates, lr) -> 1, 2);
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, EarlyStoppingConfig.defaults(),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, "stop"), vocabulary, null);
 
         TrainingHistory history = trainer.fit(windows, windows, new TrainingListener() {
             @Override
@@ -289,8 +273,7 @@ class TrainingLoopTest {
         ScriptedBackend backend = new ScriptedBackend(
                 (batch, updates, lr) -> updates >= PER_EPOCH + 1 && lr > 0.03 ? Double.POSITIVE_INFINITY : 1,
                 (batch, updates, lr) -> 1);
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.1, EarlyStoppingConfig.defaults(),
-                PlateauConfig.defaults(), "rollback"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.1, "rollback"), vocabulary, null);
 
         TrainingHistory history = trainer.fit(windows, windows, TrainingListener.NONE);
 
@@ -308,8 +291,7 @@ class TrainingLoopTest {
     void rollbackGivesUpAfterThreeAttempts() {
         ScriptedBackend backend = new ScriptedBackend(
                 (batch, updates, lr) -> updates == PER_EPOCH ? Double.NaN : 1, (batch, updates, lr) -> 1);
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.08, EarlyStoppingConfig.defaults(),
-                PlateauConfig.defaults(), "rollback"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.08, "rollback"), vocabulary, null);
 
         assertThatThrownBy(() -> trainer.fit(windows, windows, TrainingListener.NONE))
                 .isInstanceOf(TrainingDivergedException.class)
@@ -323,8 +305,7 @@ class TrainingLoopTest {
     void aNonFiniteHeldOutLossIsAFaultToo() {
         ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1,
                 (batch, updates, lr) -> Double.POSITIVE_INFINITY);
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, EarlyStoppingConfig.defaults(),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, "stop"), vocabulary, null);
 
         assertThatThrownBy(() -> trainer.fit(windows, windows, TrainingListener.NONE))
                 .isInstanceOf(TrainingDivergedException.class)
@@ -333,9 +314,8 @@ class TrainingLoopTest {
 
     @Test
     void aStopRequestedFromAnotherThreadEndsAfterTheBatchInProgress() throws Exception {
-        ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1, (batch, updates, lr) -> 1);
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, EarlyStoppingConfig.defaults(),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
+        ScriptedBackend backend = constantLosses();
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, "stop"), vocabulary, null);
         java.util.concurrent.CountDownLatch inBatch = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch requested = new java.util.concurrent.CountDownLatch(1);
         Thread stopper = new Thread(() -> {
@@ -376,9 +356,8 @@ class TrainingLoopTest {
 
     @Test
     void aStopRequestedBeforeFitTrainsNothing() {
-        ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1, (batch, updates, lr) -> 1);
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, EarlyStoppingConfig.defaults(),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
+        ScriptedBackend backend = constantLosses();
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, "stop"), vocabulary, null);
         trainer.requestStop();
 
         assertThat(trainer.fit(windows, null, TrainingListener.NONE).outcome())
@@ -389,8 +368,7 @@ class TrainingLoopTest {
     @Test
     void resumingReplaysSchedulesExactlyFromAnyStopPoint() {
         // The plateau schedule halves the rate after epochs 4 and 8; early stopping ends after epoch 10.
-        double[] heldOut = {3, 2, 2.5, 2.6, 2.7, 1.9, 2.0, 2.1, 2.2, 2.3, 2.4, 2.5};
-        ScriptedBackend.Script validation = (batch, updates, lr) -> heldOut[(int) (updates / PER_EPOCH) - 1];
+        ScriptedBackend.Script validation = heldOut(3, 2, 2.5, 2.6, 2.7, 1.9, 2.0, 2.1, 2.2, 2.3, 2.4, 2.5);
         TextgenConfig config = config(12, 0.1, new EarlyStoppingConfig(4, 0.0, true), new PlateauConfig(2, 0.5, 0),
                 "stop");
         ScriptedBackend straight = new ScriptedBackend((batch, updates, lr) -> 1 + updates, validation);
@@ -453,11 +431,9 @@ class TrainingLoopTest {
 
     @Test
     void aPlainModelCannotBeResumed() {
-        ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1, (batch, updates, lr) -> 1);
-        Trainer trainer = TrainingLoop.start(backend, config(1, 0.01, EarlyStoppingConfig.defaults(),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
-        StoredModel plain = new StoredModel(config(1, 0.01, EarlyStoppingConfig.defaults(), PlateauConfig.defaults(),
-                "stop"), vocabulary, trainer.model().weights(), null, null);
+        ScriptedBackend backend = constantLosses();
+        Trainer trainer = TrainingLoop.start(backend, config(1, 0.01, "stop"), vocabulary, null);
+        StoredModel plain = new StoredModel(config(1, 0.01, "stop"), vocabulary, trainer.model().weights(), null, null);
 
         assertThatThrownBy(() -> TrainingLoop.resume(backend, plain))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -466,9 +442,8 @@ class TrainingLoopTest {
 
     @Test
     void windowsOfAnotherShapeAreRejected() {
-        ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1, (batch, updates, lr) -> 1);
-        Trainer trainer = TrainingLoop.start(backend, config(1, 0.01, EarlyStoppingConfig.defaults(),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
+        ScriptedBackend backend = constantLosses();
+        Trainer trainer = TrainingLoop.start(backend, config(1, 0.01, "stop"), vocabulary, null);
 
         assertThatThrownBy(() -> trainer.fit(ScriptedBackend.indexWindows(10), null, TrainingListener.NONE))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -492,6 +467,25 @@ class TrainingLoopTest {
         }
         StoredModel checkpoint = new StoredModel(config, vocabulary, first.model().weights(), null, first.state());
         return TrainingLoop.resume(backend, checkpoint).fit(windows, windows, TrainingListener.NONE);
+    }
+
+    /** Training losses of 1 and the given held-out loss after each epoch. */
+    private static ScriptedBackend heldOutCurve(double... perEpoch) {
+        return new ScriptedBackend((batch, updates, lr) -> 1, heldOut(perEpoch));
+    }
+
+    /** The given held-out loss after each epoch. */
+    private static ScriptedBackend.Script heldOut(double... perEpoch) {
+        return (batch, updates, lr) -> perEpoch[(int) (updates / PER_EPOCH) - 1];
+    }
+
+    private static ScriptedBackend constantLosses() {
+        return new ScriptedBackend((batch, updates, lr) -> 1, (batch, updates, lr) -> 1);
+    }
+
+    /** Without early stopping or a schedule. */
+    private static TextgenConfig config(int epochs, double learningRate, String onNonFinite) {
+        return config(epochs, learningRate, EarlyStoppingConfig.defaults(), PlateauConfig.defaults(), onNonFinite);
     }
 
     private static TextgenConfig config(int epochs, double learningRate, EarlyStoppingConfig earlyStopping,
