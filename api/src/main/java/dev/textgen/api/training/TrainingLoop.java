@@ -151,25 +151,11 @@ public final class TrainingLoop implements Trainer {
             }
             goodPoint = new GoodPoint(engine.weights(), engine.optimizerState(), batch, partialLossSum, partialWindows);
             long started = System.nanoTime();
-            Batches batches = Batches.shuffled(train, training.batchSize(), seed, epoch).skip(batch);
-            boolean rolledBack = false;
-            while (!rolledBack && batches.next(buffer)) {
-                double loss = engine.trainBatch(buffer, learningRate);
-                weightsVersion++;
-                if (!Double.isFinite(loss)) {
-                    onNonFinite(batch + 1, "the loss is " + loss);
-                    rolledBack = true;
-                } else {
-                    batch++;
-                    partialLossSum += loss * buffer.size();
-                    partialWindows += buffer.size();
-                    listen.onBatch(epoch + 1, batch, batchesPerEpoch, loss);
-                    if (stopRequested.getAndSet(false)) {
-                        return finish(TrainingHistory.Outcome.CANCELLED);
-                    }
-                }
+            Pass pass = trainRemainingBatches(train, buffer, batchesPerEpoch, listen);
+            if (pass == Pass.CANCELLED) {
+                return finish(TrainingHistory.Outcome.CANCELLED);
             }
-            if (rolledBack) {
+            if (pass == Pass.ROLLED_BACK) {
                 continue;
             }
             double seconds = (System.nanoTime() - started) / 1e9;
@@ -185,23 +171,7 @@ public final class TrainingLoop implements Trainer {
             }
             EpochResult result = new EpochResult(epoch + 1, partialLossSum / partialWindows, validationLoss, seconds,
                     learningRate);
-            history.add(result);
-            epoch++;
-            batch = 0;
-            partialLossSum = 0;
-            partialWindows = 0;
-            Progress progress = Progress.of(history, training);
-            if (keepsBestWeights() && progress.bestEpoch() == result.epoch()) {
-                bestWeights = weights;
-            }
-            if (progress.reduceLearningRate()) {
-                double lowered = Math.max(learningRate * training.reduceLrOnPlateau().factor(),
-                        training.reduceLrOnPlateau().minLearningRate());
-                LOG.log(System.Logger.Level.INFO, "epoch " + result.epoch() + ": held-out loss has not improved for "
-                        + training.reduceLrOnPlateau().patience() + " epochs; learning rate " + learningRate + " -> "
-                        + lowered);
-                learningRate = lowered;
-            }
+            Progress progress = closeEpoch(result, weights);
             listen.onEpoch(result, this);
             if (progress.stop()) {
                 LOG.log(System.Logger.Level.INFO, "epoch " + result.epoch() + ": held-out loss has not improved for "
@@ -211,6 +181,51 @@ public final class TrainingLoop implements Trainer {
             }
         }
         return finish(TrainingHistory.Outcome.COMPLETED);
+    }
+
+    /** How a pass over the rest of an epoch's batches ended. */
+    private enum Pass { DONE, ROLLED_BACK, CANCELLED }
+
+    private Pass trainRemainingBatches(WindowSet train, Batch buffer, int batchesPerEpoch, TrainingListener listener) {
+        Batches batches = Batches.shuffled(train, training.batchSize(), seed, epoch).skip(batch);
+        while (batches.next(buffer)) {
+            double loss = engine.trainBatch(buffer, learningRate);
+            weightsVersion++;
+            if (!Double.isFinite(loss)) {
+                onNonFinite(batch + 1, "the loss is " + loss);
+                return Pass.ROLLED_BACK;
+            }
+            batch++;
+            partialLossSum += loss * buffer.size();
+            partialWindows += buffer.size();
+            listener.onBatch(epoch + 1, batch, batchesPerEpoch, loss);
+            if (stopRequested.getAndSet(false)) {
+                return Pass.CANCELLED;
+            }
+        }
+        return Pass.DONE;
+    }
+
+    /** Records a finished epoch, keeps its weights if they are the best, and applies the plateau schedule. */
+    private Progress closeEpoch(EpochResult result, ModelWeights weights) {
+        history.add(result);
+        epoch++;
+        batch = 0;
+        partialLossSum = 0;
+        partialWindows = 0;
+        Progress progress = Progress.of(history, training);
+        if (keepsBestWeights() && progress.bestEpoch() == result.epoch()) {
+            bestWeights = weights;
+        }
+        if (progress.reduceLearningRate()) {
+            double lowered = Math.max(learningRate * training.reduceLrOnPlateau().factor(),
+                    training.reduceLrOnPlateau().minLearningRate());
+            LOG.log(System.Logger.Level.INFO, "epoch " + result.epoch() + ": held-out loss has not improved for "
+                    + training.reduceLrOnPlateau().patience() + " epochs; learning rate " + learningRate + " -> "
+                    + lowered);
+            learningRate = lowered;
+        }
+        return progress;
     }
 
     @Override

@@ -49,7 +49,10 @@ public final class TinyCorpus {
         return TEXT.substring(0, MAXLEN);
     }
 
-    /** A config for {@code backend}: {@code hidden} units, 3 epochs of batch 16, RMSprop lr 0.01, seed 7. */
+    /**
+     * A config for {@code backend}: {@code hidden} units, 3 epochs of batch 16, RMSprop lr 0.01, seed 7. Its
+     * corpus source is a placeholder: tests hand the windows of {@link #TEXT} to the trainer directly.
+     */
     public static TextgenConfig config(String backend, int hidden) {
         TextgenConfig defaults = TextgenConfig.defaults();
         CorpusConfig c = defaults.corpus();
