@@ -200,11 +200,24 @@ final class ConfigReader {
         }
     }
 
-    /** The provider alone knows its parameters' ranges, so a sampler is made once to check them. */
+    /**
+     * The provider alone knows its parameters' ranges, so a sampler is made once to check them. When
+     * the provider's message starts with a parameter's name (textgen-sampling's do), the error points
+     * at that parameter.
+     */
     private void checkSamplerValues(SamplerConfig sampler) {
         try {
             samplers.create(sampler);
         } catch (ConfigException e) {
+            Throwable cause = e.getCause();
+            if (cause != null && cause.getMessage() != null) {
+                for (String name : sampler.parameters().keySet()) {
+                    if (cause.getMessage().startsWith(name + " ")) {
+                        String path = SAMPLER + "." + name;
+                        throw fault(path, originOf(path), path + " (" + sampler.type() + " sampler): " + cause.getMessage(), e);
+                    }
+                }
+            }
             String path = e.path().orElse(SAMPLER);
             throw fault(path, originOf(path), e.getMessage(), e);
         }

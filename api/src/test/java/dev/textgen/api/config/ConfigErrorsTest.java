@@ -71,8 +71,11 @@ class ConfigErrorsTest {
                         "{\"generation\": {\"sampler\": {\"type\": \"top-k\", \"k\": \"forty\"}}}", "generation.sampler.k", "1:51",
                         new String[]{"\"forty\" is invalid; allowed: a number"}),
                 arguments("sampler value its provider rejects", "{\"generation\": {\"sampler\": {\"temperature\": -1}}}",
-                        "generation.sampler", "1:28", new String[]{"(temperature)", "temperature -1.0 is invalid",
+                        "generation.sampler.temperature", "1:44", new String[]{"(temperature sampler): temperature -1.0 is invalid",
                                 "allowed: a number >= 0"}),
+                arguments("sampler value rejected in the provider's own words",
+                        "{\"generation\": {\"sampler\": {\"type\": \"top-k\", \"k\": 0}}}", "generation.sampler", "1:28",
+                        new String[]{"generation.sampler (top-k): needs k >= 1"}),
                 arguments("string for an integer", """
                         {
                           "training": {

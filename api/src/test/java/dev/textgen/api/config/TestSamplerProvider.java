@@ -35,12 +35,18 @@ record TestSamplerProvider(String name, Map<String, Double> defaults) implements
         return "test " + name;
     }
 
-    /** Greedy choice; rejects a negative temperature the way a real provider would. */
+    /**
+     * Greedy choice. Rejects a negative temperature with a message that starts with the parameter's
+     * name, as textgen-sampling's do, and k < 1 with one that does not.
+     */
     @Override
     public Sampler create(SamplerConfig config) {
         double temperature = config.parameter("temperature").orElse(1.0);
         if (temperature < 0) {
             throw new IllegalArgumentException("temperature " + temperature + " is invalid; allowed: a number >= 0");
+        }
+        if (config.parameter("k").orElse(1) < 1) {
+            throw new IllegalArgumentException("needs k >= 1");
         }
         return (probabilities, random) -> {
             int best = 0;
