@@ -66,7 +66,7 @@ class ConfigErrorsTest {
                         "allowed: k, temperature", "did you mean \"k\"?"}),
                 arguments("misspelt sampler", "{\"generation\": {\"sampler\": {\"type\": \"top-q\", \"p\": 0.9}}}",
                         "generation.sampler.type", "1:37", new String[]{"\"top-q\" is not an installed sampler",
-                                "allowed: greedy, temperature, top-k, top-p", "did you mean \"top-k\" or \"top-p\"?"}),
+                                "allowed: greedy, min-p, temperature, top-k, top-p", "did you mean \"top-k\" or \"top-p\"?"}),
                 arguments("sampler parameter not a number",
                         "{\"generation\": {\"sampler\": {\"type\": \"top-k\", \"k\": \"forty\"}}}", "generation.sampler.k", "1:51",
                         new String[]{"\"forty\" is invalid; allowed: a number"}),

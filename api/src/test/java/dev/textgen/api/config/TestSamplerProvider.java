@@ -14,13 +14,14 @@ import java.util.Map;
  */
 record TestSamplerProvider(String name, Map<String, Double> defaults) implements SamplerProvider {
 
-    /** temperature, greedy, top-k and top-p, as textgen-sampling names them. */
+    /** temperature, greedy, top-k, top-p and min-p, as textgen-sampling names them. */
     static Samplers samplers() {
         return Samplers.of(List.of(
                 new TestSamplerProvider("temperature", Map.of("temperature", 1.0)),
                 new TestSamplerProvider("greedy", Map.of()),
                 new TestSamplerProvider("top-k", ordered("k", 40.0, "temperature", 1.0)),
-                new TestSamplerProvider("top-p", ordered("p", 0.9, "temperature", 1.0))));
+                new TestSamplerProvider("top-p", ordered("p", 0.9, "temperature", 1.0)),
+                new TestSamplerProvider("min-p", ordered("minP", 0.05, "temperature", 1.0))));
     }
 
     private static Map<String, Double> ordered(String a, double va, String b, double vb) {
