@@ -174,6 +174,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anOverrideTreeIsMergedOverTheFileAndNamedInErrors() throws IOException {
+        Path file = write("config.json", "{\"training\": {\"optimizer\": {\"type\": \"adam\"}}}");
+        var overrides = ConfigLoader.toTree(Map.of("training", Map.of("optimizer", Map.of("type", "adamw"))));
+
+        // fails while merging, before the installed samplers are consulted
+        assertThatThrownBy(() -> ConfigLoader.load(file, overrides))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": training.optimizer.type: \"adamw\" is not an optimizer; allowed: rmsprop, adam;"
+                        + " did you mean \"adam\"? (value from overrides)");
+    }
+
+    @Test
     void withoutAnySamplerProviderTheErrorNamesTheArtifactToAdd() {
         assertThatThrownBy(() -> ConfigLoader.parse("{}", "config.json", Samplers.of(List.of())))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.path()).contains("generation.sampler.type"))
