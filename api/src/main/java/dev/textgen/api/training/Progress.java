@@ -10,6 +10,11 @@ import java.util.List;
  * whether the plateau schedule lowers the learning rate after the last epoch. Derived by replaying the
  * whole history with Keras' rules (EarlyStopping, ReduceLROnPlateau), so that a resumed run, which
  * has only the history, decides exactly as the uninterrupted one.
+ *
+ * <p>The best epoch is the last one that beat the best before it by more than
+ * {@code earlyStopping.minDelta} (so it is the epoch whose weights early stopping restores); the plateau
+ * schedule counts any decrease as an improvement (Keras' default min_delta is 1e-4) and keeps counting
+ * without a reset once the learning rate is at its floor.
  */
 record Progress(int bestEpoch, boolean stop, boolean reduceLearningRate) {
 
