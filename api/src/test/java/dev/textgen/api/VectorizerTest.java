@@ -2,6 +2,8 @@ package dev.textgen.api;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,7 +64,7 @@ class VectorizerTest {
     @Test
     void oneHotWritesIntoARangeAndClearsWhatWasThere() {
         float[] out = new float[2 + 2 * 5];
-        java.util.Arrays.fill(out, 7f);
+        Arrays.fill(out, 7f);
 
         vectorizer.oneHot(new int[] {3, 2, 0}, 1, 2, out, 2);
 

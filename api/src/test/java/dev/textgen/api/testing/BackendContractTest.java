@@ -23,6 +23,7 @@ import dev.textgen.api.spi.TrainingEngine;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -248,7 +249,7 @@ public abstract class BackendContractTest {
             LanguageModel model = engine.snapshot(null);
             double expected = 0;
             for (int b = 0; b < batch.size(); b++) {
-                int[] window = java.util.Arrays.copyOfRange(batch.inputs(), b * batch.maxlen(), (b + 1) * batch.maxlen());
+                int[] window = Arrays.copyOfRange(batch.inputs(), b * batch.maxlen(), (b + 1) * batch.maxlen());
                 float[] p = model.predict(window, 0, window.length, new float[vocabulary.size()]);
                 expected -= Math.log(p[batch.targets()[b]]);
             }

@@ -9,6 +9,7 @@ import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.spi.TrainingEngine;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +101,7 @@ final class TestDoubleEngine implements TrainingEngine {
         int maxlen = batch.maxlen();
         int[] inputs = batch.inputs();
         for (int b = 0; b < size; b++) {
-            java.util.Arrays.fill(h, 0f);
+            Arrays.fill(h, 0f);
             for (int t = 0; t < maxlen; t++) {
                 TestDoubleModel.step(kernel, hidden, symbols, h, inputs[b * maxlen + t]);
             }
@@ -175,7 +176,7 @@ final class TestDoubleEngine implements TrainingEngine {
         double[] p = new double[symbols];
         double lossSum = 0;
         for (int b = 0; b < batch.size(); b++) {
-            java.util.Arrays.fill(h, 0f);
+            Arrays.fill(h, 0f);
             for (int t = 0; t < batch.maxlen(); t++) {
                 TestDoubleModel.step(kernel, hidden, symbols, h, batch.inputs()[b * batch.maxlen() + t]);
             }
@@ -226,7 +227,7 @@ final class TestDoubleEngine implements TrainingEngine {
     private static void restore(Map<String, float[]> state, String name, float[] into) {
         float[] values = state.get(name);
         if (values == null) {
-            java.util.Arrays.fill(into, 0f);
+            Arrays.fill(into, 0f);
         } else if (values.length != into.length) {
             throw new IllegalArgumentException(name + " has " + values.length + " values; expected " + into.length);
         } else {

@@ -13,6 +13,7 @@ import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.TrainingEngine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -111,7 +112,7 @@ final class ScriptedBackend implements Backend {
 
         @Override
         public double trainBatch(Batch batch, double learningRate) {
-            calls.add(new Call((long) updates, learningRate, java.util.Arrays.copyOf(batch.targets(), batch.size()),
+            calls.add(new Call((long) updates, learningRate, Arrays.copyOf(batch.targets(), batch.size()),
                     batch.seed()));
             double loss = train.loss(batch, (long) updates, learningRate);
             if (Double.isFinite(loss)) {

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -316,8 +317,8 @@ class TrainingLoopTest {
     void aStopRequestedFromAnotherThreadEndsAfterTheBatchInProgress() throws Exception {
         ScriptedBackend backend = constantLosses();
         Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, "stop"), vocabulary, null);
-        java.util.concurrent.CountDownLatch inBatch = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch requested = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch inBatch = new CountDownLatch(1);
+        CountDownLatch requested = new CountDownLatch(1);
         Thread stopper = new Thread(() -> {
             try {
                 inBatch.await();
