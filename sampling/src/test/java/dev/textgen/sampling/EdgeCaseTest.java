@@ -143,6 +143,7 @@ class EdgeCaseTest {
     void tinyTemperaturesApproachGreedyWithoutOverflow() {
         float[] p = Distributions.nietzsche();
         assertThat(ids(sampler("temperature", "temperature", 1e-300), p, 1_000, 71)).containsOnly(1);
+        assertThat(ids(sampler("top-p", "temperature", Double.MIN_VALUE), p, 1_000, 71)).containsOnly(1);
         assertThat(ids(sampler("temperature", "temperature", 1e300), p, 10_000, 71)).contains(53, 56);
     }
 }
