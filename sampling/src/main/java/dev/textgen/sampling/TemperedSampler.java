@@ -9,6 +9,9 @@ import java.util.random.RandomGenerator;
 /**
  * The stochastic samplers: repetition penalty, then temperature, then a {@link Truncation}, then one
  * categorical draw (the structure of llama3.java, with the temperature as a transform in front of the draw).
+ * A truncation by rank alone (top-k) runs before the temperature instead: it keeps the same ids, ranks the
+ * untempered probabilities, which a huge temperature cannot round into ties, and spares the
+ * logarithms of the ids it drops.
  *
  * <p>In double, with q the probabilities after the penalty: w[i] = exp((log q[i] - log max q) / T), so
  * the most likely id weighs exactly 1 and a zero stays exactly zero (never log 0); T = 1 skips the
@@ -37,8 +40,14 @@ final class TemperedSampler implements Sampler {
         if (weights.length < size) {
             weights = new double[size];
         }
-        temper(probabilities, size);
-        truncation.apply(weights, size);
+        int argmax = penalise(probabilities, size);
+        if (truncation.byRankOnly()) {
+            truncation.apply(weights, size);
+        }
+        temper(size, argmax);
+        if (!truncation.byRankOnly()) {
+            truncation.apply(weights, size);
+        }
         return draw(weights, size, random.nextDouble());
     }
 
@@ -52,17 +61,21 @@ final class TemperedSampler implements Sampler {
         penalty.reset();
     }
 
-    private void temper(float[] probabilities, int size) {
-        double max = 0;
+    /** Fills the weights with the penalised probabilities q; returns the most likely id (the lowest on a tie). */
+    private int penalise(float[] probabilities, int size) {
         int argmax = 0;
         for (int id = 0; id < size; id++) {
             double q = penalty.apply(id, probabilities[id]);
             weights[id] = q;
-            if (q > max) {
-                max = q;
+            if (q > weights[argmax]) {
                 argmax = id;
             }
         }
+        return argmax;
+    }
+
+    private void temper(int size, int argmax) {
+        double max = weights[argmax];
         if (temperature == 0) {
             Arrays.fill(weights, 0, size, 0);
             weights[argmax] = 1;

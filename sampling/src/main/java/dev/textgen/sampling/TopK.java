@@ -10,6 +10,11 @@ final class TopK implements Truncation {
     }
 
     @Override
+    public boolean byRankOnly() {
+        return true;
+    }
+
+    @Override
     public void apply(double[] weights, int size) {
         if (k >= size) {
             return;

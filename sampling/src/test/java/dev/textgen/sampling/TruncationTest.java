@@ -48,6 +48,13 @@ class TruncationTest {
     }
 
     @Test
+    void topKRanksTheProbabilitiesThatAHugeTemperatureWouldRoundIntoTies() {
+        // at T = 1e300 every tempered weight is exactly 1; ranking those would keep ids 0, 1 and 2
+        int[] ids = ids(sampler("top-k", "k", 3, "temperature", 1e300), NIETZSCHE, 30_000, 14);
+        assertThat(ids).containsOnly(1, 31, 46).contains(1, 31, 46);
+    }
+
+    @Test
     void topKBreaksTiesAtTheBoundaryByTheLowerId() {
         float[] p = {0.1f, 0.2f, 0.2f, 0.2f, 0.3f};
         assertThat(ids(sampler("top-k", "k", 2), p, 10_000, 4)).containsOnly(1, 4).contains(1, 4);
