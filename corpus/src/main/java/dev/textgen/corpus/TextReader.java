@@ -38,6 +38,8 @@ final class TextReader {
     private final StringBuilder pending = new StringBuilder(SEGMENT + BUFFER);
     private boolean atStart = true;
     private boolean afterCarriageReturn;
+    /** Index in {@link #pending} just after its last whitespace char, 0 when it has none. */
+    private int afterLastWhitespace;
 
     private TextReader(CorpusConfig config, IntConsumer sink) {
         this.config = config;
@@ -88,12 +90,21 @@ final class TextReader {
     }
 
     private void accept(CharBuffer chars) {
+        int appendedFrom = pending.length();
         pending.append(chars);
+        for (int i = pending.length() - 1; i >= appendedFrom; i--) {
+            if (Character.isWhitespace(pending.charAt(i))) {
+                afterLastWhitespace = i + 1;
+                break;
+            }
+        }
         if (pending.length() >= SEGMENT) {
-            int cut = safeCut();
+            int cut = afterLastWhitespace > 0 ? afterLastWhitespace
+                    : pending.length() >= LONGEST_SEGMENT ? outsideSurrogatePair(pending.length()) : 0;
             if (cut > 0) {
                 emit(pending.substring(0, cut));
                 pending.delete(0, cut);
+                afterLastWhitespace = 0;
             }
         }
     }
@@ -103,17 +114,7 @@ final class TextReader {
         pending.setLength(0);
     }
 
-    /** Just after the last whitespace; failing that, the whole buffer once it is too long; else 0 (wait). */
-    private int safeCut() {
-        for (int i = pending.length() - 1; i >= 0; i--) {
-            if (Character.isWhitespace(pending.charAt(i))) {
-                return i + 1;
-            }
-        }
-        if (pending.length() < LONGEST_SEGMENT) {
-            return 0;
-        }
-        int cut = pending.length();
+    private int outsideSurrogatePair(int cut) {
         return Character.isHighSurrogate(pending.charAt(cut - 1)) ? cut - 1 : cut;
     }
 
