@@ -105,10 +105,14 @@ public final class DatasetCache {
 
     /** Where {@code url} is cached: a name unique to the URL that keeps its file name readable. */
     public Path location(URI url) {
-        String path = url.getPath() == null ? "" : url.getPath();
-        String fileName = path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
+        String fileName = fileName(url);
         String urlHash = sha256(url.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
         return directory.resolve(fileName.isEmpty() ? urlHash : urlHash + "-" + fileName);
+    }
+
+    private static String fileName(URI url) {
+        String path = url.getPath() == null ? "" : url.getPath();
+        return path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     /** The cached copy of {@code url} at {@link #location}, downloading it first when needed. */
@@ -202,7 +206,7 @@ public final class DatasetCache {
                 "cannot download %s (%s%s); nothing was cached. Without network access, download the file elsewhere"
                         + " and pass its local path as corpus.source (e.g. \"source\": \"/path/to/%s\"), or copy it"
                         + " to %s",
-                url, network ? "network unreachable: " : "", reason, target.getFileName(), target), e);
+                url, network ? "no connection: " : "", reason, fileName(url), target), e);
     }
 
     static String sha256(Path file) {

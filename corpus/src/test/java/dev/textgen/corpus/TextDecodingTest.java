@@ -95,7 +95,7 @@ class TextDecodingTest {
         String[] words = {"ΟΔΥΣΣΕΥΣ", "ΣΟΦΟΣ.", "e\u0301te\u0301", "A\u030A", "Ω", "😀X", "İ", "ς", "\t", "\r\n", "x"};
         StringBuilder prose = new StringBuilder();
         SplittableRandom random = new SplittableRandom(5);
-        while (prose.length() < 150_000) {
+        while (prose.length() < 100_000) {
             prose.append(words[random.nextInt(words.length)]).append(random.nextInt(4) == 0 ? "" : " ");
         }
         StringBuilder run = new StringBuilder();
