@@ -157,6 +157,16 @@ class TextDecodingTest {
     }
 
     @Test
+    void truncatedSequenceAtTheEndIsMalformed() throws IOException {
+        // The first two bytes of the three-byte euro sign, then end of file.
+        Path file = write("truncated.txt", concat("price: 5 ".getBytes(StandardCharsets.US_ASCII),
+                new byte[]{(byte) 0xE2, (byte) 0x82}));
+        assertThatThrownBy(() -> load(file, TestConfig.seed().window(3, 1)))
+                .isInstanceOf(CorpusException.class)
+                .hasMessageContaining("malformed UTF-8 input at byte offset 9 (bytes E2 82)");
+    }
+
+    @Test
     void malformedBytesBecomeReplacementCharactersWhenAsked() throws IOException {
         byte[] bytes = concat("abc".getBytes(StandardCharsets.US_ASCII), new byte[]{(byte) 0xFF},
                 "def ghi".getBytes(StandardCharsets.US_ASCII));
