@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.textgen.api.ConfigException;
 import dev.textgen.api.ModelFileException;
 import dev.textgen.api.Vocabulary;
+import dev.textgen.api.config.ConfigLoader;
 import dev.textgen.api.config.TextgenConfig;
 
 import java.io.IOException;
@@ -297,7 +298,7 @@ final class ModelFileReader {
             throw fault("lacks " + ModelFile.METADATA + "." + ModelFile.KEY_CONFIG);
         }
         try {
-            return ConfigJson.parse(json);
+            return ConfigLoader.parseStored(json, ModelFile.METADATA + "." + ModelFile.KEY_CONFIG);
         } catch (ConfigException e) {
             throw fault("holds an invalid config: " + e.getMessage(), e);
         }

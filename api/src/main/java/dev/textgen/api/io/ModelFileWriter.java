@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.textgen.api.ModelFileException;
+import dev.textgen.api.config.ConfigLoader;
 import dev.textgen.api.config.ModelConfig;
 
 import java.io.IOException;
@@ -94,7 +95,7 @@ final class ModelFileWriter {
         ObjectNode metadata = root.putObject(ModelFile.METADATA);
         metadata.put(ModelFile.KEY_FORMAT, ModelFile.FORMAT);
         metadata.put(ModelFile.KEY_VERSION, Integer.toString(ModelFile.VERSION));
-        metadata.put(ModelFile.KEY_CONFIG, ConfigJson.toJson(model.config()));
+        metadata.put(ModelFile.KEY_CONFIG, ConfigLoader.toJson(model.config()));
         metadata.put(ModelFile.KEY_VOCABULARY, model.vocabulary().symbols());
         if (model.seedWindow() != null) {
             metadata.put(ModelFile.KEY_SEED_WINDOW, model.seedWindow());
