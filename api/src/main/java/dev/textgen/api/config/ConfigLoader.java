@@ -57,6 +57,14 @@ public final class ConfigLoader {
         return load(file, overrides, Samplers.installed());
     }
 
+    /**
+     * Reads {@code file} over the defaults, then merges the {@code overrides} object over it; errors
+     * about those values say "value from overrides". Use {@link ConfigOverrides} to name each value's flag.
+     */
+    public static TextgenConfig load(Path file, JsonNode overrides) {
+        return load(file, ConfigOverrides.of(overrides, "overrides"));
+    }
+
     /** Reads {@code file} over the defaults, then applies {@code overrides}; samplers are checked against {@code samplers}. */
     public static TextgenConfig load(Path file, ConfigOverrides overrides, Samplers samplers) {
         return parse(readFile(file), file.toString(), overrides, samplers);

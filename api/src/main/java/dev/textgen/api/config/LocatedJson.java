@@ -138,8 +138,7 @@ final class LocatedJson {
                 case VALUE_NUMBER_FLOAT -> NODES.numberNode(p.getDoubleValue());
                 case VALUE_TRUE, VALUE_FALSE -> NODES.booleanNode(token == JsonToken.VALUE_TRUE);
                 case VALUE_NULL -> NODES.nullNode();
-                default -> throw new ConfigException(at, at(source, p.currentTokenLocation()) + ": unexpected "
-                        + describe(token) + " at " + at);
+                default -> throw new IllegalStateException("a value cannot start with " + token);
             };
         }
 

@@ -32,6 +32,10 @@ class ConfigErrorsTest {
                         }
                         """, "model.hiddenSzie", "3:5", new String[]{"unknown field \"hiddenSzie\" in model",
                         "allowed: backend, hiddenSize, layers, recurrentActivation, dropout", "did you mean \"hiddenSize\"?"}),
+                arguments("field in the wrong case", "{\"model\": {\"HiddenSize\": 64}}", "model.HiddenSize", "1:12",
+                        new String[]{"unknown field \"HiddenSize\"", "did you mean \"hiddenSize\"?"}),
+                arguments("comment", "{\n  // the seed\n}", "", "2:3",
+                        new String[]{"invalid JSON", "comment"}),
                 arguments("misspelt section", "{\"trainig\": {\"epochs\": 5}}", "trainig", "1:2",
                         new String[]{"unknown field \"trainig\"", "allowed: corpus, model, training, generation",
                                 "did you mean \"training\"?"}),

@@ -134,6 +134,26 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anOverrideCanSetNullAndLeavesTheOverridesItCameFromUnchanged() throws IOException {
+        Path file = write("config.json", "{\"training\": {\"clipNorm\": 1.5}}");
+        ConfigOverrides base = ConfigOverrides.none().with("training.epochs", 4, "--epochs");
+        ConfigOverrides noClip = base.with("training.clipNorm", null, "--no-clip");
+
+        assertThat(ConfigLoader.load(file, noClip, SAMPLERS).training().clipNorm()).isNull();
+        TextgenConfig withBase = ConfigLoader.load(file, base, SAMPLERS);
+        assertThat(withBase.training().clipNorm()).isEqualTo(1.5);
+        assertThat(withBase.training().epochs()).isEqualTo(4);
+    }
+
+    @Test
+    void anOverridePathMustBeDottedFieldNames() {
+        assertThatThrownBy(() -> ConfigOverrides.none().with("training..epochs", 3, "--epochs"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("training..epochs")
+                .hasMessageContaining("--epochs");
+    }
+
+    @Test
     void aBadOverrideNamesItsFlagInsteadOfALineAndColumn() throws IOException {
         Path file = write("config.json", "{\"training\": {\"epochs\": 10}}");
         ConfigOverrides flags = ConfigOverrides.none().with("training.epochs", 0, "--epochs");
@@ -151,6 +171,18 @@ class ConfigLoaderTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageStartingWith("cli: model.hiddenSzie: unknown field \"hiddenSzie\" in model")
                 .hasMessageEndingWith("did you mean \"hiddenSize\"? (value from --set)");
+    }
+
+    @Test
+    void anOverrideTreeIsMergedOverTheFileAndNamedInErrors() throws IOException {
+        Path file = write("config.json", "{\"training\": {\"optimizer\": {\"type\": \"adam\"}}}");
+        var overrides = ConfigLoader.toTree(Map.of("training", Map.of("optimizer", Map.of("type", "adamw"))));
+
+        // fails while merging, before the installed samplers are consulted
+        assertThatThrownBy(() -> ConfigLoader.load(file, overrides))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(file + ": training.optimizer.type: \"adamw\" is not an optimizer; allowed: rmsprop, adam;"
+                        + " did you mean \"adam\"? (value from overrides)");
     }
 
     @Test
