@@ -121,44 +121,43 @@ public class ScalarKernels implements Kernels {
     @Override
     public void lstmForward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC,
                             int tanhCOff, float[] h, int hOff, int hidden, boolean hardSigmoid) {
-        forwardRange(0, hidden, z, zOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff, hidden, hardSigmoid);
+        gates(z, zOff, 0, 2 * hidden, hardSigmoid);
+        gates(z, zOff + 3 * hidden, 0, hidden, hardSigmoid);
+        tanh(z, zOff + 2 * hidden, 0, hidden);
+        cell(0, hidden, z, zOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff, hidden);
     }
 
-    /** {@link #lstmForward} for units {@code [from, to)} only. */
-    static void forwardRange(int from, int to, float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
-                             float[] tanhC, int tanhCOff, float[] h, int hOff, int hidden, boolean hardSigmoid) {
-        int i = zOff;
+    /** The gate activation in place over {@code x[off + from, off + to)}. */
+    static void gates(float[] x, int off, int from, int to, boolean hardSigmoid) {
+        if (hardSigmoid) {
+            for (int j = from; j < to; j++) {
+                x[off + j] = hardSigmoid(x[off + j]);
+            }
+        } else {
+            for (int j = from; j < to; j++) {
+                x[off + j] = sigmoid(x[off + j]);
+            }
+        }
+    }
+
+    /** tanh in place over {@code x[off + from, off + to)}. */
+    static void tanh(float[] x, int off, int from, int to) {
+        for (int j = from; j < to; j++) {
+            x[off + j] = tanh(x[off + j]);
+        }
+    }
+
+    /** The cell update of {@link #lstmForward} for units {@code [from, to)}, from activated gates. */
+    static void cell(int from, int to, float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
+                     float[] tanhC, int tanhCOff, float[] h, int hOff, int hidden) {
         int f = zOff + hidden;
         int g = zOff + 2 * hidden;
         int o = zOff + 3 * hidden;
-        // Separate simple loops, so that the JIT can vectorize each of them.
-        if (hardSigmoid) {
-            for (int j = from; j < to; j++) {
-                z[i + j] = hardSigmoid(z[i + j]);
-                z[f + j] = hardSigmoid(z[f + j]);
-                z[o + j] = hardSigmoid(z[o + j]);
-            }
-        } else {
-            for (int j = from; j < to; j++) {
-                z[i + j] = sigmoid(z[i + j]);
-                z[f + j] = sigmoid(z[f + j]);
-                z[o + j] = sigmoid(z[o + j]);
-            }
-        }
         for (int j = from; j < to; j++) {
-            z[g + j] = tanh(z[g + j]);
-        }
-        if (cPrev == null) {
-            for (int j = from; j < to; j++) {
-                c[cOff + j] = z[i + j] * z[g + j];
-            }
-        } else {
-            for (int j = from; j < to; j++) {
-                c[cOff + j] = Math.fma(z[f + j], cPrev[cPrevOff + j], z[i + j] * z[g + j]);
-            }
-        }
-        for (int j = from; j < to; j++) {
-            float t = tanh(c[cOff + j]);
+            float ig = z[zOff + j] * z[g + j];
+            float cv = cPrev == null ? ig : Math.fma(z[f + j], cPrev[cPrevOff + j], ig);
+            c[cOff + j] = cv;
+            float t = tanh(cv);
             tanhC[tanhCOff + j] = t;
             h[hOff + j] = z[o + j] * t;
         }
