@@ -45,21 +45,10 @@ final class PanamaKernels extends ScalarKernels {
         return "vector-" + S.vectorBitSize() + "bit";
     }
 
-    @Override
-    public void gemm(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                     float[] c, int cOff, int ldc) {
-        product(rows, cols, depth, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc);
-    }
-
-    @Override
-    public void gemmTransA(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                           float[] c, int cOff, int ldc) {
-        product(rows, cols, depth, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc);
-    }
-
     /** {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]}. */
-    private static void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
-                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    @Override
+    void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
+                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         for (int k0 = 0; k0 < depth; k0 += PANEL_DEPTH) {
             int k1 = Math.min(depth, k0 + PANEL_DEPTH);
             int n = 0;

@@ -72,8 +72,8 @@ public class ScalarKernels implements Kernels {
      * Each pass over a row of C folds in four rows of B, which keeps the loop vectorizable by the JIT while
      * loading and storing C a quarter as often.
      */
-    private static void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
-                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
+                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         for (int k0 = 0; k0 < depth; k0 += DEPTH_BLOCK) {
             int k1 = Math.min(depth, k0 + DEPTH_BLOCK);
             for (int m = 0; m < rows; m++) {
