@@ -1,6 +1,7 @@
 package dev.textgen.cli;
 
 import dev.textgen.api.EpochResult;
+import dev.textgen.api.LanguageModel;
 import dev.textgen.api.TextGenerator;
 import dev.textgen.api.Trainer;
 import dev.textgen.api.TrainingHistory;
@@ -11,6 +12,7 @@ import dev.textgen.api.config.SamplerConfig;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.StoredModel;
+import dev.textgen.api.io.TrainingState;
 import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.Backends;
 import dev.textgen.corpus.Corpus;
@@ -134,9 +136,11 @@ final class TrainCommand implements Callable<Integer> {
             TrainingHistory history = trainer.fit(text.trainWindows(), text.validationWindows(), reporter);
             bar.clear();
             if (history.outcome() == TrainingHistory.Outcome.CANCELLED) {
-                Path saved = reporter.saveCheckpoint(trainer);
-                stdout.printf(Locale.ROOT, "stopped at epoch %d, batch %d; checkpoint saved: %s%n", trainer.state().epoch() + 1,
-                        trainer.state().batch(), saved);
+                TrainingState state = trainer.state();
+                Path saved = reporter.saveCheckpoint(state, trainer.model());
+                String where = state.batch() == 0 ? "after epoch " + state.epoch()
+                        : "at batch " + state.batch() + " of epoch " + (state.epoch() + 1);
+                stdout.printf("stopped %s; checkpoint saved: %s%n", where, saved);
                 stdout.printf("continue with: textgen train --resume %s%n", run.dir());
                 return ExitCodes.INTERRUPTED;
             }
@@ -188,15 +192,13 @@ final class TrainCommand implements Callable<Integer> {
             bar.clear();
             stdout.println(EpochLine.format(result, settings.training().epochs()));
             preview(trainer, result.epoch());
-            List<EpochResult> history = trainer.state().history();
-            saveCheckpoint(trainer);
-            run.writeMetrics(title(), history);
+            TrainingState state = trainer.state();
+            saveCheckpoint(state, trainer.model());
+            run.writeMetrics(title(), state.history());
             stdout.flush();
         }
 
-        Path saveCheckpoint(Trainer trainer) {
-            var state = trainer.state();
-            var model = trainer.model();
+        Path saveCheckpoint(TrainingState state, LanguageModel model) {
             StoredModel checkpoint = new StoredModel(settings, model.vocabulary(), model.weights(),
                     model.seedWindow().orElse(null), state);
             return run.saveCheckpoint(checkpoint, settings.training().keepCheckpoints(), EpochLine.bestEpoch(state.history()));

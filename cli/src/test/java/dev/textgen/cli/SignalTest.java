@@ -43,7 +43,7 @@ class SignalTest {
 
         String stdout = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(process.exitValue()).isEqualTo(128 + 15);
-        assertThat(stdout).containsPattern("stopped at epoch \\d+, batch \\d+; checkpoint saved: ");
+        assertThat(stdout).containsPattern("stopped (after epoch \\d+|at batch \\d+ of epoch \\d+); checkpoint saved: ");
         List<Path> checkpoints = RunDirectory.checkpoints(out);
         TrainingState last = ModelFile.read(checkpoints.get(checkpoints.size() - 1)).training();
         assertThat(last.epoch()).isGreaterThanOrEqualTo(2);

@@ -1,6 +1,7 @@
 package dev.textgen.cli;
 
 import dev.textgen.api.io.ModelFile;
+import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +78,10 @@ class TrainCommandTest {
         assertThat(ModelFile.read(RunDirectory.latestCheckpoint(out).orElseThrow()).training().epoch()).isEqualTo(3);
     }
 
-    /** Ctrl-C: the interrupt action stops training after the batch in progress and returns once the checkpoint is saved. */
+    /**
+     * Ctrl-C: the interrupt action stops training after the batch in progress and returns once the
+     * checkpoint is saved; resuming from it ends with exactly the weights of an uninterrupted run.
+     */
     @Test
     void anInterruptStopsAfterSavingACheckpointThatResumes() throws Exception {
         Path config = Cli.tinyConfig(dir, Cli.tinyCorpus(dir), 400);
@@ -99,7 +103,7 @@ class TrainCommandTest {
 
         assertThat(signal.isAlive()).isFalse();
         assertThat(result[0].code()).as(result[0].err()).isEqualTo(ExitCodes.INTERRUPTED);
-        assertThat(result[0].out()).containsPattern("stopped at epoch \\d+, batch \\d+; checkpoint saved: ")
+        assertThat(result[0].out()).containsPattern("stopped (after epoch \\d+|at batch \\d+ of epoch \\d+); checkpoint saved: ")
                 .contains("continue with: textgen train --resume " + out);
         assertThat(out.resolve("model.safetensors")).doesNotExist();
         Path latest = RunDirectory.latestCheckpoint(out).orElseThrow();
@@ -107,8 +111,16 @@ class TrainCommandTest {
         assertThat(epoch).isLessThan(400);
 
         Cli.Result resumed = Cli.run("train", "--resume", out.toString(), "--epochs", String.valueOf(epoch + 1));
+        Cli.Result uninterrupted = Cli.run("train", "--config", config.toString(), "--epochs", String.valueOf(epoch + 1),
+                "--out", dir.resolve("uninterrupted").toString());
 
         assertThat(resumed.code()).as(resumed.err()).isZero();
-        assertThat(ModelFile.read(out.resolve("model.safetensors")).weights().allFinite()).isTrue();
+        assertThat(uninterrupted.code()).as(uninterrupted.err()).isZero();
+        ModelWeights continued = ModelFile.read(out.resolve("model.safetensors")).weights();
+        ModelWeights straight = ModelFile.read(dir.resolve("uninterrupted").resolve("model.safetensors")).weights();
+        assertThat(continued.denseKernel()).isEqualTo(straight.denseKernel());
+        assertThat(continued.lstm().get(0).recurrentKernel()).isEqualTo(straight.lstm().get(0).recurrentKernel());
+        assertThat(Files.readAllLines(out.resolve("metrics.csv"))).hasSameSizeAs(
+                Files.readAllLines(dir.resolve("uninterrupted").resolve("metrics.csv")));
     }
 }
