@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.TextGenerator;
-import dev.textgen.api.Vectorizer;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.ConfigOverrides;
 import dev.textgen.api.config.GenerationConfig;
@@ -37,10 +36,11 @@ import java.util.stream.IntStream;
  * windows, LSTM(128), 57 symbols) and generated chars per second in both context modes.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measure a backend on the seed's setup: milliseconds per training batch (the median of N",
-                "after warm-up, through the backend's training engine) on real nietzsche windows when --corpus",
-                "names the corpus, else on random ids of the same shape; then generated chars per second in",
-                "window and stateful context (400 chars each). Ends with one JSON line of the numbers."},
+        header = "Measure a backend: ms per training batch and generated chars per second.",
+        description = "On the seed's setup: milliseconds per training batch (the median of --batches after --warmup,"
+                + " through the backend's training engine) on the windows of --corpus (e.g. nietzsche.txt), else on"
+                + " random text of the same shape; then generated chars per second in window and stateful context"
+                + " (400 chars each). Ends with one JSON line of the numbers.",
         footerHeading = "%n", footer = ExitCodes.HELP)
 final class BenchCommand implements Callable<Integer> {
     private static final int SEED_SYMBOLS = 57;
@@ -81,20 +81,11 @@ final class BenchCommand implements Callable<Integer> {
         TextgenConfig settings = Configs.load(null, overrides);
         Backend engineFactory = Backends.installed().get(settings.model().backend());
 
-        WindowSet windows;
-        Vocabulary vocabulary;
-        String data;
-        if (corpus != null) {
-            Corpus text = Corpus.load(settings.corpus());
-            windows = text.trainWindows();
-            vocabulary = text.vocabulary();
-            data = text.name();
-        } else {
-            vocabulary = Vocabulary.of(IntStream.range(' ', ' ' + SEED_SYMBOLS).toArray());
-            windows = RandomWindows.of(vocabulary.size(), settings.corpus().maxlen(), settings.corpus().step(),
-                    (warmup + batches) * settings.training().batchSize(), settings.training().seed());
-            data = "synthetic random ids";
-        }
+        Corpus text = corpus != null ? Corpus.load(settings.corpus())
+                : Corpus.fromText(randomText(settings), settings.corpus());
+        WindowSet windows = text.trainWindows();
+        Vocabulary vocabulary = text.vocabulary();
+        String data = corpus != null ? text.name() : "synthetic random text";
         int batchSize = settings.training().batchSize();
         stdout.printf(Locale.ROOT, "backend %s, %d threads; data: %s (%d symbols, %,d windows); batch %d x %d chars, LSTM(%d)%n",
                 engineFactory.name(), settings.training().effectiveThreads(), data, vocabulary.size(), windows.size(), batchSize,
@@ -123,7 +114,7 @@ final class BenchCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "training: %.2f ms per batch (median of %d after %d warm-up; min %.2f, max %.2f)%n", median,
                 batches, warmup, Arrays.stream(millis).min().orElseThrow(), Arrays.stream(millis).max().orElseThrow());
 
-        String seedText = new Vectorizer(vocabulary).decode(seedIds(vocabulary.size(), settings.corpus().maxlen()));
+        String seedText = text.randomWindow(new SplittableRandom(settings.training().seed()));
         double window = charsPerSecond(model, settings.generation(), GenerationConfig.WINDOW, seedText, clock);
         double stateful = charsPerSecond(model, settings.generation(), GenerationConfig.STATEFUL, seedText, clock);
         stdout.printf(Locale.ROOT, "generation: %.0f chars/s in window context, %.0f chars/s stateful (%d chars each)%n", window,
@@ -162,9 +153,19 @@ final class BenchCommand implements Callable<Integer> {
         return text.codePointCount(0, text.length()) / seconds;
     }
 
-    private static int[] seedIds(int vocabularySize, int maxlen) {
-        SplittableRandom random = new SplittableRandom(7);
-        return random.ints(maxlen, 0, vocabularySize).toArray();
+    /**
+     * Uniformly random text over {@value #SEED_SYMBOLS} symbols that lowercasing leaves alone, long
+     * enough for every batch to be distinct.
+     */
+    private String randomText(TextgenConfig settings) {
+        int[] symbols = IntStream.concat(IntStream.rangeClosed('!', '@'), IntStream.rangeClosed('a', 'z')).limit(SEED_SYMBOLS).toArray();
+        int length = (warmup + batches) * settings.training().batchSize() * settings.corpus().step() + settings.corpus().maxlen();
+        SplittableRandom random = new SplittableRandom(settings.training().seed());
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.appendCodePoint(symbols[random.nextInt(symbols.length)]);
+        }
+        return text.toString();
     }
 
     static double median(double[] values) {

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 
 /** {@code textgen corpus}: what a text becomes for training. */
 @Command(name = "corpus", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Read a corpus as training would and print its size, symbols, windows and split.",
+        header = "Read a corpus as training would; print its size, symbols, windows and split.",
         footerHeading = "%n", footer = ExitCodes.HELP)
 final class CorpusCommand implements Callable<Integer> {
     @Spec

@@ -5,7 +5,6 @@ import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
-import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.TrainingEngine;
@@ -17,14 +16,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code textgen evaluate}: a model's cross-entropy on a text. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Score a model on a text: the mean cross-entropy of predicting each window's next symbol",
-                "(windows cut with the model's maxlen and step), in nats and bits per char, and the perplexity."},
+        header = "Score a model on a text: loss, bits per char, perplexity.",
+        description = "The mean cross-entropy of predicting each window's next symbol (windows cut with the model's"
+                + " maxlen and step), in nats and bits per char, and the perplexity.",
         footerHeading = "%n", footer = ExitCodes.HELP)
 final class EvaluateCommand implements Callable<Integer> {
     /** The part of the text to score. */
@@ -36,8 +35,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model.safetensors or checkpoint file.")
-    Path model;
+    @Mixin
+    ModelOptions modelOptions;
 
     @Option(names = "--corpus", paramLabel = "SRC", required = true, description = "The text to score: a file, URL,"
             + " classpath:NAME or nietzsche.txt; normalised as the model's corpus was.")
@@ -47,19 +46,15 @@ final class EvaluateCommand implements Callable<Integer> {
             + " text (default); validation: only the held-out part the model's corpus.validationFraction sets aside.")
     Part part;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "Run on this backend instead of the one the model names.")
-    String backend;
-
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
-        StoredModel stored = ModelFile.read(model);
+        StoredModel stored = modelOptions.read();
         ConfigOverrides overrides = ConfigOverrides.none().with("corpus.source", corpus, "--corpus");
         if (part == Part.all) {
             overrides = overrides.with("corpus.validationFraction", 0.0, "--part all");
         }
-        TextgenConfig settings = Configs.override(stored.config(), model.toString(), Configs.with(overrides, "model.backend",
-                backend, "--backend"));
+        TextgenConfig settings = modelOptions.settings(stored, overrides);
         if (part == Part.validation && settings.corpus().validationFraction() == 0) {
             throw new UsageException("--part validation: the model's corpus.validationFraction is 0, so no part was held out;"
                     + " use --part all");
@@ -75,7 +70,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 stored.weights())) {
             loss = meanLoss(engine, windows, settings.training().batchSize());
         }
-        stdout.printf(Locale.ROOT, "model %s on %s (%s part): %,d windows of %d chars%n", model, text.name(), part,
+        stdout.printf(Locale.ROOT, "model %s on %s (%s part): %,d windows of %d chars%n", modelOptions.model, text.name(), part,
                 windows.size(), settings.corpus().maxlen());
         stdout.printf(Locale.ROOT, "loss: %.4f nats/char%n", loss);
         stdout.printf(Locale.ROOT, "bits per char: %.4f%n", loss / Math.log(2));

@@ -12,9 +12,9 @@ final class ExitCodes {
 
     static final String HELP = "Exit codes:%n"
             + "  0    success%n"
-            + "  1    runtime error: unreadable corpus or model file, training diverged, I/O failure%n"
-            + "  2    usage or config error: bad option or value, invalid config, unknown backend or sampler,%n"
-            + "       seed text outside the model's vocabulary%n"
+            + "  1    runtime error: unreadable corpus or model file, divergence, I/O failure%n"
+            + "  2    usage or config error: bad option or value, invalid config, unknown%n"
+            + "       backend or sampler, seed text outside the model's vocabulary%n"
             + "  130  training interrupted (Ctrl-C) after saving a checkpoint";
 
     private ExitCodes() {

@@ -4,7 +4,6 @@ import dev.textgen.api.LanguageModel;
 import dev.textgen.api.TextGenerator;
 import dev.textgen.api.config.ConfigOverrides;
 import dev.textgen.api.config.TextgenConfig;
-import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.Backends;
 import picocli.CommandLine.ArgGroup;
@@ -26,9 +25,10 @@ import java.util.concurrent.Callable;
 
 /** {@code textgen generate}: streams text from a model to stdout as it is drawn. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Generate text with a trained model (or checkpoint) and stream it to stdout as it is",
-                "produced; the seed text itself is not printed. Without a seed text, generation starts from",
-                "the window of training text stored in the model. Flags override the model's generation config."},
+        header = "Generate text with a model and stream it to stdout.",
+        description = "The seed text itself is not printed. Without a seed text, generation starts from the window"
+                + " of training text stored in the model. Flags override the model's generation config. A checkpoint"
+                + " is a model too.",
         footerHeading = "%n", footer = ExitCodes.HELP)
 final class GenerateCommand implements Callable<Integer> {
     @Spec
@@ -37,8 +37,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--model", paramLabel = "FILE", required = true, description = "A model.safetensors or checkpoint file.")
-    Path model;
+    @Mixin
+    ModelOptions modelOptions;
 
     @ArgGroup(exclusive = true)
     SeedSource seed;
@@ -76,17 +76,14 @@ final class GenerateCommand implements Callable<Integer> {
             + " step, like the seed; stateful: carry the LSTM state (fast).")
     String context;
 
-    @Option(names = "--backend", paramLabel = "NAME", description = "Run on this backend instead of the one the model names.")
-    String backend;
-
     @Option(names = "--stop", paramLabel = "SEQ", description = "Stop after this sequence is generated (repeatable).")
     List<String> stop;
 
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
-        StoredModel stored = ModelFile.read(model);
-        TextgenConfig settings = Configs.override(stored.config(), model.toString(), overrides());
+        StoredModel stored = modelOptions.read();
+        TextgenConfig settings = modelOptions.settings(stored, overrides());
         LanguageModel loaded = Backends.installed().get(settings.model().backend()).load(stored);
         TextGenerator generator = new TextGenerator(loaded, settings.generation());
         String seedText = seedText();
@@ -117,8 +114,7 @@ final class GenerateCommand implements Callable<Integer> {
         overrides = Configs.with(overrides, "generation.length", length, "--length");
         overrides = Configs.with(overrides, "generation.seed", randomSeed, "--seed");
         overrides = Configs.with(overrides, "generation.context", context, "--context");
-        overrides = Configs.with(overrides, "generation.stop", stop, "--stop");
-        return Configs.with(overrides, "model.backend", backend, "--backend");
+        return Configs.with(overrides, "generation.stop", stop, "--stop");
     }
 
     private String seedText() {

@@ -35,11 +35,11 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code textgen train}: the seed's job in one command, with checkpoints, metrics and a loss chart. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train a model on a corpus. Per epoch it prints the training and held-out loss and,",
-                "like the seed, generated text at each preview temperature; it writes to the output folder",
-                "a checkpoint per epoch (the last training.keepCheckpoints and the best are kept), metrics.csv,",
-                "loss.svg and, at the end, model.safetensors. Ctrl-C stops after saving a checkpoint;",
-                "--resume continues from the latest one."},
+        header = "Train a model on a corpus.",
+        description = "Per epoch it prints the training and held-out loss and, like the seed, generated text at each"
+                + " preview temperature. It writes to the output folder a checkpoint per epoch (the last"
+                + " training.keepCheckpoints and the best are kept), metrics.csv, loss.svg and, at the end,"
+                + " model.safetensors. Ctrl-C stops after saving a checkpoint; --resume continues from the latest one.",
         footerHeading = "%n", footer = ExitCodes.HELP)
 final class TrainCommand implements Callable<Integer> {
     /** How long Ctrl-C waits for the batch in progress and the checkpoint before the process ends anyway. */

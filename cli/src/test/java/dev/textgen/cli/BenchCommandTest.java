@@ -13,7 +13,7 @@ class BenchCommandTest {
 
         assertThat(result.code()).as(result.err()).isZero();
         String[] lines = result.out().strip().split("\n");
-        assertThat(lines[0]).contains("backend scratch, 1 threads; data: synthetic random ids (57 symbols", "batch 128 x 60 chars",
+        assertThat(lines[0]).contains("backend scratch, 1 threads; data: synthetic random text (57 symbols", "batch 128 x 60 chars",
                 "LSTM(128)");
         JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
         assertThat(json.get("backend").textValue()).isEqualTo("scratch");
