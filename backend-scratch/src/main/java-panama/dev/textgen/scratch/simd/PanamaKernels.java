@@ -1,0 +1,308 @@
+package dev.textgen.scratch.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The kernels on the Vector API (incubator module {@code jdk.incubator.vector}), at the CPU's preferred
+ * width. Matrix products use a register tile of 4 rows by 4 vectors accumulated over a block of the depth;
+ * each output element sees the same fused multiply-adds in the same order as in {@link ScalarKernels}, so
+ * the two agree bit for bit. Loaded only by reflection from {@link VectorizationProvider}.
+ */
+final class PanamaKernels extends ScalarKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final FloatVector V_A9 = FloatVector.broadcast(S, A9);
+    private static final FloatVector V_A7 = FloatVector.broadcast(S, A7);
+    private static final FloatVector V_A5 = FloatVector.broadcast(S, A5);
+    private static final FloatVector V_A3 = FloatVector.broadcast(S, A3);
+    private static final FloatVector V_A1 = FloatVector.broadcast(S, A1);
+    private static final FloatVector V_B2 = FloatVector.broadcast(S, B2);
+    private static final FloatVector V_B0 = FloatVector.broadcast(S, B0);
+
+    PanamaKernels() {
+        if (L < 4) {
+            throw new UnsupportedOperationException("the CPU's preferred vectors hold " + L + " floats; SIMD needs 4 or more");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "vector-" + S.vectorBitSize() + "bit";
+    }
+
+    @Override
+    public void gemm(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc) {
+        product(rows, cols, depth, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    @Override
+    public void gemmTransA(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc) {
+        product(rows, cols, depth, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /** {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]}. */
+    private static void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
+                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        for (int k0 = 0; k0 < depth; k0 += DEPTH_BLOCK) {
+            int k1 = Math.min(depth, k0 + DEPTH_BLOCK);
+            int n = 0;
+            for (; n + 4 * L <= cols; n += 4 * L) {
+                int m = 0;
+                for (; m + 4 <= rows; m += 4) {
+                    tile4x4(k0, k1, a, aOff + m * rowStride, rowStride, depthStride, b, bOff + n, ldb, c, cOff + m * ldc + n, ldc);
+                }
+                for (; m < rows; m++) {
+                    tile1x4(k0, k1, a, aOff + m * rowStride, depthStride, b, bOff + n, ldb, c, cOff + m * ldc + n);
+                }
+            }
+            for (; n + L <= cols; n += L) {
+                int m = 0;
+                for (; m + 4 <= rows; m += 4) {
+                    tile4x1(k0, k1, a, aOff + m * rowStride, rowStride, depthStride, b, bOff + n, ldb, c, cOff + m * ldc + n, ldc);
+                }
+                for (; m < rows; m++) {
+                    tile1x1(k0, k1, a, aOff + m * rowStride, depthStride, b, bOff + n, ldb, c, cOff + m * ldc + n);
+                }
+            }
+            for (; n < cols; n++) {
+                for (int m = 0; m < rows; m++) {
+                    int ci = cOff + m * ldc + n;
+                    float acc = c[ci];
+                    for (int k = k0; k < k1; k++) {
+                        acc = Math.fma(a[aOff + m * rowStride + k * depthStride], b[bOff + k * ldb + n], acc);
+                    }
+                    c[ci] = acc;
+                }
+            }
+        }
+    }
+
+    private static void tile4x4(int k0, int k1, float[] a, int a0, int rs, int ds, float[] b, int b0, int ldb,
+                                float[] c, int c0, int ldc) {
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector r00 = FloatVector.fromArray(S, c, c0);
+        FloatVector r01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector r02 = FloatVector.fromArray(S, c, c0 + 2 * L);
+        FloatVector r03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        FloatVector r10 = FloatVector.fromArray(S, c, c1);
+        FloatVector r11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector r12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+        FloatVector r13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+        FloatVector r20 = FloatVector.fromArray(S, c, c2);
+        FloatVector r21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector r22 = FloatVector.fromArray(S, c, c2 + 2 * L);
+        FloatVector r23 = FloatVector.fromArray(S, c, c2 + 3 * L);
+        FloatVector r30 = FloatVector.fromArray(S, c, c3);
+        FloatVector r31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector r32 = FloatVector.fromArray(S, c, c3 + 2 * L);
+        FloatVector r33 = FloatVector.fromArray(S, c, c3 + 3 * L);
+        int ai = a0 + k0 * ds;
+        int bi = b0 + k0 * ldb;
+        for (int k = k0; k < k1; k++, ai += ds, bi += ldb) {
+            FloatVector v0 = FloatVector.fromArray(S, b, bi);
+            FloatVector v1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector v2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            r00 = x.fma(v0, r00);
+            r01 = x.fma(v1, r01);
+            r02 = x.fma(v2, r02);
+            r03 = x.fma(v3, r03);
+            x = FloatVector.broadcast(S, a[ai + rs]);
+            r10 = x.fma(v0, r10);
+            r11 = x.fma(v1, r11);
+            r12 = x.fma(v2, r12);
+            r13 = x.fma(v3, r13);
+            x = FloatVector.broadcast(S, a[ai + 2 * rs]);
+            r20 = x.fma(v0, r20);
+            r21 = x.fma(v1, r21);
+            r22 = x.fma(v2, r22);
+            r23 = x.fma(v3, r23);
+            x = FloatVector.broadcast(S, a[ai + 3 * rs]);
+            r30 = x.fma(v0, r30);
+            r31 = x.fma(v1, r31);
+            r32 = x.fma(v2, r32);
+            r33 = x.fma(v3, r33);
+        }
+        r00.intoArray(c, c0);
+        r01.intoArray(c, c0 + L);
+        r02.intoArray(c, c0 + 2 * L);
+        r03.intoArray(c, c0 + 3 * L);
+        r10.intoArray(c, c1);
+        r11.intoArray(c, c1 + L);
+        r12.intoArray(c, c1 + 2 * L);
+        r13.intoArray(c, c1 + 3 * L);
+        r20.intoArray(c, c2);
+        r21.intoArray(c, c2 + L);
+        r22.intoArray(c, c2 + 2 * L);
+        r23.intoArray(c, c2 + 3 * L);
+        r30.intoArray(c, c3);
+        r31.intoArray(c, c3 + L);
+        r32.intoArray(c, c3 + 2 * L);
+        r33.intoArray(c, c3 + 3 * L);
+    }
+
+    private static void tile1x4(int k0, int k1, float[] a, int a0, int ds, float[] b, int b0, int ldb, float[] c, int c0) {
+        FloatVector r0 = FloatVector.fromArray(S, c, c0);
+        FloatVector r1 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector r2 = FloatVector.fromArray(S, c, c0 + 2 * L);
+        FloatVector r3 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        int ai = a0 + k0 * ds;
+        int bi = b0 + k0 * ldb;
+        for (int k = k0; k < k1; k++, ai += ds, bi += ldb) {
+            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            r0 = x.fma(FloatVector.fromArray(S, b, bi), r0);
+            r1 = x.fma(FloatVector.fromArray(S, b, bi + L), r1);
+            r2 = x.fma(FloatVector.fromArray(S, b, bi + 2 * L), r2);
+            r3 = x.fma(FloatVector.fromArray(S, b, bi + 3 * L), r3);
+        }
+        r0.intoArray(c, c0);
+        r1.intoArray(c, c0 + L);
+        r2.intoArray(c, c0 + 2 * L);
+        r3.intoArray(c, c0 + 3 * L);
+    }
+
+    private static void tile4x1(int k0, int k1, float[] a, int a0, int rs, int ds, float[] b, int b0, int ldb,
+                                float[] c, int c0, int ldc) {
+        FloatVector r0 = FloatVector.fromArray(S, c, c0);
+        FloatVector r1 = FloatVector.fromArray(S, c, c0 + ldc);
+        FloatVector r2 = FloatVector.fromArray(S, c, c0 + 2 * ldc);
+        FloatVector r3 = FloatVector.fromArray(S, c, c0 + 3 * ldc);
+        int ai = a0 + k0 * ds;
+        int bi = b0 + k0 * ldb;
+        for (int k = k0; k < k1; k++, ai += ds, bi += ldb) {
+            FloatVector v = FloatVector.fromArray(S, b, bi);
+            r0 = FloatVector.broadcast(S, a[ai]).fma(v, r0);
+            r1 = FloatVector.broadcast(S, a[ai + rs]).fma(v, r1);
+            r2 = FloatVector.broadcast(S, a[ai + 2 * rs]).fma(v, r2);
+            r3 = FloatVector.broadcast(S, a[ai + 3 * rs]).fma(v, r3);
+        }
+        r0.intoArray(c, c0);
+        r1.intoArray(c, c0 + ldc);
+        r2.intoArray(c, c0 + 2 * ldc);
+        r3.intoArray(c, c0 + 3 * ldc);
+    }
+
+    private static void tile1x1(int k0, int k1, float[] a, int a0, int ds, float[] b, int b0, int ldb, float[] c, int c0) {
+        FloatVector r = FloatVector.fromArray(S, c, c0);
+        int ai = a0 + k0 * ds;
+        int bi = b0 + k0 * ldb;
+        for (int k = k0; k < k1; k++, ai += ds, bi += ldb) {
+            r = FloatVector.broadcast(S, a[ai]).fma(FloatVector.fromArray(S, b, bi), r);
+        }
+        r.intoArray(c, c0);
+    }
+
+    @Override
+    public void add(float[] src, int srcOff, float[] dst, int dstOff, int length) {
+        int i = 0;
+        for (int bound = S.loopBound(length); i < bound; i += L) {
+            FloatVector.fromArray(S, dst, dstOff + i).add(FloatVector.fromArray(S, src, srcOff + i)).intoArray(dst, dstOff + i);
+        }
+        for (; i < length; i++) {
+            dst[dstOff + i] += src[srcOff + i];
+        }
+    }
+
+    @Override
+    public void multiply(float[] scale, int scaleOff, float[] dst, int dstOff, int length) {
+        int i = 0;
+        for (int bound = S.loopBound(length); i < bound; i += L) {
+            FloatVector.fromArray(S, dst, dstOff + i).mul(FloatVector.fromArray(S, scale, scaleOff + i)).intoArray(dst, dstOff + i);
+        }
+        for (; i < length; i++) {
+            dst[dstOff + i] *= scale[scaleOff + i];
+        }
+    }
+
+    /** {@link ScalarKernels#tanh} lane-wise, with the same operations in the same order. */
+    private static FloatVector tanh(FloatVector x) {
+        FloatVector v = x.min(TANH_CLAMP).max(-TANH_CLAMP);
+        FloatVector x2 = v.mul(v);
+        FloatVector p = x2.fma(A13, A11);
+        p = p.fma(x2, V_A9);
+        p = p.fma(x2, V_A7);
+        p = p.fma(x2, V_A5);
+        p = p.fma(x2, V_A3);
+        p = p.fma(x2, V_A1);
+        p = v.mul(p);
+        FloatVector q = x2.fma(B6, B4);
+        q = q.fma(x2, V_B2);
+        q = q.fma(x2, V_B0);
+        return p.div(q);
+    }
+
+    private static FloatVector gate(FloatVector x, boolean hardSigmoid) {
+        if (hardSigmoid) {
+            return x.fma(0.2f, 0.5f).min(1f).max(0f);
+        }
+        return tanh(x.mul(0.5f)).fma(0.5f, 0.5f);
+    }
+
+    private static FloatVector gateSlope(FloatVector y, boolean hardSigmoid) {
+        if (hardSigmoid) {
+            VectorMask<Float> inside = y.compare(VectorOperators.GT, 0f).and(y.compare(VectorOperators.LT, 1f));
+            return FloatVector.zero(S).blend(0.2f, inside);
+        }
+        return y.mul(FloatVector.broadcast(S, 1f).sub(y));
+    }
+
+    @Override
+    public void lstmForward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC,
+                            int tanhCOff, float[] h, int hOff, int hidden, boolean hardSigmoid) {
+        int f = zOff + hidden;
+        int g = zOff + 2 * hidden;
+        int o = zOff + 3 * hidden;
+        int j = 0;
+        for (int bound = S.loopBound(hidden); j < bound; j += L) {
+            FloatVector iv = gate(FloatVector.fromArray(S, z, zOff + j), hardSigmoid);
+            FloatVector fv = gate(FloatVector.fromArray(S, z, f + j), hardSigmoid);
+            FloatVector gv = tanh(FloatVector.fromArray(S, z, g + j));
+            FloatVector ov = gate(FloatVector.fromArray(S, z, o + j), hardSigmoid);
+            iv.intoArray(z, zOff + j);
+            fv.intoArray(z, f + j);
+            gv.intoArray(z, g + j);
+            ov.intoArray(z, o + j);
+            FloatVector ig = iv.mul(gv);
+            FloatVector cv = cPrev == null ? ig : fv.fma(FloatVector.fromArray(S, cPrev, cPrevOff + j), ig);
+            cv.intoArray(c, cOff + j);
+            FloatVector t = tanh(cv);
+            t.intoArray(tanhC, tanhCOff + j);
+            ov.mul(t).intoArray(h, hOff + j);
+        }
+        forwardRange(j, hidden, z, zOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff, hidden, hardSigmoid);
+    }
+
+    @Override
+    public void lstmBackward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] tanhC, int tanhCOff,
+                             float[] dh, int dhOff, float[] dc, int dcOff, int hidden, boolean hardSigmoid) {
+        int f = zOff + hidden;
+        int g = zOff + 2 * hidden;
+        int o = zOff + 3 * hidden;
+        int j = 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (int bound = S.loopBound(hidden); j < bound; j += L) {
+            FloatVector iv = FloatVector.fromArray(S, z, zOff + j);
+            FloatVector fv = FloatVector.fromArray(S, z, f + j);
+            FloatVector gv = FloatVector.fromArray(S, z, g + j);
+            FloatVector ov = FloatVector.fromArray(S, z, o + j);
+            FloatVector t = FloatVector.fromArray(S, tanhC, tanhCOff + j);
+            FloatVector dhj = FloatVector.fromArray(S, dh, dhOff + j);
+            FloatVector dcj = FloatVector.fromArray(S, dc, dcOff + j).add(dhj.mul(ov).mul(one.sub(t.mul(t))));
+            FloatVector cp = cPrev == null ? FloatVector.zero(S) : FloatVector.fromArray(S, cPrev, cPrevOff + j);
+            dhj.mul(t).mul(gateSlope(ov, hardSigmoid)).intoArray(z, o + j);
+            dcj.mul(gv).mul(gateSlope(iv, hardSigmoid)).intoArray(z, zOff + j);
+            dcj.mul(cp).mul(gateSlope(fv, hardSigmoid)).intoArray(z, f + j);
+            dcj.mul(iv).mul(one.sub(gv.mul(gv))).intoArray(z, g + j);
+            dcj.mul(fv).intoArray(dc, dcOff + j);
+        }
+        backwardRange(j, hidden, z, zOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff, dc, dcOff, hidden, hardSigmoid);
+    }
+}

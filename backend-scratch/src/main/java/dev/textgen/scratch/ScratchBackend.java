@@ -1,0 +1,79 @@
+package dev.textgen.scratch;
+
+import dev.textgen.api.ConfigException;
+import dev.textgen.api.LanguageModel;
+import dev.textgen.api.Vocabulary;
+import dev.textgen.api.config.ModelConfig;
+import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.io.ModelWeights;
+import dev.textgen.api.io.StoredModel;
+import dev.textgen.api.spi.Backend;
+import dev.textgen.api.spi.TrainingEngine;
+import dev.textgen.scratch.nn.Network;
+import dev.textgen.scratch.simd.Kernels;
+import dev.textgen.scratch.simd.VectorizationProvider;
+
+/** The pure-Java backend: stacked LSTM layers and a Dense softmax, trained by BPTT on float32. */
+public final class ScratchBackend implements Backend {
+    public static final String NAME = "scratch";
+
+    private final Kernels kernels;
+
+    /** With the kernels {@link VectorizationProvider} chooses for this JVM. */
+    public ScratchBackend() {
+        this(VectorizationProvider.kernels());
+    }
+
+    /** With the given kernels (tests compare the scalar and the SIMD path this way). */
+    public ScratchBackend(Kernels kernels) {
+        this.kernels = kernels;
+    }
+
+    /** The kernels in use, e.g. for a benchmark's output. */
+    public Kernels kernels() {
+        return kernels;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public LanguageModel load(StoredModel model) {
+        requireMatches(model.config().model(), model.weights());
+        return new ScratchModel(model.config(), model.vocabulary(), Network.of(model.weights()), model.seedWindow(), kernels);
+    }
+
+    @Override
+    public TrainingEngine newEngine(TextgenConfig config, Vocabulary vocabulary, ModelWeights initial) {
+        ModelConfig model = config.model();
+        Network network;
+        if (initial == null) {
+            network = Network.initialize(vocabulary.size(), model.hiddenSize(), model.layers(), config.training().seed());
+        } else {
+            if (initial.vocabularySize() != vocabulary.size()) {
+                throw new IllegalArgumentException("the initial weights are for " + initial.vocabularySize()
+                        + " symbols but the vocabulary has " + vocabulary.size());
+            }
+            requireMatches(model, initial);
+            network = Network.of(initial);
+        }
+        return new ScratchTrainingEngine(config, vocabulary, network, kernels);
+    }
+
+    /** Fails naming the config field when the weights have another architecture than the config says. */
+    static void requireMatches(ModelConfig model, ModelWeights weights) {
+        if (weights.lstm().size() != model.layers()) {
+            throw new ConfigException("model.layers", "model.layers is " + model.layers() + " but the weights have "
+                    + weights.lstm().size() + " LSTM layers");
+        }
+        for (int l = 0; l < model.layers(); l++) {
+            int units = weights.lstm().get(l).hiddenSize();
+            if (units != model.hiddenSize()) {
+                throw new ConfigException("model.hiddenSize", "model.hiddenSize is " + model.hiddenSize()
+                        + " but lstm_" + l + " of the weights has " + units + " units");
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.textgen.scratch;
+
+import dev.textgen.api.LanguageModel;
+import dev.textgen.api.Session;
+import dev.textgen.api.Vocabulary;
+import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.io.ModelWeights;
+import dev.textgen.scratch.nn.Network;
+import dev.textgen.scratch.nn.Stepper;
+import dev.textgen.scratch.simd.Kernels;
+
+import java.util.Optional;
+
+/** An immutable trained model: its own copy of the weights, read by any number of threads at once. */
+final class ScratchModel implements LanguageModel {
+    private final TextgenConfig config;
+    private final Vocabulary vocabulary;
+    private final Network network;
+    private final String seedWindow;
+    private final Kernels kernels;
+
+    ScratchModel(TextgenConfig config, Vocabulary vocabulary, Network network, String seedWindow, Kernels kernels) {
+        this.config = config;
+        this.vocabulary = vocabulary;
+        this.network = network;
+        this.seedWindow = seedWindow;
+        this.kernels = kernels;
+    }
+
+    @Override
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    @Override
+    public TextgenConfig config() {
+        return config;
+    }
+
+    @Override
+    public float[] predict(int[] context, int from, int to, float[] out) {
+        if (context == null) {
+            throw new IllegalArgumentException("context is null");
+        }
+        if (from < 0 || to > context.length || from >= to) {
+            throw new IllegalArgumentException("context range [" + from + ", " + to + ") is empty or outside the "
+                    + context.length + " ids given");
+        }
+        checkOut(out);
+        int start = Math.max(from, to - maxlen());
+        for (int i = start; i < to; i++) {
+            checkId(context[i], i);
+        }
+        Stepper stepper = newStepper();
+        for (int i = start; i < to; i++) {
+            stepper.step(context[i]);
+        }
+        return stepper.probabilities(out);
+    }
+
+    @Override
+    public Session newSession() {
+        return new ScratchSession(this);
+    }
+
+    @Override
+    public ModelWeights weights() {
+        return network.toWeights();
+    }
+
+    @Override
+    public Optional<String> seedWindow() {
+        return Optional.ofNullable(seedWindow);
+    }
+
+    @Override
+    public String backend() {
+        return ScratchBackend.NAME;
+    }
+
+    Stepper newStepper() {
+        return new Stepper(network, kernels, config.model().hardSigmoid());
+    }
+
+    void checkId(int id, int position) {
+        if (id < 0 || id >= vocabulary.size()) {
+            throw new IllegalArgumentException("symbol id " + id + " at position " + position + " is outside the vocabulary [0, "
+                    + vocabulary.size() + ")");
+        }
+    }
+
+    void checkOut(float[] out) {
+        if (out == null || out.length != vocabulary.size()) {
+            throw new IllegalArgumentException("out must hold " + vocabulary.size() + " floats (the vocabulary size), got "
+                    + (out == null ? "null" : out.length));
+        }
+    }
+}

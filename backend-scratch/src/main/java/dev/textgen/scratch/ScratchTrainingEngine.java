@@ -1,0 +1,119 @@
+package dev.textgen.scratch;
+
+import dev.textgen.api.LanguageModel;
+import dev.textgen.api.Vocabulary;
+import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.data.Batch;
+import dev.textgen.api.io.ModelWeights;
+import dev.textgen.api.spi.TrainingEngine;
+import dev.textgen.scratch.nn.Network;
+import dev.textgen.scratch.nn.Optimizer;
+import dev.textgen.scratch.nn.TrainingPass;
+import dev.textgen.scratch.nn.Workers;
+import dev.textgen.scratch.simd.Kernels;
+
+import java.util.Map;
+
+/** Training math for one run: forward, BPTT, global-norm clipping and the optimizer step, on float32. */
+final class ScratchTrainingEngine implements TrainingEngine {
+    private final TextgenConfig config;
+    private final Vocabulary vocabulary;
+    private final Network network;
+    private final Kernels kernels;
+    private final Workers workers;
+    private final TrainingPass pass;
+    private final Optimizer optimizer;
+    private final Double clipNorm;
+
+    ScratchTrainingEngine(TextgenConfig config, Vocabulary vocabulary, Network network, Kernels kernels) {
+        this.config = config;
+        this.vocabulary = vocabulary;
+        this.network = network;
+        this.kernels = kernels;
+        this.workers = new Workers(config.training().effectiveThreads());
+        this.pass = new TrainingPass(network, kernels, workers, config.model().hardSigmoid(), config.model().dropout());
+        this.optimizer = Optimizer.of(config.training().optimizer(), network);
+        this.clipNorm = config.training().clipNorm();
+    }
+
+    @Override
+    public double trainBatch(Batch batch, double learningRate) {
+        check(batch);
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be a finite number > 0, got " + learningRate);
+        }
+        double loss = pass.forward(batch, true);
+        if (!Double.isFinite(loss)) {
+            return loss;
+        }
+        pass.backward();
+        double norm = pass.gradientNorm();
+        if (!Double.isFinite(norm)) {
+            return norm;
+        }
+        float scale = clipNorm != null && norm > clipNorm ? (float) (clipNorm / norm) : 1f;
+        optimizer.apply(pass.gradients(), scale, (float) learningRate);
+        return loss;
+    }
+
+    @Override
+    public double evaluateBatch(Batch batch) {
+        check(batch);
+        return pass.forward(batch, false);
+    }
+
+    private void check(Batch batch) {
+        if (batch.vocabularySize() != vocabulary.size()) {
+            throw new IllegalArgumentException("the batch has ids over " + batch.vocabularySize()
+                    + " symbols but the model's vocabulary has " + vocabulary.size());
+        }
+        if (batch.size() < 1) {
+            throw new IllegalArgumentException("the batch is empty");
+        }
+        int[] inputs = batch.inputs();
+        int[] targets = batch.targets();
+        int v = vocabulary.size();
+        for (int i = 0; i < batch.size() * batch.maxlen(); i++) {
+            if (inputs[i] < 0 || inputs[i] >= v) {
+                throw new IllegalArgumentException("input id " + inputs[i] + " of window " + i / batch.maxlen()
+                        + " is outside the vocabulary [0, " + v + ")");
+            }
+        }
+        for (int b = 0; b < batch.size(); b++) {
+            if (targets[b] < 0 || targets[b] >= v) {
+                throw new IllegalArgumentException("target id " + targets[b] + " of window " + b
+                        + " is outside the vocabulary [0, " + v + ")");
+            }
+        }
+    }
+
+    @Override
+    public ModelWeights weights() {
+        return network.toWeights();
+    }
+
+    @Override
+    public void setWeights(ModelWeights weights) {
+        network.set(weights);
+    }
+
+    @Override
+    public Map<String, float[]> optimizerState() {
+        return optimizer.state();
+    }
+
+    @Override
+    public void setOptimizerState(Map<String, float[]> state) {
+        optimizer.setState(state);
+    }
+
+    @Override
+    public LanguageModel snapshot(String seedWindow) {
+        return new ScratchModel(config, vocabulary, network.copy(), seedWindow, kernels);
+    }
+
+    @Override
+    public void close() {
+        workers.close();
+    }
+}

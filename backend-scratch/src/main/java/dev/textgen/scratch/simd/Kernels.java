@@ -1,0 +1,50 @@
+package dev.textgen.scratch.simd;
+
+/**
+ * The numeric kernels the LSTM spends its time in. All matrices are row-major float arrays addressed by
+ * an offset and a leading dimension (the row stride), so that a kernel can work on a slice of a larger
+ * buffer without copying. Every accumulating kernel adds to its output ({@code C +=}); callers clear it
+ * first when they want a plain product.
+ *
+ * <p>Implementations must give each output element the same sequence of operations whatever rows or
+ * columns a call covers, so that splitting work over threads never changes a result.
+ */
+public interface Kernels {
+
+    /** Which implementation runs, for logs and benchmark output. */
+    String name();
+
+    /** {@code C[m][n] += sum_k A[m][k] * B[k][n]} for {@code m < rows, n < cols, k < depth}. */
+    void gemm(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+              float[] c, int cOff, int ldc);
+
+    /**
+     * {@code C[m][n] += sum_k A[k][m] * B[k][n]}: the product of A transposed with B, as weight gradients
+     * need it ({@code A} is {@code depth x rows}).
+     */
+    void gemmTransA(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                    float[] c, int cOff, int ldc);
+
+    /** {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < length}. */
+    void add(float[] src, int srcOff, float[] dst, int dstOff, int length);
+
+    /** {@code dst[dstOff + i] *= scale[scaleOff + i]} for {@code i < length}. */
+    void multiply(float[] scale, int scaleOff, float[] dst, int dstOff, int length);
+
+    /**
+     * One LSTM cell step for one row. {@code z[zOff, zOff + 4H)} holds the gate pre-activations in the
+     * order i, f, c, o and is overwritten with the activations; then {@code c = f * cPrev + i * g},
+     * {@code tanhC = tanh(c)}, {@code h = o * tanhC}. A null {@code cPrev} is the zero state.
+     */
+    void lstmForward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC, int tanhCOff,
+                     float[] h, int hOff, int hidden, boolean hardSigmoid);
+
+    /**
+     * Backpropagates one LSTM cell step for one row. {@code z} holds the step's gate activations and is
+     * overwritten with the gradients of the pre-activations; {@code dh} is the gradient of the step's
+     * output; {@code dc} carries the cell-state gradient from the next step in and to the previous step out.
+     * A null {@code cPrev} is the zero state.
+     */
+    void lstmBackward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] tanhC, int tanhCOff,
+                      float[] dh, int dhOff, float[] dc, int dcOff, int hidden, boolean hardSigmoid);
+}

@@ -1,0 +1,220 @@
+package dev.textgen.scratch.simd;
+
+/**
+ * The portable kernels: plain Java loops shaped so that HotSpot's auto-vectorizer can use SIMD where it
+ * sees fit, cache-blocked so the operand panels stay in L1/L2. Used when the Vector API is absent.
+ */
+public class ScalarKernels implements Kernels {
+    /** Rows of B kept hot while a block of C rows is updated. */
+    static final int DEPTH_BLOCK = 128;
+    /** tanh saturates to +-1 in float beyond this. */
+    static final float TANH_CLAMP = 7.90531110763549805f;
+    // A [13/6] rational approximation of tanh (the one Eigen and TensorFlow use for float), accurate to a
+    // few ulp: no exp, so it vectorizes.
+    static final float A1 = 4.89352455891786e-03f;
+    static final float A3 = 6.37261928875436e-04f;
+    static final float A5 = 1.48572235717979e-05f;
+    static final float A7 = 5.12229709037114e-08f;
+    static final float A9 = -8.60467152213735e-11f;
+    static final float A11 = 2.00018790482477e-13f;
+    static final float A13 = -2.76076847742355e-16f;
+    static final float B0 = 4.89352518554385e-03f;
+    static final float B2 = 2.26843463243900e-03f;
+    static final float B4 = 1.18534705686654e-04f;
+    static final float B6 = 1.19825839466702e-06f;
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    /** tanh in float precision, as every kernel computes it. */
+    public static float tanh(float x) {
+        float v = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, x));
+        float x2 = v * v;
+        float p = Math.fma(x2, A13, A11);
+        p = Math.fma(p, x2, A9);
+        p = Math.fma(p, x2, A7);
+        p = Math.fma(p, x2, A5);
+        p = Math.fma(p, x2, A3);
+        p = Math.fma(p, x2, A1);
+        p = v * p;
+        float q = Math.fma(x2, B6, B4);
+        q = Math.fma(q, x2, B2);
+        q = Math.fma(q, x2, B0);
+        return p / q;
+    }
+
+    /** The logistic sigmoid in float precision: {@code 0.5 tanh(x / 2) + 0.5}. */
+    public static float sigmoid(float x) {
+        return Math.fma(0.5f, tanh(0.5f * x), 0.5f);
+    }
+
+    /** Keras' hard sigmoid: {@code clip(0.2 x + 0.5, 0, 1)}. */
+    public static float hardSigmoid(float x) {
+        return Math.max(0f, Math.min(1f, Math.fma(0.2f, x, 0.5f)));
+    }
+
+    @Override
+    public void gemm(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                     float[] c, int cOff, int ldc) {
+        for (int k0 = 0; k0 < depth; k0 += DEPTH_BLOCK) {
+            int k1 = Math.min(depth, k0 + DEPTH_BLOCK);
+            int m = 0;
+            for (; m + 4 <= rows; m += 4) {
+                int c0 = cOff + m * ldc;
+                int a0 = aOff + m * lda;
+                for (int k = k0; k < k1; k++) {
+                    axpy4(a[a0 + k], a[a0 + lda + k], a[a0 + 2 * lda + k], a[a0 + 3 * lda + k],
+                            b, bOff + k * ldb, c, c0, ldc, cols);
+                }
+            }
+            for (; m < rows; m++) {
+                int c0 = cOff + m * ldc;
+                int a0 = aOff + m * lda;
+                for (int k = k0; k < k1; k++) {
+                    axpy(a[a0 + k], b, bOff + k * ldb, c, c0, cols);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void gemmTransA(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                           float[] c, int cOff, int ldc) {
+        for (int k0 = 0; k0 < depth; k0 += DEPTH_BLOCK) {
+            int k1 = Math.min(depth, k0 + DEPTH_BLOCK);
+            int m = 0;
+            for (; m + 4 <= rows; m += 4) {
+                int c0 = cOff + m * ldc;
+                for (int k = k0; k < k1; k++) {
+                    int ak = aOff + k * lda + m;
+                    axpy4(a[ak], a[ak + 1], a[ak + 2], a[ak + 3], b, bOff + k * ldb, c, c0, ldc, cols);
+                }
+            }
+            for (; m < rows; m++) {
+                int c0 = cOff + m * ldc;
+                for (int k = k0; k < k1; k++) {
+                    axpy(a[aOff + k * lda + m], b, bOff + k * ldb, c, c0, cols);
+                }
+            }
+        }
+    }
+
+    private static void axpy4(float a0, float a1, float a2, float a3, float[] b, int bRow, float[] c, int c0, int ldc,
+                              int cols) {
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        for (int n = 0; n < cols; n++) {
+            float bv = b[bRow + n];
+            c[c0 + n] = Math.fma(a0, bv, c[c0 + n]);
+            c[c1 + n] = Math.fma(a1, bv, c[c1 + n]);
+            c[c2 + n] = Math.fma(a2, bv, c[c2 + n]);
+            c[c3 + n] = Math.fma(a3, bv, c[c3 + n]);
+        }
+    }
+
+    private static void axpy(float a0, float[] b, int bRow, float[] c, int c0, int cols) {
+        for (int n = 0; n < cols; n++) {
+            c[c0 + n] = Math.fma(a0, b[bRow + n], c[c0 + n]);
+        }
+    }
+
+    @Override
+    public void add(float[] src, int srcOff, float[] dst, int dstOff, int length) {
+        for (int i = 0; i < length; i++) {
+            dst[dstOff + i] += src[srcOff + i];
+        }
+    }
+
+    @Override
+    public void multiply(float[] scale, int scaleOff, float[] dst, int dstOff, int length) {
+        for (int i = 0; i < length; i++) {
+            dst[dstOff + i] *= scale[scaleOff + i];
+        }
+    }
+
+    @Override
+    public void lstmForward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC,
+                            int tanhCOff, float[] h, int hOff, int hidden, boolean hardSigmoid) {
+        forwardRange(0, hidden, z, zOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff, hidden, hardSigmoid);
+    }
+
+    /** {@link #lstmForward} for units {@code [from, to)} only. */
+    static void forwardRange(int from, int to, float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
+                             float[] tanhC, int tanhCOff, float[] h, int hOff, int hidden, boolean hardSigmoid) {
+        int i = zOff;
+        int f = zOff + hidden;
+        int g = zOff + 2 * hidden;
+        int o = zOff + 3 * hidden;
+        // Separate simple loops, so that the JIT can vectorize each of them.
+        if (hardSigmoid) {
+            for (int j = from; j < to; j++) {
+                z[i + j] = hardSigmoid(z[i + j]);
+                z[f + j] = hardSigmoid(z[f + j]);
+                z[o + j] = hardSigmoid(z[o + j]);
+            }
+        } else {
+            for (int j = from; j < to; j++) {
+                z[i + j] = sigmoid(z[i + j]);
+                z[f + j] = sigmoid(z[f + j]);
+                z[o + j] = sigmoid(z[o + j]);
+            }
+        }
+        for (int j = from; j < to; j++) {
+            z[g + j] = tanh(z[g + j]);
+        }
+        if (cPrev == null) {
+            for (int j = from; j < to; j++) {
+                c[cOff + j] = z[i + j] * z[g + j];
+            }
+        } else {
+            for (int j = from; j < to; j++) {
+                c[cOff + j] = Math.fma(z[f + j], cPrev[cPrevOff + j], z[i + j] * z[g + j]);
+            }
+        }
+        for (int j = from; j < to; j++) {
+            float t = tanh(c[cOff + j]);
+            tanhC[tanhCOff + j] = t;
+            h[hOff + j] = z[o + j] * t;
+        }
+    }
+
+    @Override
+    public void lstmBackward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] tanhC, int tanhCOff,
+                             float[] dh, int dhOff, float[] dc, int dcOff, int hidden, boolean hardSigmoid) {
+        backwardRange(0, hidden, z, zOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff, dc, dcOff, hidden, hardSigmoid);
+    }
+
+    /** {@link #lstmBackward} for units {@code [from, to)} only. */
+    static void backwardRange(int from, int to, float[] z, int zOff, float[] cPrev, int cPrevOff, float[] tanhC,
+                              int tanhCOff, float[] dh, int dhOff, float[] dc, int dcOff, int hidden, boolean hardSigmoid) {
+        int f = zOff + hidden;
+        int g = zOff + 2 * hidden;
+        int o = zOff + 3 * hidden;
+        for (int j = from; j < to; j++) {
+            float iv = z[zOff + j];
+            float fv = z[f + j];
+            float gv = z[g + j];
+            float ov = z[o + j];
+            float t = tanhC[tanhCOff + j];
+            float dhj = dh[dhOff + j];
+            float dcj = dc[dcOff + j] + dhj * ov * (1f - t * t);
+            float cp = cPrev == null ? 0f : cPrev[cPrevOff + j];
+            z[o + j] = dhj * t * sigmoidSlope(ov, hardSigmoid);
+            z[zOff + j] = dcj * gv * sigmoidSlope(iv, hardSigmoid);
+            z[f + j] = dcj * cp * sigmoidSlope(fv, hardSigmoid);
+            z[g + j] = dcj * iv * (1f - gv * gv);
+            dc[dcOff + j] = dcj * fv;
+        }
+    }
+
+    /** The derivative of the gate activation, from its output {@code y}. */
+    static float sigmoidSlope(float y, boolean hardSigmoid) {
+        if (hardSigmoid) {
+            return y > 0f && y < 1f ? 0.2f : 0f;
+        }
+        return y * (1f - y);
+    }
+}

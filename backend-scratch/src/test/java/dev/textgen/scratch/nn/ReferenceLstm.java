@@ -1,0 +1,282 @@
+package dev.textgen.scratch.nn;
+
+/**
+ * An independent, deliberately plain LSTM + Dense softmax in double precision: one window at a time,
+ * exact {@code Math.tanh} and {@code Math.exp}, no blocking, no threads. It is the yardstick the float32
+ * production path is compared with, and is itself checked against finite differences.
+ *
+ * <p>Parameters are in the Keras layout and in the order of {@link Network#tensors()}.
+ */
+final class ReferenceLstm {
+    final int vocabulary;
+    final int[] hidden;
+    final boolean hardSigmoid;
+    final double[][] tensors;
+
+    ReferenceLstm(int vocabulary, int[] hidden, boolean hardSigmoid, double[][] tensors) {
+        this.vocabulary = vocabulary;
+        this.hidden = hidden;
+        this.hardSigmoid = hardSigmoid;
+        this.tensors = tensors;
+    }
+
+    static ReferenceLstm of(Network net, boolean hardSigmoid) {
+        int[] hidden = new int[net.layers()];
+        for (int l = 0; l < hidden.length; l++) {
+            hidden[l] = net.hiddenSize(l);
+        }
+        float[][] source = net.tensors();
+        double[][] tensors = new double[source.length][];
+        for (int i = 0; i < source.length; i++) {
+            tensors[i] = new double[source[i].length];
+            for (int j = 0; j < source[i].length; j++) {
+                tensors[i][j] = source[i][j];
+            }
+        }
+        return new ReferenceLstm(net.vocabularySize(), hidden, hardSigmoid, tensors);
+    }
+
+    int in(int l) {
+        return l == 0 ? vocabulary : hidden[l - 1];
+    }
+
+    double gate(double x) {
+        return hardSigmoid ? Math.max(0, Math.min(1, 0.2 * x + 0.5)) : 1 / (1 + Math.exp(-x));
+    }
+
+    double gateSlope(double x) {
+        if (hardSigmoid) {
+            double y = 0.2 * x + 0.5;
+            return y > 0 && y < 1 ? 0.2 : 0;
+        }
+        double s = gate(x);
+        return s * (1 - s);
+    }
+
+    /** Smallest distance of any gate pre-activation from a kink of hard_sigmoid (+-2.5), over the batch. */
+    double kinkDistance(int[][] ids, float[][] inputMasks, float[] denseMask) {
+        double[] min = {Double.MAX_VALUE};
+        for (int b = 0; b < ids.length; b++) {
+            Trace trace = forward(ids[b], b, ids.length, inputMasks, denseMask);
+            for (double[][] layer : trace.z) {
+                for (double[] step : layer) {
+                    for (int j = 0; j < step.length; j++) {
+                        if ((j / (step.length / 4)) != 2) {
+                            min[0] = Math.min(min[0], Math.abs(Math.abs(step[j]) - 2.5));
+                        }
+                    }
+                }
+            }
+        }
+        return min[0];
+    }
+
+    /** Everything of one window's forward pass that the backward pass needs. */
+    final class Trace {
+        final int steps;
+        final double[][][] x;
+        final double[][][] z;
+        final double[][][] a;
+        final double[][][] c;
+        final double[][][] h;
+        double[] denseIn;
+        double[] probabilities;
+
+        Trace(int steps) {
+            this.steps = steps;
+            int layers = hidden.length;
+            x = new double[layers][steps][];
+            z = new double[layers][steps][];
+            a = new double[layers][steps][];
+            c = new double[layers][steps][];
+            h = new double[layers][steps][];
+        }
+    }
+
+    /** Masks are laid out as the production buffers: row {@code t * batch + b}; null means no dropout. */
+    Trace forward(int[] window, int b, int batch, float[][] inputMasks, float[] denseMask) {
+        int steps = window.length;
+        Trace tr = new Trace(steps);
+        for (int l = 0; l < hidden.length; l++) {
+            int hs = hidden[l];
+            int in = in(l);
+            double[] kernel = tensors[3 * l];
+            double[] recurrent = tensors[3 * l + 1];
+            double[] bias = tensors[3 * l + 2];
+            for (int t = 0; t < steps; t++) {
+                double[] x = new double[in];
+                if (l == 0) {
+                    x[window[t]] = 1;
+                } else {
+                    for (int k = 0; k < in; k++) {
+                        double m = inputMasks == null ? 1 : inputMasks[l][(t * batch + b) * in + k];
+                        x[k] = tr.h[l - 1][t][k] * m;
+                    }
+                }
+                double[] z = new double[4 * hs];
+                for (int j = 0; j < 4 * hs; j++) {
+                    double s = bias[j];
+                    for (int k = 0; k < in; k++) {
+                        s += x[k] * kernel[k * 4 * hs + j];
+                    }
+                    if (t > 0) {
+                        for (int k = 0; k < hs; k++) {
+                            s += tr.h[l][t - 1][k] * recurrent[k * 4 * hs + j];
+                        }
+                    }
+                    z[j] = s;
+                }
+                double[] act = new double[4 * hs];
+                double[] c = new double[hs];
+                double[] h = new double[hs];
+                for (int j = 0; j < hs; j++) {
+                    act[j] = gate(z[j]);
+                    act[hs + j] = gate(z[hs + j]);
+                    act[2 * hs + j] = Math.tanh(z[2 * hs + j]);
+                    act[3 * hs + j] = gate(z[3 * hs + j]);
+                    double cPrev = t > 0 ? tr.c[l][t - 1][j] : 0;
+                    c[j] = act[hs + j] * cPrev + act[j] * act[2 * hs + j];
+                    h[j] = act[3 * hs + j] * Math.tanh(c[j]);
+                }
+                tr.x[l][t] = x;
+                tr.z[l][t] = z;
+                tr.a[l][t] = act;
+                tr.c[l][t] = c;
+                tr.h[l][t] = h;
+            }
+        }
+        int top = hidden[hidden.length - 1];
+        tr.denseIn = new double[top];
+        for (int k = 0; k < top; k++) {
+            tr.denseIn[k] = tr.h[hidden.length - 1][steps - 1][k] * (denseMask == null ? 1 : denseMask[b * top + k]);
+        }
+        double[] kernel = tensors[3 * hidden.length];
+        double[] bias = tensors[3 * hidden.length + 1];
+        double[] logits = new double[vocabulary];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int v = 0; v < vocabulary; v++) {
+            double s = bias[v];
+            for (int k = 0; k < top; k++) {
+                s += tr.denseIn[k] * kernel[k * vocabulary + v];
+            }
+            logits[v] = s;
+            max = Math.max(max, s);
+        }
+        double sum = 0;
+        for (int v = 0; v < vocabulary; v++) {
+            sum += Math.exp(logits[v] - max);
+        }
+        tr.probabilities = new double[vocabulary];
+        for (int v = 0; v < vocabulary; v++) {
+            tr.probabilities[v] = Math.exp(logits[v] - max) / sum;
+        }
+        return tr;
+    }
+
+    /** Mean cross-entropy of the batch. */
+    double loss(int[][] ids, int[] targets, float[][] inputMasks, float[] denseMask) {
+        double sum = 0;
+        for (int b = 0; b < ids.length; b++) {
+            sum -= Math.log(forward(ids[b], b, ids.length, inputMasks, denseMask).probabilities[targets[b]]);
+        }
+        return sum / ids.length;
+    }
+
+    /** The gradient of {@link #loss} by backpropagation through time, one window at a time. */
+    double[][] gradient(int[][] ids, int[] targets, float[][] inputMasks, float[] denseMask) {
+        double[][] grad = new double[tensors.length][];
+        for (int i = 0; i < tensors.length; i++) {
+            grad[i] = new double[tensors[i].length];
+        }
+        int layers = hidden.length;
+        int top = hidden[layers - 1];
+        int batch = ids.length;
+        for (int b = 0; b < batch; b++) {
+            Trace tr = forward(ids[b], b, batch, inputMasks, denseMask);
+            int steps = tr.steps;
+            double[] dLogits = tr.probabilities.clone();
+            dLogits[targets[b]] -= 1;
+            for (int v = 0; v < vocabulary; v++) {
+                dLogits[v] /= batch;
+            }
+            double[] dKernel = grad[3 * layers];
+            double[] dBias = grad[3 * layers + 1];
+            double[] kernel = tensors[3 * layers];
+            double[][][] dh = new double[layers][steps][];
+            for (int l = 0; l < layers; l++) {
+                for (int t = 0; t < steps; t++) {
+                    dh[l][t] = new double[hidden[l]];
+                }
+            }
+            for (int v = 0; v < vocabulary; v++) {
+                dBias[v] += dLogits[v];
+                for (int k = 0; k < top; k++) {
+                    dKernel[k * vocabulary + v] += tr.denseIn[k] * dLogits[v];
+                }
+            }
+            for (int k = 0; k < top; k++) {
+                double s = 0;
+                for (int v = 0; v < vocabulary; v++) {
+                    s += kernel[k * vocabulary + v] * dLogits[v];
+                }
+                dh[layers - 1][steps - 1][k] = s * (denseMask == null ? 1 : denseMask[b * top + k]);
+            }
+            for (int l = layers - 1; l >= 0; l--) {
+                int hs = hidden[l];
+                int in = in(l);
+                double[] lk = tensors[3 * l];
+                double[] lr = tensors[3 * l + 1];
+                double[] gk = grad[3 * l];
+                double[] gr = grad[3 * l + 1];
+                double[] gb = grad[3 * l + 2];
+                double[] dhNext = new double[hs];
+                double[] dcNext = new double[hs];
+                for (int t = steps - 1; t >= 0; t--) {
+                    double[] act = tr.a[l][t];
+                    double[] z = tr.z[l][t];
+                    double[] dz = new double[4 * hs];
+                    for (int j = 0; j < hs; j++) {
+                        double dhj = dh[l][t][j] + dhNext[j];
+                        double tc = Math.tanh(tr.c[l][t][j]);
+                        double dc = dcNext[j] + dhj * act[3 * hs + j] * (1 - tc * tc);
+                        double cPrev = t > 0 ? tr.c[l][t - 1][j] : 0;
+                        dz[j] = dc * act[2 * hs + j] * gateSlope(z[j]);
+                        dz[hs + j] = dc * cPrev * gateSlope(z[hs + j]);
+                        dz[2 * hs + j] = dc * act[j] * (1 - act[2 * hs + j] * act[2 * hs + j]);
+                        dz[3 * hs + j] = dhj * tc * gateSlope(z[3 * hs + j]);
+                        dcNext[j] = dc * act[hs + j];
+                    }
+                    for (int j = 0; j < 4 * hs; j++) {
+                        gb[j] += dz[j];
+                        for (int k = 0; k < in; k++) {
+                            gk[k * 4 * hs + j] += tr.x[l][t][k] * dz[j];
+                        }
+                        if (t > 0) {
+                            for (int k = 0; k < hs; k++) {
+                                gr[k * 4 * hs + j] += tr.h[l][t - 1][k] * dz[j];
+                            }
+                        }
+                    }
+                    for (int k = 0; k < hs; k++) {
+                        double s = 0;
+                        for (int j = 0; j < 4 * hs; j++) {
+                            s += lr[k * 4 * hs + j] * dz[j];
+                        }
+                        dhNext[k] = s;
+                    }
+                    if (l > 0) {
+                        for (int k = 0; k < in; k++) {
+                            double s = 0;
+                            for (int j = 0; j < 4 * hs; j++) {
+                                s += lk[k * 4 * hs + j] * dz[j];
+                            }
+                            double m = inputMasks == null ? 1 : inputMasks[l][(t * batch + b) * in + k];
+                            dh[l - 1][t][k] += s * m;
+                        }
+                    }
+                }
+            }
+        }
+        return grad;
+    }
+}

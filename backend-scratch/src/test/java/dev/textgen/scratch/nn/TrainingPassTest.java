@@ -1,0 +1,121 @@
+package dev.textgen.scratch.nn;
+
+import dev.textgen.api.data.Batch;
+import dev.textgen.scratch.TestData;
+import dev.textgen.scratch.simd.Kernels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The float32 production pass against the double-precision reference: loss within 1e-5 relative, every
+ * gradient entry within 1e-4 of the tensor's largest gradient (plus 1e-7), for odd sizes, two layers,
+ * dropout, both recurrent activations, each kernel implementation and one or two workers.
+ */
+class TrainingPassTest {
+    static final int VOCABULARY = 11;
+    static final int HIDDEN = 9;
+    static final int STEPS = 7;
+    static final int BATCH = 5;
+
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>();
+        for (Kernels kernels : KernelChoices.all()) {
+            for (boolean hard : new boolean[] {false, true}) {
+                for (int threads : new int[] {1, 2}) {
+                    cases.add(Arguments.of(kernels, hard, threads));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    static Network smallNetwork(long seed) {
+        Network net = Network.initialize(VOCABULARY, HIDDEN, 2, seed);
+        SplittableRandom random = new SplittableRandom(seed);
+        for (float[] tensor : net.tensors()) {
+            for (int i = 0; i < tensor.length; i++) {
+                tensor[i] = (float) random.nextDouble(-0.5, 0.5);
+            }
+        }
+        return net;
+    }
+
+    @ParameterizedTest(name = "{0} hardSigmoid={1} threads={2}")
+    @MethodSource("cases")
+    void lossAndGradientsMatchTheDoubleReference(Kernels kernels, boolean hard, int threads) {
+        Network net = smallNetwork(3L);
+        Batch batch = TestData.batch(TestData.windows(200, VOCABULARY, STEPS, 2, 5L), BATCH, 9L, 0);
+        try (Workers workers = new Workers(threads)) {
+            TrainingPass pass = new TrainingPass(net, kernels, workers, hard, 0.3);
+            double loss = pass.forward(batch, true);
+            pass.backward();
+
+            int[][] ids = new int[BATCH][STEPS];
+            for (int b = 0; b < BATCH; b++) {
+                System.arraycopy(batch.inputs(), b * STEPS, ids[b], 0, STEPS);
+            }
+            float[][] masks = {null, pass.inputMask(1)};
+            ReferenceLstm ref = ReferenceLstm.of(net, hard);
+            double expected = ref.loss(ids, batch.targets(), masks, pass.denseMask());
+            assertThat(loss).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5 * expected));
+            double[][] grad = ref.gradient(ids, batch.targets(), masks, pass.denseMask());
+            for (int p = 0; p < grad.length; p++) {
+                double largest = 0;
+                for (double g : grad[p]) {
+                    largest = Math.max(largest, Math.abs(g));
+                }
+                assertThat(largest).as("tensor %s has a gradient", net.tensorName(p)).isGreaterThan(0);
+                for (int i = 0; i < grad[p].length; i++) {
+                    assertThat((double) pass.gradients()[p][i]).as("%s[%d]", net.tensorName(p), i)
+                            .isCloseTo(grad[p][i], org.assertj.core.data.Offset.offset(1e-4 * largest + 1e-7));
+                }
+            }
+        }
+    }
+
+    @Test
+    void dropoutMasksAreInvertedAndSeeded() {
+        Network net = Network.initialize(VOCABULARY, 64, 2, 1L);
+        Batch batch = TestData.batch(TestData.windows(2000, VOCABULARY, 20, 1, 5L), 32, 9L, 0);
+        try (Workers workers = new Workers(2)) {
+            TrainingPass pass = new TrainingPass(net, KernelChoices.all().get(0), workers, false, 0.25);
+            pass.forward(batch, true);
+            float[] mask = pass.inputMask(1).clone();
+            long zeros = 0;
+            for (float m : mask) {
+                assertThat(m).isIn(0f, 1f / 0.75f);
+                zeros += m == 0f ? 1 : 0;
+            }
+            // 20 * 32 * 64 = 40,960 draws at rate 0.25: the standard deviation of the fraction is about 0.002.
+            assertThat((double) zeros / mask.length).isCloseTo(0.25, org.assertj.core.data.Offset.offset(0.01));
+            pass.forward(batch, true);
+            assertThat(pass.inputMask(1)).as("same batch seed, same mask").containsExactly(mask);
+            Batch other = TestData.batch(TestData.windows(2000, VOCABULARY, 20, 1, 5L), 32, 9L, 1);
+            pass.forward(other, true);
+            assertThat(pass.inputMask(1)).as("another batch seed").isNotEqualTo(mask);
+        }
+    }
+
+    @Test
+    void dropoutIsOffWhenNotTraining() {
+        Network net = smallNetwork(4L);
+        Batch batch = TestData.batch(TestData.windows(200, VOCABULARY, STEPS, 2, 5L), BATCH, 9L, 0);
+        try (Workers workers = new Workers(1)) {
+            Kernels kernels = KernelChoices.all().get(0);
+            double withDropout = new TrainingPass(net, kernels, workers, false, 0.5).forward(batch, false);
+            double without = new TrainingPass(net, kernels, workers, false, 0.0).forward(batch, false);
+            double training = new TrainingPass(net, kernels, workers, false, 0.5).forward(batch, true);
+            assertThat(withDropout).isEqualTo(without);
+            assertThat(training).isNotEqualTo(without);
+        }
+    }
+}

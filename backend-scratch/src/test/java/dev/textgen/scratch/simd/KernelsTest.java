@@ -1,0 +1,154 @@
+package dev.textgen.scratch.simd;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
+
+/**
+ * The Vector API kernels against the scalar ones on odd sizes (so that every tile shape and tail runs):
+ * they are designed to agree bit for bit, and the scalar products are checked against plain double sums.
+ */
+class KernelsTest {
+    static final int[] SIZES = {1, 3, 4, 17, 33, 64, 129};
+    final Kernels scalar = VectorizationProvider.scalar();
+
+    private static float[] random(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextDouble(-3, 3);
+        }
+        return a;
+    }
+
+    private Kernels vector() {
+        String[] why = {null};
+        Optional<Kernels> vector = VectorizationProvider.vector(why);
+        Assumptions.assumeTrue(vector.isPresent(), "SKIPPED: no Vector API kernels here: " + why[0]);
+        return vector.get();
+    }
+
+    @Test
+    void tanhIsAccurateToAFewUlp() {
+        for (double x = -12; x <= 12; x += 1e-3) {
+            float expected = (float) Math.tanh(x);
+            assertThat(ScalarKernels.tanh((float) x)).as("tanh(%s)", x).isCloseTo(expected, offset(3e-7f));
+            float sigmoid = (float) (1 / (1 + Math.exp(-x)));
+            assertThat(ScalarKernels.sigmoid((float) x)).as("sigmoid(%s)", x).isCloseTo(sigmoid, offset(3e-7f));
+        }
+        assertThat(ScalarKernels.tanh(Float.NaN)).isNaN();
+        assertThat(ScalarKernels.hardSigmoid(-3f)).isZero();
+        assertThat(ScalarKernels.hardSigmoid(1f)).isEqualTo(0.7f);
+        assertThat(ScalarKernels.hardSigmoid(3f)).isEqualTo(1f);
+    }
+
+    @Test
+    void scalarProductsMatchDoubleSums() {
+        int rows = 17;
+        int cols = 33;
+        int depth = 129;
+        float[] a = random(rows * depth, 1);
+        float[] b = random(depth * cols, 2);
+        float[] c = random(rows * cols, 3);
+        float[] ct = c.clone();
+        float[] at = new float[depth * rows];
+        for (int m = 0; m < rows; m++) {
+            for (int k = 0; k < depth; k++) {
+                at[k * rows + m] = a[m * depth + k];
+            }
+        }
+        scalar.gemm(rows, cols, depth, a, 0, depth, b, 0, cols, c, 0, cols);
+        scalar.gemmTransA(rows, cols, depth, at, 0, rows, b, 0, cols, ct, 0, cols);
+        float[] c0 = random(rows * cols, 3);
+        for (int m = 0; m < rows; m++) {
+            for (int n = 0; n < cols; n++) {
+                double s = c0[m * cols + n];
+                for (int k = 0; k < depth; k++) {
+                    s += (double) a[m * depth + k] * b[k * cols + n];
+                }
+                assertThat((double) c[m * cols + n]).isCloseTo(s, offset(1e-3));
+            }
+        }
+        assertThat(ct).containsExactly(c);
+    }
+
+    @Test
+    void vectorProductsEqualScalarOnOddShapes() {
+        Kernels vector = vector();
+        long seed = 10;
+        for (int rows : SIZES) {
+            for (int cols : SIZES) {
+                for (int depth : new int[] {1, 3, 17, 130, 257}) {
+                    // Offsets and leading dimensions larger than the shape: kernels must respect both.
+                    int lda = depth + 2;
+                    int ldb = cols + 3;
+                    int ldc = cols + 1;
+                    float[] a = random(5 + rows * lda, seed++);
+                    float[] at = random(7 + depth * (rows + 1), seed++);
+                    float[] b = random(3 + depth * ldb, seed++);
+                    float[] c = random(4 + rows * ldc, seed++);
+                    float[] expected = c.clone();
+                    float[] actual = c.clone();
+                    scalar.gemm(rows, cols, depth, a, 5, lda, b, 3, ldb, expected, 4, ldc);
+                    vector.gemm(rows, cols, depth, a, 5, lda, b, 3, ldb, actual, 4, ldc);
+                    assertThat(actual).as("gemm %dx%dx%d", rows, cols, depth).containsExactly(expected);
+                    expected = c.clone();
+                    actual = c.clone();
+                    scalar.gemmTransA(rows, cols, depth, at, 7, rows + 1, b, 3, ldb, expected, 4, ldc);
+                    vector.gemmTransA(rows, cols, depth, at, 7, rows + 1, b, 3, ldb, actual, 4, ldc);
+                    assertThat(actual).as("gemmTransA %dx%dx%d", rows, cols, depth).containsExactly(expected);
+                }
+            }
+        }
+    }
+
+    @Test
+    void vectorElementwiseKernelsEqualScalar() {
+        Kernels vector = vector();
+        for (int hidden : SIZES) {
+            for (boolean hard : new boolean[] {false, true}) {
+                for (boolean zeroState : new boolean[] {false, true}) {
+                    float[] z = random(1 + 4 * hidden, hidden);
+                    float[] cPrev = zeroState ? null : random(2 + hidden, hidden + 1);
+                    float[][] s = {z.clone(), new float[hidden], new float[hidden], new float[hidden]};
+                    float[][] v = {z.clone(), new float[hidden], new float[hidden], new float[hidden]};
+                    scalar.lstmForward(s[0], 1, cPrev, 2, s[1], 0, s[2], 0, s[3], 0, hidden, hard);
+                    vector.lstmForward(v[0], 1, cPrev, 2, v[1], 0, v[2], 0, v[3], 0, hidden, hard);
+                    for (int i = 0; i < 4; i++) {
+                        assertThat(v[i]).as("forward output %d, hidden %d, hard %s", i, hidden, hard).containsExactly(s[i]);
+                    }
+                    float[] dh = random(hidden, 5);
+                    float[] dcS = random(hidden, 6);
+                    float[] dcV = dcS.clone();
+                    scalar.lstmBackward(s[0], 1, cPrev, 2, s[2], 0, dh, 0, dcS, 0, hidden, hard);
+                    vector.lstmBackward(v[0], 1, cPrev, 2, v[2], 0, dh, 0, dcV, 0, hidden, hard);
+                    assertThat(v[0]).as("gate gradients, hidden %d", hidden).containsExactly(s[0]);
+                    assertThat(dcV).as("cell gradient, hidden %d", hidden).containsExactly(dcS);
+                }
+            }
+            float[] src = random(hidden + 2, 8);
+            float[] dst = random(hidden + 1, 9);
+            float[] expected = dst.clone();
+            scalar.add(src, 2, expected, 1, hidden);
+            scalar.multiply(src, 1, expected, 0, hidden);
+            vector.add(src, 2, dst, 1, hidden);
+            vector.multiply(src, 1, dst, 0, hidden);
+            assertThat(dst).containsExactly(expected);
+        }
+    }
+
+    @Test
+    void theProviderHonoursTheProperty() {
+        assertThat(VectorizationProvider.lookup("scalar").name()).isEqualTo("scalar");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> VectorizationProvider.lookup("gpu"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("textgen.vectorization")
+                .hasMessageContaining("gpu");
+        boolean present = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        assertThat(VectorizationProvider.lookup("auto").name()).startsWith(present ? "vector-" : "scalar");
+    }
+}
