@@ -71,7 +71,12 @@ final class Fixtures {
 
     /** A model trained for two epochs on the tiny corpus, saved as {@code dir/model.safetensors}. */
     static Path trainedModel(Path dir) throws IOException {
-        TextgenConfig config = ConfigLoader.load(configFile(dir, corpus(dir, 2), 2, HIDDEN));
+        return trainedModel(dir, 2);
+    }
+
+    /** A model trained for {@code epochs} epochs on the tiny corpus, saved as {@code dir/model.safetensors}. */
+    static Path trainedModel(Path dir, int epochs) throws IOException {
+        TextgenConfig config = ConfigLoader.load(configFile(dir, corpus(dir, 2), epochs, HIDDEN));
         Corpus text = Corpus.load(config.corpus());
         try (Trainer trainer = Backends.installed().get(config.model().backend())
                 .newTrainer(config, text.vocabulary(), text.randomWindow(new SplittableRandom(1)))) {
