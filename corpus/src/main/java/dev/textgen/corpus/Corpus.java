@@ -140,12 +140,6 @@ public final class Corpus {
         return validation;
     }
 
-    /** Symbol id at {@code position}. */
-    public int id(long position) {
-        checkRange(position, position + 1);
-        return ids.get((int) position);
-    }
-
     /** The text of symbols {@code [from, to)}. */
     public String text(long from, long to) {
         checkRange(from, to);

@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where a corpus's bytes come from: a local file, a {@code classpath:} resource, an {@code http(s)} URL
@@ -74,7 +75,7 @@ public final class CorpusSource {
     }
 
     /** Names that {@link #resolve} downloads on first use. */
-    public static java.util.Set<String> knownNames() {
+    public static Set<String> knownNames() {
         return KNOWN.keySet();
     }
 

@@ -28,6 +28,8 @@ public final class CorpusBenchmark {
     private static final int RUNS = 5;
     /** The corpus under measurement; a volatile field, so that dropping it cannot be optimised away. */
     private static volatile Corpus held;
+    /** An epoch's shuffled order, held while measuring what training adds to the corpus. */
+    private static volatile Batches epoch;
 
     private CorpusBenchmark() {
     }
@@ -55,30 +57,35 @@ public final class CorpusBenchmark {
         long[] windowNanos = new long[runs];
         long retained = 0;
         long peak = 0;
+        long retainedWithEpoch = 0;
         for (int run = 0; run < runs; run++) {
             long[] result = runOnce(config);
             loadNanos[run] = result[0];
             windowNanos[run] = result[1];
             retained = result[2];
             peak = result[3];
+            retainedWithEpoch = result[4];
         }
         Corpus corpus = held;
         held = null;
         System.out.printf(Locale.ROOT, "{\"corpus\":\"%s\",\"bytes\":%d,\"symbols\":%d,\"vocabulary\":%d,"
                         + "\"trainWindows\":%d,\"runs\":%d,\"loadMsFirst\":%.1f,\"loadMsMedian\":%.1f,\"loadMsMin\":%.1f,"
                         + "\"windowPassMsMedian\":%.1f,\"idArrayBytes\":%d,\"retainedHeapBytes\":%d,"
-                        + "\"retainedBytesPerSymbol\":%.3f,\"peakHeapAboveBaselineBytes\":%d,"
+                        + "\"retainedBytesPerSymbol\":%.3f,\"withEpochOrderBytesPerSymbol\":%.3f,"
+                        + "\"peakHeapAboveBaselineBytes\":%d,"
                         + "\"seedOneHotBytes\":%d,\"java\":\"%s\"}%n",
                 label, fileSize(file), corpus.length(), corpus.vocabulary().size(), corpus.trainWindows().size(), runs,
                 loadNanos[0] / 1e6, median(loadNanos) / 1e6, Arrays.stream(loadNanos).min().orElseThrow() / 1e6,
-                median(windowNanos) / 1e6, corpus.idBytes(), retained, (double) retained / corpus.length(), peak,
+                median(windowNanos) / 1e6, corpus.idBytes(), retained, (double) retained / corpus.length(),
+                (double) retainedWithEpoch / corpus.length(), peak,
                 (long) corpus.trainWindows().size() * corpus.trainWindows().maxlen() * corpus.vocabulary().size(),
                 System.getProperty("java.version"));
     }
 
     /**
      * One load and pass, in its own frame so that no stale stack slot keeps the previous run's corpus
-     * reachable: {load ns, window pass ns, retained heap, peak heap above the baseline}.
+     * reachable: {load ns, window pass ns, retained heap, peak heap above the baseline, retained heap while an
+     * epoch's shuffled window order (api Batches, an int per window) is alive}.
      */
     private static long[] runOnce(CorpusConfig config) {
         held = null;
@@ -91,10 +98,13 @@ public final class CorpusBenchmark {
         long done = System.nanoTime();
         long peak = peakHeap() - before;
         long retained = usedHeapAfterGc() - before;
+        epoch = Batches.shuffled(held.trainWindows(), 128, 1L, 0);
+        long retainedWithEpoch = usedHeapAfterGc() - before;
+        epoch = null;
         if (checksum == 42) {
             System.out.println(); // keeps the pass from being optimised away
         }
-        return new long[]{loaded - start, done - loaded, retained, peak};
+        return new long[]{loaded - start, done - loaded, retained, peak, retainedWithEpoch};
     }
 
     /** Reads every window once through a reusable id batch, as a backend's epoch does. */

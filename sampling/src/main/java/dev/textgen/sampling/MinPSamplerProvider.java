@@ -2,7 +2,7 @@ package dev.textgen.sampling;
 
 import dev.textgen.api.config.SamplerConfig;
 
-/** {@code min-p}: drops the ids less likely than minP times the most likely one, after the temperature. */
+/** {@code min-p}: drops the ids whose tempered probability is below minP times the highest. */
 public final class MinPSamplerProvider extends TemperedSamplerProvider {
 
     public MinPSamplerProvider() {
@@ -11,7 +11,7 @@ public final class MinPSamplerProvider extends TemperedSamplerProvider {
     }
 
     @Override
-    Truncation truncation(SamplerConfig config) {
-        return new MinP(Parameters.minP(value(config, "minP")));
+    Truncation truncation(SamplerConfig config, double temperature) {
+        return new MinP(Parameters.minP(value(config, "minP")), temperature);
     }
 }

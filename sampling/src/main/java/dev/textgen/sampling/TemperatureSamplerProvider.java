@@ -10,7 +10,7 @@ public final class TemperatureSamplerProvider extends TemperedSamplerProvider {
     }
 
     @Override
-    Truncation truncation(SamplerConfig config) {
+    Truncation truncation(SamplerConfig config, double temperature) {
         return Truncation.NONE;
     }
 }

@@ -9,9 +9,8 @@ import java.util.random.RandomGenerator;
 /**
  * The stochastic samplers: repetition penalty, then temperature, then a {@link Truncation}, then one
  * categorical draw (the structure of llama3.java, with the temperature as a transform in front of the draw).
- * A truncation by rank alone (top-k) runs before the temperature instead: it keeps the same ids, ranks the
- * untempered probabilities, which a huge temperature cannot round into ties, and spares the
- * logarithms of the ids it drops.
+ * Top-k and min-p run before the temperature instead, keeping the same ids, so that only the kept ids pay
+ * for the logarithms.
  *
  * <p>In double, with q the probabilities after the penalty: w[i] = exp((log q[i] - log max q) / T), so
  * the most likely id weighs exactly 1 and a zero stays exactly zero (never log 0); T = 1 skips the
@@ -41,11 +40,11 @@ final class TemperedSampler implements Sampler {
             weights = new double[size];
         }
         int argmax = penalise(probabilities, size);
-        if (truncation.byRankOnly()) {
+        if (truncation.beforeTemperature()) {
             truncation.apply(weights, size);
         }
         temper(size, argmax);
-        if (!truncation.byRankOnly()) {
+        if (!truncation.beforeTemperature()) {
             truncation.apply(weights, size);
         }
         return draw(weights, size, random.nextDouble());

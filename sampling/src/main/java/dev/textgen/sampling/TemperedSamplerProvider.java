@@ -33,7 +33,7 @@ abstract class TemperedSamplerProvider implements SamplerProvider {
     }
 
     /** The truncation for {@code config}'s own parameters (looked up with {@link #value}). */
-    abstract Truncation truncation(SamplerConfig config);
+    abstract Truncation truncation(SamplerConfig config, double temperature);
 
     final double value(SamplerConfig config, String parameter) {
         return Parameters.value(config, defaults, parameter);
@@ -60,6 +60,6 @@ abstract class TemperedSamplerProvider implements SamplerProvider {
         double temperature = Parameters.temperature(value(config, TEMPERATURE));
         RepetitionPenalty penalty = Parameters.repetitionPenalty(
                 value(config, REPETITION_PENALTY), value(config, REPETITION_WINDOW));
-        return new TemperedSampler(temperature, penalty, truncation(config));
+        return new TemperedSampler(temperature, penalty, truncation(config, temperature));
     }
 }

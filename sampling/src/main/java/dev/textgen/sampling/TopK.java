@@ -1,6 +1,10 @@
 package dev.textgen.sampling;
 
-/** Keeps the k most likely ids (the lower id first on a tie); k at or above the vocabulary size keeps all. */
+/**
+ * Keeps the k most likely ids (the lower id first on a tie); k at or above the vocabulary size keeps all.
+ * The temperature keeps the order, so this ranks the untempered weights, which a huge temperature cannot
+ * round into ties.
+ */
 final class TopK implements Truncation {
     private final int k;
     private final RankedIds ranked = new RankedIds();
@@ -10,7 +14,7 @@ final class TopK implements Truncation {
     }
 
     @Override
-    public boolean byRankOnly() {
+    public boolean beforeTemperature() {
         return true;
     }
 

@@ -10,7 +10,7 @@ public final class TopKSamplerProvider extends TemperedSamplerProvider {
     }
 
     @Override
-    Truncation truncation(SamplerConfig config) {
+    Truncation truncation(SamplerConfig config, double temperature) {
         return new TopK(Parameters.k(value(config, "k")));
     }
 }

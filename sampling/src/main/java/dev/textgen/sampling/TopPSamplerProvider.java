@@ -10,7 +10,7 @@ public final class TopPSamplerProvider extends TemperedSamplerProvider {
     }
 
     @Override
-    Truncation truncation(SamplerConfig config) {
+    Truncation truncation(SamplerConfig config, double temperature) {
         return new TopP(Parameters.p(value(config, "p")));
     }
 }

@@ -9,13 +9,16 @@ interface Truncation {
 
     /**
      * Sets to 0 the weights of the ids that must not be drawn; the most likely id (the lowest on a tie)
-     * is always kept. On entry {@code weights[0, size)} are {@code >= 0}: the tempered weights, whose
-     * maximum is exactly 1, or for a truncation {@link #byRankOnly() by rank only} the untempered ones.
+     * is always kept. On entry {@code weights[0, size)} are {@code >= 0} with a positive maximum: the
+     * tempered weights, whose maximum is exactly 1, or the untempered ones if {@link #beforeTemperature()}.
      */
     void apply(double[] weights, int size);
 
-    /** Whether the kept ids depend only on the order of the weights, so the temperature cannot change them. */
-    default boolean byRankOnly() {
+    /**
+     * Whether this truncation runs on the untempered weights, keeping the ids it would keep after the
+     * temperature: then only the kept ids pay for the temperature's logarithms.
+     */
+    default boolean beforeTemperature() {
         return false;
     }
 }
