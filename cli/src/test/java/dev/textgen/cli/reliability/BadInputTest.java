@@ -26,12 +26,14 @@ import dev.textgen.corpus.Corpus;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -288,7 +290,9 @@ class BadInputTest {
         rows.add(modelFile("cut one byte short", bytes.truncated(bytes.file.length - 1), "truncated"));
         rows.add(modelFile("one extra byte", concat(bytes.file, new byte[1]), "1 bytes after the last tensor"));
         rows.add(modelFile("flipped byte in the length", bytes.withByteFlipped(2), "declares a header of"));
-        rows.add(modelFile("flipped byte in the header", bytes.withByteFlipped(8 + bytes.headerLength / 2), "is corrupt", "checksum"));
+        rows.add(modelFile("flipped byte in the header's JSON syntax", bytes.withByteFlipped(8), "does not start with '{'"));
+        rows.add(modelFile("flipped byte in the stored config", bytes.withByteFlipped(bytes.offsetOf("hiddenSize")),
+                "is corrupt", "checksum"));
         rows.add(modelFile("flipped byte in a weight", bytes.withByteFlipped(dataStart + 5), "is corrupt", "checksum"));
         rows.add(modelFile("flipped last byte", bytes.withByteFlipped(bytes.file.length - 1), "is corrupt", "checksum"));
         rows.add(modelFile("header length 2^40", bytes.withHeaderLength(1L << 40), "1099511627776", "limit"));
@@ -394,9 +398,30 @@ class BadInputTest {
         rows.add(cli("--resume without a checkpoint", List.of("train", "--resume", emptyRun.toString()), 2, nothing,
                 "no checkpoint", emptyRun.toString()));
         rows.add(cli("training diverges", List.of("train", "--config", diverging.toString(), "--out", divergingOut.toString()),
-                1, () -> assertThat(divergingOut.resolve("model.safetensors")).as("a diverged run saves no model").doesNotExist(),
-                "epoch", "batch"));
+                1, () -> assertNoNonFiniteModel(divergingOut), "diverged", "epoch", "batch"));
         return rows;
+    }
+
+    /** A diverged run writes no final model, and any checkpoint it wrote holds finite weights. */
+    private static void assertNoNonFiniteModel(Path out) {
+        assertThat(out.resolve("model.safetensors")).as("a diverged run saves no model").doesNotExist();
+        try (Stream<Path> files = Files.list(out.resolve("checkpoints"))) {
+            files.filter(f -> f.getFileName().toString().endsWith(".safetensors"))
+                    .forEach(f -> assertThat(ModelFile.read(f).weights().allFinite()).as(f.toString()).isTrue());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The control for the tables' "no stack trace" check: with --verbose the trace is printed, and detected. */
+    @Test
+    void verboseShowsTheStackTrace() {
+        Path missing = dir.resolve("missing.safetensors");
+        Fixtures.CliResult quiet = Fixtures.cli("generate", "--model", missing.toString());
+        Fixtures.CliResult verbose = Fixtures.cli("generate", "--model", missing.toString(), "--verbose");
+        assertThat(quiet.err()).doesNotContain("\tat ");
+        assertThat(verbose.code()).isEqualTo(quiet.code()).isEqualTo(1);
+        assertThat(verbose.err()).contains(missing.toString(), "ModelFileException", "\tat ");
     }
 
     private static CliRow cli(String name, List<String> args, int code, Runnable check, String... stderr) {

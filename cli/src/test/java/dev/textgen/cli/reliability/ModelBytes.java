@@ -57,6 +57,16 @@ final class ModelBytes {
         return offsets;
     }
 
+    /** The offset of the first occurrence of ASCII {@code text} in the file. */
+    int offsetOf(String text) {
+        // ISO-8859-1 maps each byte to one char, so the string index is the byte offset.
+        int at = new String(file, StandardCharsets.ISO_8859_1).indexOf(text);
+        if (at < 0) {
+            throw new IllegalArgumentException("\"" + text + "\" is not in the file");
+        }
+        return at;
+    }
+
     byte[] truncated(int length) {
         return Arrays.copyOf(file, length);
     }
@@ -100,7 +110,6 @@ final class ModelBytes {
         byte[] bytes = out.array();
         CRC32C crc = new CRC32C();
         crc.update(bytes);
-        // ISO-8859-1 maps each byte to one char, so the string index is the byte offset.
         int marker = new String(padded, StandardCharsets.ISO_8859_1).indexOf(CHECKSUM_MARKER);
         if (marker < 0) {
             return bytes;
