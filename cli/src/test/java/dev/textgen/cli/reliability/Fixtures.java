@@ -44,7 +44,7 @@ final class Fixtures {
         return new CliResult(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** The tiny test text {@code repeats} times (about 840 chars each) in {@code dir/corpus.txt}. */
+    /** The tiny test text {@code repeats} times (690 chars each) in {@code dir/corpus.txt}. */
     static Path corpus(Path dir, int repeats) throws IOException {
         return Files.writeString(dir.resolve("corpus.txt"), TinyCorpus.TEXT.repeat(repeats));
     }
