@@ -21,9 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -61,7 +61,7 @@ class CrashSafetyTest {
         Path corpus = Fixtures.corpus(dir, 6);
         Path config = Files.writeString(dir.resolve("config.json"), Fixtures.config(corpus, EPOCHS, HIDDEN));
         SplittableRandom random = new SplittableRandom(20261127);
-        Map<Integer, Path> resumedModels = new HashMap<>();
+        List<Resumed> resumedModels = new ArrayList<>();
         for (int trial = 0; trial < KILLS; trial++) {
             Path out = dir.resolve("run-" + trial);
             long delayMillis = random.nextLong(0, 1500);
@@ -70,12 +70,10 @@ class CrashSafetyTest {
                 awaitFirstCheckpoint(train, out);
                 Thread.sleep(delayMillis);
                 assertThat(train.isAlive()).as("trial %d: train must still run when killed", trial).isTrue();
-                train.destroyForcibly();
-                assertThat(train.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                kill(train);
             } finally {
                 train.destroyForcibly();
             }
-            assertThat(train.exitValue()).as("trial %d: killed by SIGKILL", trial).isEqualTo(128 + 9);
 
             Path latest = checkCheckpointsFolder(out, trial);
             StoredModel checkpoint = ModelFile.read(latest);
@@ -91,19 +89,46 @@ class CrashSafetyTest {
             StoredModel finished = ModelFile.read(out.resolve("model.safetensors"));
             assertFinite(finished.weights());
             assertThat(finished.training()).isNull();
-            resumedModels.put(trial * 100_000 + total, out.resolve("model.safetensors"));
+            resumedModels.add(new Resumed(out.resolve("model.safetensors"), total));
         }
         compareWithUninterruptedRuns(config, resumedModels);
     }
 
+    @Test
+    void sigkillBeforeTheFirstCheckpointLeavesNothingToResumeAndSaysSo() throws Exception {
+        Path config = Files.writeString(dir.resolve("config.json"), Fixtures.config(Fixtures.corpus(dir, 6), EPOCHS, HIDDEN));
+        Path out = dir.resolve("run");
+        Process train = startTrain(config, out);
+        try {
+            kill(train);
+        } finally {
+            train.destroyForcibly();
+        }
+        assertThat(checkpoints(out)).isEmpty();
+        Fixtures.CliResult resumed = Fixtures.cli("train", "--resume", out.toString());
+        assertThat(resumed.code()).isEqualTo(2);
+        assertThat(resumed.err()).contains("no checkpoint to resume in " + out.resolve("checkpoints")).doesNotContain("\tat ");
+    }
+
+    /** A resumed run's final model and the epochs it was trained for in all. */
+    private record Resumed(Path model, int epochs) {
+    }
+
     /** Each resumed model equals the uninterrupted run's weights after as many epochs. */
-    private static void compareWithUninterruptedRuns(Path config, Map<Integer, Path> resumedModels) {
-        int maxEpochs = resumedModels.keySet().stream().mapToInt(key -> key % 100_000).max().orElseThrow();
+    private static void compareWithUninterruptedRuns(Path config, List<Resumed> resumedModels) {
+        int maxEpochs = resumedModels.stream().mapToInt(Resumed::epochs).max().orElseThrow();
         List<ModelWeights> byEpoch = uninterrupted(ConfigLoader.load(config), maxEpochs);
-        resumedModels.forEach((key, file) -> {
-            int epochs = key % 100_000;
-            assertSameWeights(ModelFile.read(file).weights(), byEpoch.get(epochs - 1), "after " + epochs + " epochs");
-        });
+        for (Resumed resumed : resumedModels) {
+            assertSameWeights(ModelFile.read(resumed.model()).weights(), byEpoch.get(resumed.epochs() - 1),
+                    "after " + resumed.epochs() + " epochs");
+        }
+    }
+
+    /** SIGKILL on Linux: no shutdown hook runs, the process ends at once with status 137. */
+    private static void kill(Process process) throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the killed process ended").isTrue();
+        assertThat(process.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
     }
 
     /** The weights at the end of each of the first {@code epochs} epochs of an uninterrupted in-process run. */
@@ -227,7 +252,7 @@ class CrashSafetyTest {
         Optional<Path> any = checkpoints(checkpoints.getParent()).stream().findFirst();
         byte[] half = Files.readAllBytes(any.orElseThrow());
         Files.write(checkpoints.resolve(".checkpoint-e9999-b0000000.safetensors.12345.tmp"),
-                java.util.Arrays.copyOf(half, half.length / 2));
+                Arrays.copyOf(half, half.length / 2));
         Files.write(checkpoints.resolve("checkpoint-e9999-b0000000.safetensors.partial"), new byte[] {1, 2, 3});
     }
 
@@ -239,17 +264,18 @@ class CrashSafetyTest {
         }
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(f -> CHECKPOINT.matcher(f.getFileName().toString()).matches())
-                    .sorted((a, b) -> position(a).compareTo(position(b)))
+                    .sorted(Comparator.comparingLong((Path p) -> position(p, 1)).thenComparingLong(p -> position(p, 2)))
                     .toList();
         }
     }
 
-    private static String position(Path checkpoint) {
+    /** The epoch (group 1) or batch (group 2) of a checkpoint's name. */
+    private static long position(Path checkpoint, int group) {
         Matcher m = CHECKPOINT.matcher(checkpoint.getFileName().toString());
         if (!m.matches()) {
             throw new IllegalArgumentException(checkpoint.toString());
         }
-        return String.format("%012d-%012d", Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+        return Long.parseLong(m.group(group));
     }
 
     private static void assertFinite(ModelWeights weights) {
