@@ -3,6 +3,7 @@ package dev.textgen.scratch;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
+import dev.textgen.api.testing.IdWindows;
 
 import java.util.SplittableRandom;
 
@@ -19,33 +20,7 @@ public final class TestData {
             // A little structure (repeats) so that training has something to learn.
             text[i] = i > 2 && random.nextInt(3) != 0 ? text[i - 3] : random.nextInt(vocabulary);
         }
-        return windows(text, vocabulary, maxlen, step);
-    }
-
-    public static WindowSet windows(int[] text, int vocabulary, int maxlen, int step) {
-        int count = (text.length - maxlen - 1) / step + 1;
-        return new WindowSet() {
-            @Override
-            public int size() {
-                return count;
-            }
-
-            @Override
-            public int maxlen() {
-                return maxlen;
-            }
-
-            @Override
-            public int vocabularySize() {
-                return vocabulary;
-            }
-
-            @Override
-            public int window(int index, int[] dst, int offset) {
-                System.arraycopy(text, index * step, dst, offset, maxlen);
-                return text[index * step + maxlen];
-            }
-        };
+        return new IdWindows(text, maxlen, step, vocabulary);
     }
 
     /** The first shuffled batch of epoch {@code epoch}. */

@@ -57,6 +57,10 @@ public final class Main implements Runnable {
                 .setExecutionExceptionHandler(ErrorReporter::executionError);
         try {
             return commandLine.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("textgen: error: out of memory (" + e.getMessage() + "); give Java more heap, e.g."
+                    + " TEXTGEN_JAVA_OPTS=-Xmx8g ./textgen ..., or use a smaller model or batch");
+            return ExitCodes.RUNTIME;
         } finally {
             out.flush();
             err.flush();

@@ -96,9 +96,14 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             settings = Configs.load(config, Configs.with(overrides, "corpus.source", corpus, "--corpus"));
         }
+        Path outDir = out != null ? out : resume != null ? resume : defaultOut();
+        if (!outDir.equals(resume) && !RunDirectory.checkpoints(outDir).isEmpty()) {
+            throw new UsageException(outDir + " already holds the checkpoints of a run; continue it with --resume " + outDir
+                    + " or choose another --out");
+        }
         Backend engine = Backends.installed().get(settings.model().backend());
         Corpus text = checkpoint != null ? Corpus.load(settings.corpus(), checkpoint.vocabulary()) : Corpus.load(settings.corpus());
-        RunDirectory run = RunDirectory.create(out != null ? out : resume != null ? resume : defaultOut());
+        RunDirectory run = RunDirectory.create(outDir);
 
         stdout.printf(Locale.ROOT, "corpus %s: %,d chars, %d symbols, %,d training windows, %,d held-out windows%n",
                 text.name(), text.length(), text.vocabulary().size(), text.trainWindows().size(), text.validationWindows().size());

@@ -49,6 +49,8 @@ class UsageAndErrorsTest {
                 bad(2, "missing.json", "train", "--config", dir.resolve("missing.json").toString()),
                 bad(2, "leave out --config and --corpus", "train", "--resume", emptyRun.toString(), "--config", tinyConfig.toString()),
                 bad(2, "no checkpoint to resume in " + emptyRun.resolve("checkpoints"), "train", "--resume", emptyRun.toString()),
+                bad(2, "already holds the checkpoints of a run; continue it with --resume", "train", "--config", tinyConfig.toString(),
+                        "--out", TrainedModel.folder().resolve("run").toString()),
                 bad(2, "unknown backend \"scratsh\"", "train", "--config", tinyConfig.toString(), "--backend", "scratsh"),
                 bad(1, "no-such-corpus.txt", "train", "--corpus", dir.resolve("no-such-corpus.txt").toString(), "--out",
                         dir.resolve("never").toString()),

@@ -14,6 +14,18 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaKernels extends ScalarKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Rows of B per pass: a 4-vector panel of B then stays in L1 while every row tile of C uses it. */
+    private static final int PANEL_DEPTH = Integer.getInteger("textgen.panelDepth", 64);
+    private static final FloatVector HALF = FloatVector.broadcast(S, 0.5f);
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector ZERO = FloatVector.zero(S);
+    private static final FloatVector SLOPE = FloatVector.broadcast(S, 0.2f);
+    private static final FloatVector CLAMP = FloatVector.broadcast(S, TANH_CLAMP);
+    private static final FloatVector NEG_CLAMP = FloatVector.broadcast(S, -TANH_CLAMP);
+    private static final FloatVector V_A13 = FloatVector.broadcast(S, A13);
+    private static final FloatVector V_A11 = FloatVector.broadcast(S, A11);
+    private static final FloatVector V_B6 = FloatVector.broadcast(S, B6);
+    private static final FloatVector V_B4 = FloatVector.broadcast(S, B4);
     private static final FloatVector V_A9 = FloatVector.broadcast(S, A9);
     private static final FloatVector V_A7 = FloatVector.broadcast(S, A7);
     private static final FloatVector V_A5 = FloatVector.broadcast(S, A5);
@@ -33,23 +45,12 @@ final class PanamaKernels extends ScalarKernels {
         return "vector-" + S.vectorBitSize() + "bit";
     }
 
-    @Override
-    public void gemm(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                     float[] c, int cOff, int ldc) {
-        product(rows, cols, depth, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc);
-    }
-
-    @Override
-    public void gemmTransA(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                           float[] c, int cOff, int ldc) {
-        product(rows, cols, depth, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc);
-    }
-
     /** {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]}. */
-    private static void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
-                                float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
-        for (int k0 = 0; k0 < depth; k0 += DEPTH_BLOCK) {
-            int k1 = Math.min(depth, k0 + DEPTH_BLOCK);
+    @Override
+    void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
+                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        for (int k0 = 0; k0 < depth; k0 += PANEL_DEPTH) {
+            int k1 = Math.min(depth, k0 + PANEL_DEPTH);
             int n = 0;
             for (; n + 4 * L <= cols; n += 4 * L) {
                 int m = 0;
@@ -224,60 +225,81 @@ final class PanamaKernels extends ScalarKernels {
 
     /** {@link ScalarKernels#tanh} lane-wise, with the same operations in the same order. */
     private static FloatVector tanh(FloatVector x) {
-        FloatVector v = x.min(TANH_CLAMP).max(-TANH_CLAMP);
+        FloatVector v = x.min(CLAMP).max(NEG_CLAMP);
         FloatVector x2 = v.mul(v);
-        FloatVector p = x2.fma(A13, A11);
+        FloatVector p = x2.fma(V_A13, V_A11);
         p = p.fma(x2, V_A9);
         p = p.fma(x2, V_A7);
         p = p.fma(x2, V_A5);
         p = p.fma(x2, V_A3);
         p = p.fma(x2, V_A1);
         p = v.mul(p);
-        FloatVector q = x2.fma(B6, B4);
+        FloatVector q = x2.fma(V_B6, V_B4);
         q = q.fma(x2, V_B2);
         q = q.fma(x2, V_B0);
         return p.div(q);
     }
 
-    private static FloatVector gate(FloatVector x, boolean hardSigmoid) {
-        if (hardSigmoid) {
-            return x.fma(0.2f, 0.5f).min(1f).max(0f);
-        }
-        return tanh(x.mul(0.5f)).fma(0.5f, 0.5f);
-    }
-
     private static FloatVector gateSlope(FloatVector y, boolean hardSigmoid) {
         if (hardSigmoid) {
             VectorMask<Float> inside = y.compare(VectorOperators.GT, 0f).and(y.compare(VectorOperators.LT, 1f));
-            return FloatVector.zero(S).blend(0.2f, inside);
+            return ZERO.blend(SLOPE, inside);
         }
-        return y.mul(FloatVector.broadcast(S, 1f).sub(y));
+        return y.mul(ONE.sub(y));
     }
 
+    // The cell step is split into small loops with one nonlinearity each: one large method with five
+    // inlined tanh calls exceeds the JIT's inlining budget, and a vector operation that is not inlined
+    // falls back to a per-lane loop.
     @Override
     public void lstmForward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC,
                             int tanhCOff, float[] h, int hOff, int hidden, boolean hardSigmoid) {
+        if (hardSigmoid) {
+            hardSigmoidInPlace(z, zOff, 2 * hidden);
+            hardSigmoidInPlace(z, zOff + 3 * hidden, hidden);
+        } else {
+            sigmoidInPlace(z, zOff, 2 * hidden);
+            sigmoidInPlace(z, zOff + 3 * hidden, hidden);
+        }
+        tanhInPlace(z, zOff + 2 * hidden, hidden);
+        int j = 0;
         int f = zOff + hidden;
         int g = zOff + 2 * hidden;
         int o = zOff + 3 * hidden;
-        int j = 0;
         for (int bound = S.loopBound(hidden); j < bound; j += L) {
-            FloatVector iv = gate(FloatVector.fromArray(S, z, zOff + j), hardSigmoid);
-            FloatVector fv = gate(FloatVector.fromArray(S, z, f + j), hardSigmoid);
-            FloatVector gv = tanh(FloatVector.fromArray(S, z, g + j));
-            FloatVector ov = gate(FloatVector.fromArray(S, z, o + j), hardSigmoid);
-            iv.intoArray(z, zOff + j);
-            fv.intoArray(z, f + j);
-            gv.intoArray(z, g + j);
-            ov.intoArray(z, o + j);
-            FloatVector ig = iv.mul(gv);
-            FloatVector cv = cPrev == null ? ig : fv.fma(FloatVector.fromArray(S, cPrev, cPrevOff + j), ig);
+            FloatVector ig = FloatVector.fromArray(S, z, zOff + j).mul(FloatVector.fromArray(S, z, g + j));
+            FloatVector cv = cPrev == null ? ig
+                    : FloatVector.fromArray(S, z, f + j).fma(FloatVector.fromArray(S, cPrev, cPrevOff + j), ig);
             cv.intoArray(c, cOff + j);
             FloatVector t = tanh(cv);
             t.intoArray(tanhC, tanhCOff + j);
-            ov.mul(t).intoArray(h, hOff + j);
+            FloatVector.fromArray(S, z, o + j).mul(t).intoArray(h, hOff + j);
         }
-        forwardRange(j, hidden, z, zOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff, hidden, hardSigmoid);
+        cell(j, hidden, z, zOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff, hidden);
+    }
+
+    private static void sigmoidInPlace(float[] x, int off, int n) {
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += L) {
+            tanh(FloatVector.fromArray(S, x, off + j).mul(HALF)).fma(HALF, HALF).intoArray(x, off + j);
+        }
+        gates(x, off, j, n, false);
+    }
+
+    private static void hardSigmoidInPlace(float[] x, int off, int n) {
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += L) {
+            FloatVector.fromArray(S, x, off + j).fma(SLOPE, HALF).min(ONE).max(ZERO).intoArray(x, off + j);
+        }
+        gates(x, off, j, n, true);
+    }
+
+    private static void tanhInPlace(float[] x, int off, int n) {
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += L) {
+            tanh(FloatVector.fromArray(S, x, off + j)).intoArray(x, off + j);
+        }
+        tanh(x, off, j, n);
     }
 
     @Override
@@ -287,7 +309,6 @@ final class PanamaKernels extends ScalarKernels {
         int g = zOff + 2 * hidden;
         int o = zOff + 3 * hidden;
         int j = 0;
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int bound = S.loopBound(hidden); j < bound; j += L) {
             FloatVector iv = FloatVector.fromArray(S, z, zOff + j);
             FloatVector fv = FloatVector.fromArray(S, z, f + j);
@@ -295,12 +316,12 @@ final class PanamaKernels extends ScalarKernels {
             FloatVector ov = FloatVector.fromArray(S, z, o + j);
             FloatVector t = FloatVector.fromArray(S, tanhC, tanhCOff + j);
             FloatVector dhj = FloatVector.fromArray(S, dh, dhOff + j);
-            FloatVector dcj = FloatVector.fromArray(S, dc, dcOff + j).add(dhj.mul(ov).mul(one.sub(t.mul(t))));
+            FloatVector dcj = FloatVector.fromArray(S, dc, dcOff + j).add(dhj.mul(ov).mul(ONE.sub(t.mul(t))));
             FloatVector cp = cPrev == null ? FloatVector.zero(S) : FloatVector.fromArray(S, cPrev, cPrevOff + j);
             dhj.mul(t).mul(gateSlope(ov, hardSigmoid)).intoArray(z, o + j);
             dcj.mul(gv).mul(gateSlope(iv, hardSigmoid)).intoArray(z, zOff + j);
             dcj.mul(cp).mul(gateSlope(fv, hardSigmoid)).intoArray(z, f + j);
-            dcj.mul(iv).mul(one.sub(gv.mul(gv))).intoArray(z, g + j);
+            dcj.mul(iv).mul(ONE.sub(gv.mul(gv))).intoArray(z, g + j);
             dcj.mul(fv).intoArray(dc, dcOff + j);
         }
         backwardRange(j, hidden, z, zOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff, dc, dcOff, hidden, hardSigmoid);

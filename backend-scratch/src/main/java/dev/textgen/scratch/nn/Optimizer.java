@@ -12,6 +12,8 @@ import java.util.Map;
  */
 public abstract sealed class Optimizer {
     final Network net;
+    /** The state tensors by name, live. */
+    final Map<String, float[]> named = new LinkedHashMap<>();
 
     Optimizer(Network net) {
         this.net = net;
@@ -33,23 +35,25 @@ public abstract sealed class Optimizer {
     public abstract void apply(float[][] gradients, float gradientScale, float learningRate);
 
     /** A copy of the state tensors by name. */
-    public abstract Map<String, float[]> state();
+    public Map<String, float[]> state() {
+        Map<String, float[]> copy = new LinkedHashMap<>();
+        named.forEach((name, values) -> copy.put(name, values.clone()));
+        return copy;
+    }
 
     /** Restores {@link #state()}; an empty map resets. Fails naming a missing, unknown or mis-sized tensor. */
-    public abstract void setState(Map<String, float[]> state);
-
-    static void restore(Map<String, float[]> state, Map<String, float[]> own) {
+    public void setState(Map<String, float[]> state) {
         if (state.isEmpty()) {
-            own.values().forEach(values -> Arrays.fill(values, 0f));
+            named.values().forEach(values -> Arrays.fill(values, 0f));
             return;
         }
         for (String name : state.keySet()) {
-            if (!own.containsKey(name)) {
+            if (!named.containsKey(name)) {
                 throw new IllegalArgumentException("optimizer state tensor \"" + name + "\" is not one of this optimizer's: "
-                        + own.keySet());
+                        + named.keySet());
             }
         }
-        for (Map.Entry<String, float[]> entry : own.entrySet()) {
+        for (Map.Entry<String, float[]> entry : named.entrySet()) {
             float[] values = state.get(entry.getKey());
             if (values == null) {
                 throw new IllegalArgumentException("optimizer state tensor \"" + entry.getKey() + "\" is missing");
@@ -59,16 +63,10 @@ public abstract sealed class Optimizer {
                         + " values; expected " + entry.getValue().length);
             }
         }
-        for (Map.Entry<String, float[]> entry : own.entrySet()) {
+        for (Map.Entry<String, float[]> entry : named.entrySet()) {
             float[] values = state.get(entry.getKey());
             System.arraycopy(values, 0, entry.getValue(), 0, values.length);
         }
-    }
-
-    static Map<String, float[]> copy(Map<String, float[]> own) {
-        Map<String, float[]> copy = new LinkedHashMap<>();
-        own.forEach((name, values) -> copy.put(name, values.clone()));
-        return copy;
     }
 
     /** {@code ms = rho ms + (1 - rho) g^2; w -= lr g / (sqrt(ms) + epsilon)}. */
@@ -76,7 +74,6 @@ public abstract sealed class Optimizer {
         private final float rho;
         private final float epsilon;
         private final float[][] meanSquare;
-        private final Map<String, float[]> named = new LinkedHashMap<>();
 
         RmsProp(Network net, float rho, float epsilon) {
             super(net);
@@ -106,16 +103,6 @@ public abstract sealed class Optimizer {
                 }
             }
         }
-
-        @Override
-        public Map<String, float[]> state() {
-            return copy(named);
-        }
-
-        @Override
-        public void setState(Map<String, float[]> state) {
-            restore(state, named);
-        }
     }
 
     /**
@@ -129,7 +116,6 @@ public abstract sealed class Optimizer {
         private final float[][] first;
         private final float[][] second;
         private final float[] iterations = new float[1];
-        private final Map<String, float[]> named = new LinkedHashMap<>();
 
         Adam(Network net, float beta1, float beta2, float epsilon) {
             super(net);
@@ -168,16 +154,6 @@ public abstract sealed class Optimizer {
                     w[i] -= rate * mi / ((float) Math.sqrt(vi) + epsilon);
                 }
             }
-        }
-
-        @Override
-        public Map<String, float[]> state() {
-            return copy(named);
-        }
-
-        @Override
-        public void setState(Map<String, float[]> state) {
-            restore(state, named);
         }
     }
 }

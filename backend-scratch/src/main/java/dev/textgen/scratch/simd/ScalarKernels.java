@@ -58,66 +58,49 @@ public class ScalarKernels implements Kernels {
     @Override
     public void gemm(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc) {
-        for (int k0 = 0; k0 < depth; k0 += DEPTH_BLOCK) {
-            int k1 = Math.min(depth, k0 + DEPTH_BLOCK);
-            int m = 0;
-            for (; m + 4 <= rows; m += 4) {
-                int c0 = cOff + m * ldc;
-                int a0 = aOff + m * lda;
-                for (int k = k0; k < k1; k++) {
-                    axpy4(a[a0 + k], a[a0 + lda + k], a[a0 + 2 * lda + k], a[a0 + 3 * lda + k],
-                            b, bOff + k * ldb, c, c0, ldc, cols);
-                }
-            }
-            for (; m < rows; m++) {
-                int c0 = cOff + m * ldc;
-                int a0 = aOff + m * lda;
-                for (int k = k0; k < k1; k++) {
-                    axpy(a[a0 + k], b, bOff + k * ldb, c, c0, cols);
-                }
-            }
-        }
+        product(rows, cols, depth, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc);
     }
 
     @Override
     public void gemmTransA(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc) {
+        product(rows, cols, depth, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc);
+    }
+
+    /**
+     * {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]}.
+     * Each pass over a row of C folds in four rows of B, which keeps the loop vectorizable by the JIT while
+     * loading and storing C a quarter as often.
+     */
+    void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
+                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         for (int k0 = 0; k0 < depth; k0 += DEPTH_BLOCK) {
             int k1 = Math.min(depth, k0 + DEPTH_BLOCK);
-            int m = 0;
-            for (; m + 4 <= rows; m += 4) {
+            for (int m = 0; m < rows; m++) {
                 int c0 = cOff + m * ldc;
-                for (int k = k0; k < k1; k++) {
-                    int ak = aOff + k * lda + m;
-                    axpy4(a[ak], a[ak + 1], a[ak + 2], a[ak + 3], b, bOff + k * ldb, c, c0, ldc, cols);
+                int am = aOff + m * rowStride;
+                int k = k0;
+                for (; k + 4 <= k1; k += 4) {
+                    int ak = am + k * depthStride;
+                    int b0 = bOff + k * ldb;
+                    fold4(a[ak], a[ak + depthStride], a[ak + 2 * depthStride], a[ak + 3 * depthStride],
+                            b, b0, b0 + ldb, b0 + 2 * ldb, b0 + 3 * ldb, c, c0, cols);
                 }
-            }
-            for (; m < rows; m++) {
-                int c0 = cOff + m * ldc;
-                for (int k = k0; k < k1; k++) {
-                    axpy(a[aOff + k * lda + m], b, bOff + k * ldb, c, c0, cols);
+                for (; k < k1; k++) {
+                    float ak = a[am + k * depthStride];
+                    int b0 = bOff + k * ldb;
+                    for (int n = 0; n < cols; n++) {
+                        c[c0 + n] = Math.fma(ak, b[b0 + n], c[c0 + n]);
+                    }
                 }
             }
         }
     }
 
-    private static void axpy4(float a0, float a1, float a2, float a3, float[] b, int bRow, float[] c, int c0, int ldc,
-                              int cols) {
-        int c1 = c0 + ldc;
-        int c2 = c1 + ldc;
-        int c3 = c2 + ldc;
+    private static void fold4(float a0, float a1, float a2, float a3, float[] b, int b0, int b1, int b2, int b3,
+                              float[] c, int c0, int cols) {
         for (int n = 0; n < cols; n++) {
-            float bv = b[bRow + n];
-            c[c0 + n] = Math.fma(a0, bv, c[c0 + n]);
-            c[c1 + n] = Math.fma(a1, bv, c[c1 + n]);
-            c[c2 + n] = Math.fma(a2, bv, c[c2 + n]);
-            c[c3 + n] = Math.fma(a3, bv, c[c3 + n]);
-        }
-    }
-
-    private static void axpy(float a0, float[] b, int bRow, float[] c, int c0, int cols) {
-        for (int n = 0; n < cols; n++) {
-            c[c0 + n] = Math.fma(a0, b[bRow + n], c[c0 + n]);
+            c[c0 + n] = Math.fma(a3, b[b3 + n], Math.fma(a2, b[b2 + n], Math.fma(a1, b[b1 + n], Math.fma(a0, b[b0 + n], c[c0 + n]))));
         }
     }
 
@@ -138,44 +121,43 @@ public class ScalarKernels implements Kernels {
     @Override
     public void lstmForward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC,
                             int tanhCOff, float[] h, int hOff, int hidden, boolean hardSigmoid) {
-        forwardRange(0, hidden, z, zOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff, hidden, hardSigmoid);
+        gates(z, zOff, 0, 2 * hidden, hardSigmoid);
+        gates(z, zOff + 3 * hidden, 0, hidden, hardSigmoid);
+        tanh(z, zOff + 2 * hidden, 0, hidden);
+        cell(0, hidden, z, zOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff, hidden);
     }
 
-    /** {@link #lstmForward} for units {@code [from, to)} only. */
-    static void forwardRange(int from, int to, float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
-                             float[] tanhC, int tanhCOff, float[] h, int hOff, int hidden, boolean hardSigmoid) {
-        int i = zOff;
+    /** The gate activation in place over {@code x[off + from, off + to)}. */
+    static void gates(float[] x, int off, int from, int to, boolean hardSigmoid) {
+        if (hardSigmoid) {
+            for (int j = from; j < to; j++) {
+                x[off + j] = hardSigmoid(x[off + j]);
+            }
+        } else {
+            for (int j = from; j < to; j++) {
+                x[off + j] = sigmoid(x[off + j]);
+            }
+        }
+    }
+
+    /** tanh in place over {@code x[off + from, off + to)}. */
+    static void tanh(float[] x, int off, int from, int to) {
+        for (int j = from; j < to; j++) {
+            x[off + j] = tanh(x[off + j]);
+        }
+    }
+
+    /** The cell update of {@link #lstmForward} for units {@code [from, to)}, from activated gates. */
+    static void cell(int from, int to, float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
+                     float[] tanhC, int tanhCOff, float[] h, int hOff, int hidden) {
         int f = zOff + hidden;
         int g = zOff + 2 * hidden;
         int o = zOff + 3 * hidden;
-        // Separate simple loops, so that the JIT can vectorize each of them.
-        if (hardSigmoid) {
-            for (int j = from; j < to; j++) {
-                z[i + j] = hardSigmoid(z[i + j]);
-                z[f + j] = hardSigmoid(z[f + j]);
-                z[o + j] = hardSigmoid(z[o + j]);
-            }
-        } else {
-            for (int j = from; j < to; j++) {
-                z[i + j] = sigmoid(z[i + j]);
-                z[f + j] = sigmoid(z[f + j]);
-                z[o + j] = sigmoid(z[o + j]);
-            }
-        }
         for (int j = from; j < to; j++) {
-            z[g + j] = tanh(z[g + j]);
-        }
-        if (cPrev == null) {
-            for (int j = from; j < to; j++) {
-                c[cOff + j] = z[i + j] * z[g + j];
-            }
-        } else {
-            for (int j = from; j < to; j++) {
-                c[cOff + j] = Math.fma(z[f + j], cPrev[cPrevOff + j], z[i + j] * z[g + j]);
-            }
-        }
-        for (int j = from; j < to; j++) {
-            float t = tanh(c[cOff + j]);
+            float ig = z[zOff + j] * z[g + j];
+            float cv = cPrev == null ? ig : Math.fma(z[f + j], cPrev[cPrevOff + j], ig);
+            c[cOff + j] = cv;
+            float t = tanh(cv);
             tanhC[tanhCOff + j] = t;
             h[hOff + j] = z[o + j] * t;
         }

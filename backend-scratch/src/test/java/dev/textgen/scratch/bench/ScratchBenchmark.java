@@ -13,6 +13,7 @@ import dev.textgen.api.data.WindowSet;
 import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.TrainingEngine;
+import dev.textgen.api.testing.IdWindows;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import java.util.SplittableRandom;
  * training batch (median of N after warm-up) and generated characters per second in window and stateful
  * mode, printed as one JSON line.
  *
+ * <p>Runs from the test class path (see the module README):
  * <pre>java [--add-modules jdk.incubator.vector] -cp ... dev.textgen.scratch.bench.ScratchBenchmark
  *     CORPUS [batches=40] [threads=0] [hidden=128] [layers=1] [batchSize=128]</pre>
  */
@@ -58,7 +60,7 @@ public final class ScratchBenchmark {
                 .withTraining(new TrainingConfig(1, batchSize, t.seed(), threads, t.clipNorm(), t.optimizer(), t.preview(),
                         t.earlyStopping(), t.reduceLrOnPlateau(), t.onNonFinite(), t.keepCheckpoints()));
         CorpusConfig corpusConfig = config.corpus();
-        WindowSet windows = windows(ids, vocabulary.size(), corpusConfig.maxlen(), corpusConfig.step());
+        WindowSet windows = new IdWindows(ids, corpusConfig.maxlen(), corpusConfig.step(), vocabulary.size());
 
         Backend backend = Backends.installed().get("scratch");
         double[] millis = new double[batches];
@@ -143,31 +145,5 @@ public final class ScratchBenchmark {
     private static double median(double[] sorted) {
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static WindowSet windows(int[] ids, int vocabulary, int maxlen, int step) {
-        int count = (ids.length - maxlen - 1) / step + 1;
-        return new WindowSet() {
-            @Override
-            public int size() {
-                return count;
-            }
-
-            @Override
-            public int maxlen() {
-                return maxlen;
-            }
-
-            @Override
-            public int vocabularySize() {
-                return vocabulary;
-            }
-
-            @Override
-            public int window(int index, int[] dst, int offset) {
-                System.arraycopy(ids, index * step, dst, offset, maxlen);
-                return ids[index * step + maxlen];
-            }
-        };
     }
 }
