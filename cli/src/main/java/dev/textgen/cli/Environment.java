@@ -1,5 +1,6 @@
 package dev.textgen.cli;
 
+import java.io.Console;
 import java.util.function.LongSupplier;
 
 /**
@@ -12,9 +13,27 @@ import java.util.function.LongSupplier;
  */
 record Environment(boolean interactive, Interrupts interrupts, LongSupplier nanoTime) {
 
-    /** The real process: a terminal when {@link System#console()} says so, interrupts through shutdown hooks. */
+    /** The real process: a terminal when the console says so, interrupts through shutdown hooks. */
     static Environment system() {
-        return new Environment(System.console() != null, Interrupts.SHUTDOWN_HOOKS, System::nanoTime);
+        return new Environment(isTerminal(System.console()), Interrupts.SHUTDOWN_HOOKS, System::nanoTime);
+    }
+
+    /**
+     * Whether {@code console} is attached to a terminal. Up to Java 21 a console exists only then; from
+     * Java 22 one may exist without a terminal, and {@code Console.isTerminal()} (called reflectively, as
+     * textgen targets Java 17) tells.
+     */
+    static boolean isTerminal(Console console) {
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true;
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     /** Output to a file or pipe: plain progress lines. */

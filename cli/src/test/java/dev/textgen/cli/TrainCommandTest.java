@@ -78,6 +78,23 @@ class TrainCommandTest {
         assertThat(ModelFile.read(RunDirectory.latestCheckpoint(out).orElseThrow()).training().epoch()).isEqualTo(3);
     }
 
+    @Test
+    void divergenceFailsNamingTheBatchAndSavesNoNonFiniteModel() throws Exception {
+        Path config = Cli.tinyConfig(dir, Cli.tinyCorpus(dir), 3);
+        Files.writeString(config, Files.readString(config).replace("\"batchSize\": 16,",
+                "\"batchSize\": 16, \"optimizer\": {\"type\": \"rmsprop\", \"learningRate\": 1e30},"));
+        Path out = dir.resolve("run");
+
+        Cli.Result result = Cli.run("train", "--config", config.toString(), "--out", out.toString());
+
+        assertThat(result.code()).isEqualTo(ExitCodes.RUNTIME);
+        assertThat(result.err()).containsPattern("textgen train: error: training diverged at epoch 1, batch \\d+: ");
+        assertThat(out.resolve("model.safetensors")).doesNotExist();
+        for (Path checkpoint : RunDirectory.checkpoints(out)) {
+            assertThat(ModelFile.read(checkpoint).weights().allFinite()).isTrue();
+        }
+    }
+
     /**
      * Ctrl-C: the interrupt action stops training after the batch in progress and returns once the
      * checkpoint is saved; resuming from it ends with exactly the weights of an uninterrupted run.

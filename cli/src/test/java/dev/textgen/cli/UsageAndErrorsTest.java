@@ -26,6 +26,7 @@ class UsageAndErrorsTest {
     private static Path notAModel;
     private static Path emptyRun;
     private static Path foreignText;
+    private static Path diverging;
 
     @BeforeAll
     static void files() throws IOException {
@@ -33,6 +34,8 @@ class UsageAndErrorsTest {
         badJson = Files.writeString(dir.resolve("bad.json"), "{\n  \"training\": {\"epochs\": \"many\"}\n}\n");
         notAModel = Files.writeString(dir.resolve("notes.safetensors"), "these are my notes, not a model\n");
         emptyRun = Files.createDirectories(dir.resolve("empty-run"));
+        diverging = Files.writeString(dir.resolve("diverging.json"), Files.readString(tinyConfig).replace("\"batchSize\": 16,",
+                "\"batchSize\": 16, \"optimizer\": {\"type\": \"rmsprop\", \"learningRate\": 1e30},"));
         foreignText = Files.writeString(dir.resolve("foreign.txt"), "Zwölf Boxkämpfer jagen Viktor quer über den großen Sylter Deich");
     }
 
@@ -54,6 +57,8 @@ class UsageAndErrorsTest {
                 bad(2, "unknown backend \"scratsh\"", "train", "--config", tinyConfig.toString(), "--backend", "scratsh"),
                 bad(1, "no-such-corpus.txt", "train", "--corpus", dir.resolve("no-such-corpus.txt").toString(), "--out",
                         dir.resolve("never").toString()),
+                bad(1, "training diverged at epoch 1, batch", "train", "--config", diverging.toString(), "--out",
+                        dir.resolve("diverged").toString()),
                 bad(2, "Missing required option: '--model=FILE'", "generate"),
                 bad(1, missing + ": does not exist", "generate", "--model", missing),
                 bad(1, notAModel + ": declares a header of", "generate", "--model", notAModel.toString()),

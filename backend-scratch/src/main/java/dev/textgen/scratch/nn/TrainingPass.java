@@ -197,35 +197,29 @@ public final class TrainingPass {
             int in = net.inputSize(l);
             float[] z = gates[l];
             float[] bias = net.bias(l);
-            for (int t = 0; t < steps; t++) {
-                for (int b = b0; b < b1; b++) {
-                    System.arraycopy(bias, 0, z, (t * batch + b) * g4, g4);
-                }
-            }
-            if (l == 0) {
-                float[] kernel = net.kernel(0);
-                for (int t = 0; t < steps; t++) {
-                    for (int b = b0; b < b1; b++) {
-                        kernels.add(kernel, ids[b * steps + t] * g4, z, (t * batch + b) * g4, g4);
-                    }
-                }
-            } else {
-                if (training) {
-                    dropRows(l, hidden[l - 1], inputs[l], inputScale[l], in, b0, b1);
-                }
-                float[] x = training ? inputs[l] : hidden[l - 1];
-                for (int t = 0; t < steps; t++) {
-                    kernels.gemm(nb, g4, in, x, (t * batch + b0) * in, in, net.kernel(l), 0, g4,
-                            z, (t * batch + b0) * g4, g4);
-                }
-            }
+            float[] kernel = net.kernel(l);
+            float[] x = training ? inputs[l] : l > 0 ? hidden[l - 1] : null;
             float[] c = cells[l];
             float[] hs = hidden[l];
             float[] recurrent = net.recurrentKernel(l);
+            // Everything for step t is done while its rows are in cache: bias, input, recurrent product, cell.
             for (int t = 0; t < steps; t++) {
+                int first = t * batch + b0;
+                for (int b = b0; b < b1; b++) {
+                    System.arraycopy(bias, 0, z, (t * batch + b) * g4, g4);
+                }
+                if (l == 0) {
+                    for (int b = b0; b < b1; b++) {
+                        kernels.add(kernel, ids[b * steps + t] * g4, z, (t * batch + b) * g4, g4);
+                    }
+                } else {
+                    if (training) {
+                        dropRows(l, t, hidden[l - 1], inputs[l], inputScale[l], in, b0, b1);
+                    }
+                    kernels.gemm(nb, g4, in, x, first * in, in, kernel, 0, g4, z, first * g4, g4);
+                }
                 if (t > 0) {
-                    kernels.gemm(nb, g4, h, hs, ((t - 1) * batch + b0) * h, h, recurrent, 0, g4,
-                            z, (t * batch + b0) * g4, g4);
+                    kernels.gemm(nb, g4, h, hs, (first - batch) * h, h, recurrent, 0, g4, z, first * g4, g4);
                 }
                 for (int b = b0; b < b1; b++) {
                     int row = t * batch + b;
@@ -255,14 +249,12 @@ public final class TrainingPass {
         }
     }
 
-    /** Applies dropout to rows [b0, b1) of every step: {@code out = in * scale} with a fresh mask in {@code scale}. */
-    private void dropRows(int boundary, float[] in, float[] out, float[] scale, int width, int b0, int b1) {
-        for (int t = 0; t < steps; t++) {
-            int row = t * windows;
-            fillMask(boundary, t, row + b0, row + b1, width, scale);
-            System.arraycopy(in, (row + b0) * width, out, (row + b0) * width, (b1 - b0) * width);
-            kernels.multiply(scale, (row + b0) * width, out, (row + b0) * width, (b1 - b0) * width);
-        }
+    /** Applies dropout to rows [b0, b1) of step {@code t}: {@code out = in * scale} with a fresh mask in {@code scale}. */
+    private void dropRows(int boundary, int t, float[] in, float[] out, float[] scale, int width, int b0, int b1) {
+        int row = t * windows;
+        fillMask(boundary, t, row + b0, row + b1, width, scale);
+        System.arraycopy(in, (row + b0) * width, out, (row + b0) * width, (b1 - b0) * width);
+        kernels.multiply(scale, (row + b0) * width, out, (row + b0) * width, (b1 - b0) * width);
     }
 
     /**

@@ -16,6 +16,8 @@ import dev.textgen.api.spi.TrainingEngine;
 import dev.textgen.api.testing.IdWindows;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +66,7 @@ public final class ScratchBenchmark {
 
         Backend backend = Backends.installed().get("scratch");
         double[] millis = new double[batches];
+        double[] cpuMillis = new double[batches];
         int warmup = Math.max(5, batches / 4);
         LanguageModel model;
         try (TrainingEngine engine = backend.newEngine(config, vocabulary, null)) {
@@ -72,10 +75,12 @@ public final class ScratchBenchmark {
             double loss = 0;
             for (int i = 0; i < warmup + batches; i++) {
                 epoch.next(batch);
+                long cpu = processCpuNanos();
                 long start = System.nanoTime();
                 loss = engine.trainBatch(batch, t.optimizer().learningRate());
                 if (i >= warmup) {
                     millis[i - warmup] = (System.nanoTime() - start) / 1e6;
+                    cpuMillis[i - warmup] = (processCpuNanos() - cpu) / 1e6;
                 }
             }
             if (!Double.isFinite(loss)) {
@@ -83,31 +88,45 @@ public final class ScratchBenchmark {
             }
             model = engine.snapshot(null);
         }
-        double window = charsPerSecond(model, ids, false);
-        double stateful = charsPerSecond(model, ids, true);
+        double[] window = charsPerSecond(model, ids, false);
+        double[] stateful = charsPerSecond(model, ids, true);
         Arrays.sort(millis);
+        Arrays.sort(cpuMillis);
         System.out.printf(Locale.ROOT, "{\"backend\":\"scratch\",\"java\":\"%s\",\"kernels\":\"%s\",\"threads\":%d,"
                         + "\"batchSize\":%d,\"maxlen\":%d,\"hidden\":%d,\"layers\":%d,\"vocabulary\":%d,\"batches\":%d,"
-                        + "\"msPerBatchMedian\":%.2f,\"msPerBatchMin\":%.2f,\"msPerBatchMax\":%.2f,"
-                        + "\"windowCharsPerSecond\":%.0f,\"statefulCharsPerSecond\":%.0f}%n",
+                        + "\"msPerBatchMedian\":%.2f,\"msPerBatchMin\":%.2f,\"msPerBatchMax\":%.2f,\"cpuMsPerBatchMedian\":%.2f,"
+                        + "\"windowCharsPerSecond\":%.0f,\"statefulCharsPerSecond\":%.0f,"
+                        + "\"windowCharsPerCpuSecond\":%.0f,\"statefulCharsPerCpuSecond\":%.0f}%n",
                 Runtime.version(), kernelsName(backend), config.training().effectiveThreads(), batchSize,
                 corpusConfig.maxlen(), hidden, layers, vocabulary.size(), batches, median(millis), millis[0],
-                millis[millis.length - 1], window, stateful);
+                millis[millis.length - 1], median(cpuMillis), window[0], stateful[0], window[1], stateful[1]);
     }
 
     private static String kernelsName(Backend backend) {
         return backend instanceof dev.textgen.scratch.ScratchBackend scratch ? scratch.kernels().name() : "?";
     }
 
-    /** Median over several repetitions of generating {@link #GENERATED} characters with seeded sampling. */
-    private static double charsPerSecond(LanguageModel model, int[] seedText, boolean stateful) {
+    /** CPU time of the whole process (all training threads). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * Medians over several repetitions of generating {@link #GENERATED} characters with seeded sampling: chars per
+     * wall-clock second and per CPU second of the generating thread (the latter is what a shared, loaded machine
+     * does not distort).
+     */
+    private static double[] charsPerSecond(LanguageModel model, int[] seedText, boolean stateful) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         int maxlen = model.maxlen();
         int v = model.vocabulary().size();
         double[] rates = new double[7];
+        double[] cpuRates = new double[7];
         for (int rep = 0; rep < rates.length; rep++) {
             SplittableRandom random = new SplittableRandom(rep);
             int[] text = Arrays.copyOf(seedText, maxlen + GENERATED);
             float[] p = new float[v];
+            long cpu = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             if (stateful) {
                 try (Session session = model.newSession()) {
@@ -125,9 +144,11 @@ public final class ScratchBenchmark {
                 }
             }
             rates[rep] = GENERATED / ((System.nanoTime() - start) / 1e9);
+            cpuRates[rep] = GENERATED / ((threads.getCurrentThreadCpuTime() - cpu) / 1e9);
         }
         Arrays.sort(rates);
-        return median(rates);
+        Arrays.sort(cpuRates);
+        return new double[] {median(rates), median(cpuRates)};
     }
 
     private static int sample(float[] p, SplittableRandom random) {
