@@ -431,6 +431,41 @@ class TrainingLoopTest {
     }
 
     @Test
+    void aStateTakenInsideOnBatchWhileTrainingGoesOnResumesBitForBit() {
+        TextgenConfig config = TinyCorpus.withDropout(TinyCorpus.config(TestDoubleProvider.NAME, 8), 0.2)
+                .withTraining(TinyCorpus.training(3, 16, new OptimizerConfig.RmsProp(0.02, 0.9, 1e-7),
+                        new EarlyStoppingConfig(2, 0.0, true), new PlateauConfig(1, 0.5, 0), "stop"));
+        Vocabulary tiny = TinyCorpus.vocabulary();
+        WindowSet train = TinyCorpus.train();
+        WindowSet validation = TinyCorpus.validation();
+        TestDoubleBackend backend = new TestDoubleBackend();
+        int perEpoch = (train.size() + 15) / 16;
+        int takeAt = perEpoch + 2;
+        Trainer straight = TrainingLoop.start(backend, config, tiny, TinyCorpus.seedWindow());
+        StoredModel[] taken = new StoredModel[1];
+        int[] batches = {0};
+
+        TrainingHistory expected = straight.fit(train, validation, new TrainingListener() {
+            @Override
+            public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss) {
+                if (++batches[0] == takeAt) {
+                    taken[0] = new StoredModel(config, tiny, straight.model().weights(), TinyCorpus.seedWindow(),
+                            straight.state());
+                }
+            }
+        });
+        Trainer resumed = TrainingLoop.resume(backend, taken[0]);
+        TrainingHistory history = resumed.fit(train, validation, TrainingListener.NONE);
+
+        assertThat(taken[0].training().epoch()).isEqualTo(1);
+        assertThat(taken[0].training().batch()).isEqualTo(2);
+        assertThat(history.epochs()).usingRecursiveComparison().ignoringFields("seconds").isEqualTo(expected.epochs());
+        BackendContractTest.assertSameWeights(resumed.model().weights(), straight.model().weights(), 0);
+        assertThat(resumed.state().optimizerState()).usingRecursiveComparison()
+                .isEqualTo(straight.state().optimizerState());
+    }
+
+    @Test
     void aPlainModelCannotBeResumed() {
         ScriptedBackend backend = constantLosses();
         Trainer trainer = TrainingLoop.start(backend, config(1, 0.01, "stop"), vocabulary, null);
