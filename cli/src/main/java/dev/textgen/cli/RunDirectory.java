@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -65,25 +66,70 @@ final class RunDirectory {
     }
 
     /**
-     * Saves {@code checkpoint}, then deletes older checkpoints beyond the newest {@code keep}, except
-     * the one at the end of {@code bestEpoch} (one-based; 0 for none).
+     * Saves {@code checkpoint}, then prunes: of the end-of-epoch checkpoints it keeps the newest
+     * {@code keep} and the one at the end of {@code bestEpoch} (one-based; 0 for none); of the mid-epoch
+     * ones (Ctrl-C or {@code training.checkpointEveryBatches}) only the newest, and only while it is
+     * further than every end-of-epoch one. So mid-epoch checkpoints never push out an epoch's.
      */
     Path saveCheckpoint(StoredModel checkpoint, int keep, int bestEpoch) {
         Path file = checkpointFor(checkpoint.training());
         ModelFile.write(file, checkpoint);
         List<Path> all = checkpoints(dir);
+        List<Path> epochEnds = all.stream().filter(p -> position(p, 2) == 0).toList();
         Path best = checkpoint(bestEpoch, 0);
-        for (int i = 0; i < all.size() - keep; i++) {
-            Path old = all.get(i);
-            if (!old.equals(best)) {
-                try {
-                    Files.deleteIfExists(old);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot delete the old checkpoint " + old + ": " + ErrorReporter.describe(e), e);
-                }
+        for (int i = 0; i < epochEnds.size() - keep; i++) {
+            if (!epochEnds.get(i).equals(best)) {
+                delete(epochEnds.get(i));
+            }
+        }
+        Path latest = all.get(all.size() - 1);
+        for (Path p : all) {
+            if (position(p, 2) != 0 && !p.equals(latest)) {
+                delete(p);
             }
         }
         return file;
+    }
+
+    private static void delete(Path old) {
+        try {
+            Files.deleteIfExists(old);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the old checkpoint " + old + ": " + ErrorReporter.describe(e), e);
+        }
+    }
+
+    /**
+     * Deletes the temporary files that a killed run left while writing one of this folder's files
+     * (model, metrics, chart, checkpoints); any other file is left alone.
+     *
+     * @return the files deleted
+     */
+    List<Path> deleteStaleTemporaries() {
+        List<Path> deleted = new ArrayList<>();
+        deleteTemporaries(dir, name -> name.equals(MODEL) || name.equals(METRICS) || name.equals(CHART), deleted);
+        deleteTemporaries(dir.resolve(CHECKPOINTS), name -> CHECKPOINT.matcher(name).matches(), deleted);
+        return deleted;
+    }
+
+    private static void deleteTemporaries(Path folder, Predicate<String> ours, List<Path> deleted) {
+        List<Path> stale;
+        try (Stream<Path> files = Files.list(folder)) {
+            stale = files.filter(f -> AtomicFiles.temporaryTarget(f.getFileName().toString()).filter(ours).isPresent())
+                    .filter(Files::isRegularFile)
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder + ": " + ErrorReporter.describe(e), e);
+        }
+        for (Path file : stale) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the stale temporary file " + file + ": "
+                        + ErrorReporter.describe(e), e);
+            }
+            deleted.add(file);
+        }
     }
 
     /** Rewrites {@code metrics.csv} and {@code loss.svg} for {@code history}. */
