@@ -14,7 +14,6 @@ import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.io.TrainingState;
 import dev.textgen.api.spi.Backend;
-import dev.textgen.api.spi.Backends;
 import dev.textgen.corpus.Corpus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -102,7 +101,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException(outDir + " already holds the checkpoints of a run; continue it with --resume " + outDir
                     + " or choose another --out");
         }
-        Backend engine = Backends.installed().get(settings.model().backend());
+        Backend engine = Configs.backend(settings, backend);
         Corpus text = checkpoint != null ? Corpus.load(settings.corpus(), checkpoint.vocabulary()) : Corpus.load(settings.corpus());
         RunDirectory run = RunDirectory.create(outDir);
         List<Path> stale = run.deleteStaleTemporaries();
