@@ -393,9 +393,7 @@ class TrainingLoopTest {
 
     @Test
     void resumingRealTrainingIsBitForBitFromAnyStopPoint() {
-        TextgenConfig config = TinyCorpus.withDropout(TinyCorpus.config(TestDoubleProvider.NAME, 8), 0.2)
-                .withTraining(TinyCorpus.training(4, 16, new OptimizerConfig.RmsProp(0.02, 0.9, 1e-7),
-                        new EarlyStoppingConfig(2, 0.0, true), new PlateauConfig(1, 0.5, 0), "stop"));
+        TextgenConfig config = realTraining(4);
         Vocabulary tiny = TinyCorpus.vocabulary();
         WindowSet train = TinyCorpus.train();
         WindowSet validation = TinyCorpus.validation();
@@ -432,9 +430,7 @@ class TrainingLoopTest {
 
     @Test
     void aStateTakenInsideOnBatchWhileTrainingGoesOnResumesBitForBit() {
-        TextgenConfig config = TinyCorpus.withDropout(TinyCorpus.config(TestDoubleProvider.NAME, 8), 0.2)
-                .withTraining(TinyCorpus.training(3, 16, new OptimizerConfig.RmsProp(0.02, 0.9, 1e-7),
-                        new EarlyStoppingConfig(2, 0.0, true), new PlateauConfig(1, 0.5, 0), "stop"));
+        TextgenConfig config = realTraining(3);
         Vocabulary tiny = TinyCorpus.vocabulary();
         WindowSet train = TinyCorpus.train();
         WindowSet validation = TinyCorpus.validation();
@@ -485,6 +481,13 @@ class TrainingLoopTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("10 symbols")
                 .hasMessageContaining("45-symbol vocabulary");
+    }
+
+    /** The test double's real training on the tiny corpus, with dropout, early stopping and the plateau schedule. */
+    private static TextgenConfig realTraining(int epochs) {
+        return TinyCorpus.withDropout(TinyCorpus.config(TestDoubleProvider.NAME, 8), 0.2)
+                .withTraining(TinyCorpus.training(epochs, 16, new OptimizerConfig.RmsProp(0.02, 0.9, 1e-7),
+                        new EarlyStoppingConfig(2, 0.0, true), new PlateauConfig(1, 0.5, 0), "stop"));
     }
 
     /** Trains, stopping after the {@code stopAt}-th batch, and resumes from a checkpoint of that point. */
