@@ -32,6 +32,9 @@ final class RunDirectory {
     static final String CHECKPOINTS = "checkpoints";
     private static final Pattern CHECKPOINT = Pattern.compile("checkpoint-e(\\d{4,})-b(\\d{7,})\\.safetensors");
 
+    private static final Comparator<Path> BY_POSITION =
+            Comparator.comparingLong((Path p) -> position(p, 1)).thenComparingLong(p -> position(p, 2));
+
     private final Path dir;
 
     private RunDirectory(Path dir) {
@@ -67,9 +70,10 @@ final class RunDirectory {
 
     /**
      * Saves {@code checkpoint}, then prunes: of the end-of-epoch checkpoints it keeps the newest
-     * {@code keep} and the one at the end of {@code bestEpoch} (one-based; 0 for none); of the mid-epoch
-     * ones (Ctrl-C or {@code training.checkpointEveryBatches}) only the newest, and only while it is
-     * further than every end-of-epoch one. So mid-epoch checkpoints never push out an epoch's.
+     * {@code keep} and the one at the end of {@code bestEpoch} (one-based; 0 for none); a mid-epoch
+     * checkpoint (Ctrl-C or {@code training.checkpointEveryBatches}) replaces the other mid-epoch ones,
+     * and an end-of-epoch checkpoint deletes those before it. So mid-epoch checkpoints never push out an
+     * epoch's, and at most one is kept.
      */
     Path saveCheckpoint(StoredModel checkpoint, int keep, int bestEpoch) {
         Path file = checkpointFor(checkpoint.training());
@@ -82,10 +86,11 @@ final class RunDirectory {
                 delete(epochEnds.get(i));
             }
         }
-        Path latest = all.get(all.size() - 1);
-        for (Path p : all) {
-            if (position(p, 2) != 0 && !p.equals(latest)) {
-                delete(p);
+        boolean midEpoch = checkpoint.training().batch() != 0;
+        int saved = all.indexOf(file);
+        for (int i = 0; i < all.size(); i++) {
+            if (i != saved && position(all.get(i), 2) != 0 && (midEpoch || i < saved)) {
+                delete(all.get(i));
             }
         }
         return file;
@@ -164,7 +169,7 @@ final class RunDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + folder + ": " + ErrorReporter.describe(e), e);
         }
-        found.sort(Comparator.comparingLong((Path p) -> position(p, 1)).thenComparingLong(p -> position(p, 2)));
+        found.sort(BY_POSITION);
         return found;
     }
 

@@ -71,6 +71,12 @@ class RunDirectoryTest {
                 "checkpoint-e0002-b0000000.safetensors",
                 "checkpoint-e0003-b0000000.safetensors",
                 "checkpoint-e0003-b0000004.safetensors");
+
+        // After a rollback to the start of the epoch, the checkpoint just written replaces the further one.
+        Path rolledBack = run.saveCheckpoint(checkpoint(3, 2, history), 2, EpochLine.bestEpoch(history));
+
+        assertThat(RunDirectory.checkpoints(run.dir())).hasSize(4).last().isEqualTo(rolledBack);
+        assertThat(RunDirectory.latestCheckpoint(run.dir())).contains(rolledBack);
     }
 
     @Test
