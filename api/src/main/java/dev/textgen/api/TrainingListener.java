@@ -1,13 +1,16 @@
 package dev.textgen.api;
 
 /**
- * Observes a training run. Called on the training thread: keep it quick, and do heavy work such as
- * writing checkpoints from {@link #onEpoch} (which runs between epochs, when the state is consistent).
+ * Observes a training run. Called on the training thread, so training waits while a callback runs:
+ * keep {@link #onBatch} quick, except for occasional work such as a mid-epoch checkpoint. Within either
+ * callback the trainer's {@link Trainer#state()} and {@link Trainer#model()} describe the point just
+ * reached, and a trainer resumed from them continues exactly as the run in progress does.
  */
 public interface TrainingListener {
 
     /**
-     * After every training batch.
+     * After every training batch; the trainer's state then has {@code epoch - 1} finished epochs and
+     * {@code batch} batches of the next.
      *
      * @param epoch           one-based epoch
      * @param batch           one-based batch within the epoch

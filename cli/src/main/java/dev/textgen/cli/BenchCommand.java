@@ -13,7 +13,6 @@ import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
 import dev.textgen.api.spi.Backend;
-import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.TrainingEngine;
 import dev.textgen.corpus.Corpus;
 import picocli.CommandLine.Command;
@@ -79,7 +78,7 @@ final class BenchCommand implements Callable<Integer> {
         overrides = Configs.with(overrides, "training.threads", threads, "--threads");
         overrides = Configs.with(overrides, "corpus.source", corpus, "--corpus");
         TextgenConfig settings = Configs.load(null, overrides);
-        Backend engineFactory = Backends.installed().get(settings.model().backend());
+        Backend engineFactory = Configs.backend(settings, backend);
 
         Corpus text = corpus != null ? Corpus.load(settings.corpus())
                 : Corpus.fromText(randomText(settings), settings.corpus());

@@ -1,8 +1,11 @@
 package dev.textgen.cli;
 
+import dev.textgen.api.BackendUnavailableException;
 import dev.textgen.api.config.ConfigLoader;
 import dev.textgen.api.config.ConfigOverrides;
 import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.spi.Backend;
+import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.Samplers;
 
 import java.nio.file.Path;
@@ -27,5 +30,18 @@ final class Configs {
     /** {@code overrides} plus {@code value} at {@code path} when the flag was given. */
     static ConfigOverrides with(ConfigOverrides overrides, String path, Object value, String flag) {
         return value == null ? overrides : overrides.with(path, value, flag);
+    }
+
+    /**
+     * The installed backend {@code settings} name; when it is unknown or unavailable, the message names
+     * {@code --backend} and its value if the flag chose it ({@code flagValue} not null), else {@code model.backend}.
+     */
+    static Backend backend(TextgenConfig settings, String flagValue) {
+        try {
+            return Backends.installed().get(settings.model().backend());
+        } catch (BackendUnavailableException e) {
+            String chosenBy = flagValue != null ? "--backend " + flagValue : "model.backend";
+            throw new BackendUnavailableException(chosenBy + ": " + e.getMessage(), e);
+        }
     }
 }

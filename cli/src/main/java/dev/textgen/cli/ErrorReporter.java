@@ -90,7 +90,8 @@ final class ErrorReporter {
         if (e instanceof CharacterCodingException) {
             return "the bytes are not valid UTF-8";
         }
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        // A FileSystemException's message is "FILE: REASON" in words; a bare class name would mean nothing to a user.
+        return e.getMessage() != null ? e.getMessage() : "an I/O error without details (run with --verbose for them)";
     }
 
     private static boolean isTextgenFailure(Throwable e) {

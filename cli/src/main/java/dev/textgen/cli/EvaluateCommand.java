@@ -6,7 +6,6 @@ import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
 import dev.textgen.api.io.StoredModel;
-import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.TrainingEngine;
 import dev.textgen.corpus.Corpus;
 import picocli.CommandLine.Command;
@@ -66,7 +65,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     + settings.corpus().maxlen() + " + 1");
         }
         double loss;
-        try (TrainingEngine engine = Backends.installed().get(settings.model().backend()).newEngine(settings, stored.vocabulary(),
+        try (TrainingEngine engine = Configs.backend(settings, modelOptions.backend).newEngine(settings, stored.vocabulary(),
                 stored.weights())) {
             loss = meanLoss(engine, windows, settings.training().batchSize());
         }

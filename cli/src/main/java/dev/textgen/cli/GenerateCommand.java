@@ -5,7 +5,6 @@ import dev.textgen.api.TextGenerator;
 import dev.textgen.api.config.ConfigOverrides;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.io.StoredModel;
-import dev.textgen.api.spi.Backends;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,6 +17,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -84,7 +84,7 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         StoredModel stored = modelOptions.read();
         TextgenConfig settings = modelOptions.settings(stored, overrides());
-        LanguageModel loaded = Backends.installed().get(settings.model().backend()).load(stored);
+        LanguageModel loaded = Configs.backend(settings, modelOptions.backend).load(stored);
         TextGenerator generator = new TextGenerator(loaded, settings.generation());
         String seedText = seedText();
         if (stored.config().corpus().lowercase()) {
@@ -126,8 +126,11 @@ final class GenerateCommand implements Callable<Integer> {
         }
         try {
             return Files.readString(seed.file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("--seed-file: the seed file " + seed.file + " does not exist", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the seed file " + seed.file + ": " + ErrorReporter.describe(e), e);
+            String problem = Files.isDirectory(seed.file) ? "it is a folder, not a file" : ErrorReporter.describe(e);
+            throw new UncheckedIOException("--seed-file: cannot read the seed file " + seed.file + ": " + problem, e);
         }
     }
 }

@@ -18,6 +18,10 @@ final class LossChart {
     private static final int RIGHT = 30;
     private static final int TOP = 50;
     private static final int BOTTOM = 60;
+    /** A generous width of one 12 px sans-serif character, to keep labels inside the plot. */
+    static final double CHAR_WIDTH = 7.5;
+    /** The least room between two epoch labels, in pixels. */
+    private static final double MIN_TICK_GAP = 30;
     private static final String TRAIN_COLOR = "#1f77b4";
     private static final String VALIDATION_COLOR = "#ff7f0e";
 
@@ -57,7 +61,7 @@ final class LossChart {
         return svg.append("</svg>\n").toString();
     }
 
-    private record Scale(double from, double to, double pixelFrom, double pixelTo) {
+    record Scale(double from, double to, double pixelFrom, double pixelTo) {
         double at(double value) {
             return pixelFrom + (value - from) / (to - from) * (pixelTo - pixelFrom);
         }
@@ -75,9 +79,7 @@ final class LossChart {
                     + "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n", LEFT, py, WIDTH - RIGHT, py, LEFT - 6, py + 4,
                     tick(v, yStep)));
         }
-        int span = (int) (x.to() - x.from());
-        int xStep = Math.max(1, (int) niceStep(span / 8.0));
-        for (int epoch = (int) x.from(); epoch <= x.to(); epoch += xStep) {
+        for (int epoch : epochTicks(x)) {
             double px = x.at(epoch);
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#333\"/>"
                     + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n", px, bottom, px, bottom + 5, px, bottom + 20, epoch));
@@ -86,6 +88,19 @@ final class LossChart {
                 (LEFT + WIDTH - RIGHT) / 2, HEIGHT - 18));
         svg.append(String.format(Locale.ROOT, "<text x=\"18\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 18 %d)\">"
                 + "loss (nats per char)</text>%n", (TOP + bottom) / 2, (TOP + bottom) / 2));
+    }
+
+    /** The first epoch, then the multiples of a 1-2-5 step (10, 20, ... rather than 11, 21, ...) not crowding it. */
+    static List<Integer> epochTicks(Scale x) {
+        int first = (int) x.from();
+        int step = Math.max(1, (int) niceStep((x.to() - x.from()) / 8.0));
+        List<Integer> ticks = new ArrayList<>(List.of(first));
+        for (int epoch = (first / step + 1) * step; epoch <= x.to(); epoch += step) {
+            if (x.at(epoch) - x.at(first) >= MIN_TICK_GAP) {
+                ticks.add(epoch);
+            }
+        }
+        return ticks;
     }
 
     private static void series(StringBuilder svg, List<EpochResult> history, ToDoubleFunction<EpochResult> loss,
@@ -114,10 +129,16 @@ final class LossChart {
             }
         }
         if (best != null) {
+            String label = String.format(Locale.ROOT, "best %.4f", best.validationLoss());
+            double px = x.at(best.epoch());
+            double halfWidth = label.length() * CHAR_WIDTH / 2;
+            // Centred over the point unless that would cross the plot's edge: then it ends (or starts) at the circle.
+            String anchor = px + halfWidth > WIDTH - RIGHT ? "end" : px - halfWidth < LEFT ? "start" : "middle";
+            double labelX = anchor.equals("end") ? px + 7 : anchor.equals("start") ? px - 7 : px;
             svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"7\" fill=\"none\" stroke=\"%s\""
-                            + " stroke-width=\"2\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"%s\">best %.4f</text>%n",
-                    x.at(best.epoch()), y.at(best.validationLoss()), VALIDATION_COLOR, x.at(best.epoch()),
-                    y.at(best.validationLoss()) - 12, VALIDATION_COLOR, best.validationLoss()));
+                            + " stroke-width=\"2\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" fill=\"%s\">%s</text>%n",
+                    px, y.at(best.validationLoss()), VALIDATION_COLOR, labelX, y.at(best.validationLoss()) - 12, anchor,
+                    VALIDATION_COLOR, label));
         }
     }
 

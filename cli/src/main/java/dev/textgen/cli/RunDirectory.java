@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -30,6 +31,9 @@ final class RunDirectory {
     static final String CHART = "loss.svg";
     static final String CHECKPOINTS = "checkpoints";
     private static final Pattern CHECKPOINT = Pattern.compile("checkpoint-e(\\d{4,})-b(\\d{7,})\\.safetensors");
+
+    private static final Comparator<Path> BY_POSITION =
+            Comparator.comparingLong((Path p) -> position(p, 1)).thenComparingLong(p -> position(p, 2));
 
     private final Path dir;
 
@@ -65,25 +69,72 @@ final class RunDirectory {
     }
 
     /**
-     * Saves {@code checkpoint}, then deletes older checkpoints beyond the newest {@code keep}, except
-     * the one at the end of {@code bestEpoch} (one-based; 0 for none).
+     * Saves {@code checkpoint}, then prunes: of the end-of-epoch checkpoints it keeps the newest
+     * {@code keep} and the one at the end of {@code bestEpoch} (one-based; 0 for none); a mid-epoch
+     * checkpoint (Ctrl-C or {@code training.checkpointEveryBatches}) replaces the other mid-epoch ones,
+     * and an end-of-epoch checkpoint deletes those before it. So mid-epoch checkpoints never push out an
+     * epoch's, and at most one is kept.
      */
     Path saveCheckpoint(StoredModel checkpoint, int keep, int bestEpoch) {
         Path file = checkpointFor(checkpoint.training());
         ModelFile.write(file, checkpoint);
         List<Path> all = checkpoints(dir);
+        List<Path> epochEnds = all.stream().filter(p -> position(p, 2) == 0).toList();
         Path best = checkpoint(bestEpoch, 0);
-        for (int i = 0; i < all.size() - keep; i++) {
-            Path old = all.get(i);
-            if (!old.equals(best)) {
-                try {
-                    Files.deleteIfExists(old);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot delete the old checkpoint " + old + ": " + ErrorReporter.describe(e), e);
-                }
+        for (int i = 0; i < epochEnds.size() - keep; i++) {
+            if (!epochEnds.get(i).equals(best)) {
+                delete(epochEnds.get(i));
+            }
+        }
+        boolean midEpoch = checkpoint.training().batch() != 0;
+        int saved = all.indexOf(file);
+        for (int i = 0; i < all.size(); i++) {
+            if (i != saved && position(all.get(i), 2) != 0 && (midEpoch || i < saved)) {
+                delete(all.get(i));
             }
         }
         return file;
+    }
+
+    private static void delete(Path old) {
+        try {
+            Files.deleteIfExists(old);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the old checkpoint " + old + ": " + ErrorReporter.describe(e), e);
+        }
+    }
+
+    /**
+     * Deletes the temporary files that a killed run left while writing one of this folder's files
+     * (model, metrics, chart, checkpoints); any other file is left alone.
+     *
+     * @return the files deleted
+     */
+    List<Path> deleteStaleTemporaries() {
+        List<Path> deleted = new ArrayList<>();
+        deleteTemporaries(dir, name -> name.equals(MODEL) || name.equals(METRICS) || name.equals(CHART), deleted);
+        deleteTemporaries(dir.resolve(CHECKPOINTS), name -> CHECKPOINT.matcher(name).matches(), deleted);
+        return deleted;
+    }
+
+    private static void deleteTemporaries(Path folder, Predicate<String> ours, List<Path> deleted) {
+        List<Path> stale;
+        try (Stream<Path> files = Files.list(folder)) {
+            stale = files.filter(f -> AtomicFiles.temporaryTarget(f.getFileName().toString()).filter(ours).isPresent())
+                    .filter(Files::isRegularFile)
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder + ": " + ErrorReporter.describe(e), e);
+        }
+        for (Path file : stale) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the stale temporary file " + file + ": "
+                        + ErrorReporter.describe(e), e);
+            }
+            deleted.add(file);
+        }
     }
 
     /** Rewrites {@code metrics.csv} and {@code loss.svg} for {@code history}. */
@@ -118,7 +169,7 @@ final class RunDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + folder + ": " + ErrorReporter.describe(e), e);
         }
-        found.sort(Comparator.comparingLong((Path p) -> position(p, 1)).thenComparingLong(p -> position(p, 2)));
+        found.sort(BY_POSITION);
         return found;
     }
 

@@ -14,7 +14,6 @@ import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.io.TrainingState;
 import dev.textgen.api.spi.Backend;
-import dev.textgen.api.spi.Backends;
 import dev.textgen.corpus.Corpus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,7 +37,8 @@ import java.util.concurrent.TimeUnit;
         header = "Train a model on a corpus.",
         description = "Per epoch it prints the training and held-out loss and, like the seed, generated text at each"
                 + " preview temperature. It writes to the output folder a checkpoint per epoch (the last"
-                + " training.keepCheckpoints and the best are kept), metrics.csv, loss.svg and, at the end,"
+                + " training.keepCheckpoints and the best are kept) and, with training.checkpointEveryBatches N,"
+                + " every N batches (the newest only), metrics.csv, loss.svg and, at the end,"
                 + " model.safetensors. Ctrl-C stops after saving a checkpoint; --resume continues from the latest one.",
         footerHeading = "%n", footer = ExitCodes.HELP)
 final class TrainCommand implements Callable<Integer> {
@@ -101,9 +101,14 @@ final class TrainCommand implements Callable<Integer> {
             throw new UsageException(outDir + " already holds the checkpoints of a run; continue it with --resume " + outDir
                     + " or choose another --out");
         }
-        Backend engine = Backends.installed().get(settings.model().backend());
+        Backend engine = Configs.backend(settings, backend);
         Corpus text = checkpoint != null ? Corpus.load(settings.corpus(), checkpoint.vocabulary()) : Corpus.load(settings.corpus());
         RunDirectory run = RunDirectory.create(outDir);
+        List<Path> stale = run.deleteStaleTemporaries();
+        if (!stale.isEmpty()) {
+            stdout.printf(Locale.ROOT, "deleted %d temporary file(s) left by a run that was killed while writing: %s%n",
+                    stale.size(), stale);
+        }
 
         stdout.printf(Locale.ROOT, "corpus %s: %,d chars, %d symbols, %,d training windows, %,d held-out windows%n",
                 text.name(), text.length(), text.vocabulary().size(), text.trainWindows().size(), text.validationWindows().size());
@@ -127,7 +132,7 @@ final class TrainCommand implements Callable<Integer> {
     private int train(Trainer trainer, TextgenConfig settings, Corpus text, RunDirectory run, Environment environment,
                       PrintWriter stdout) {
         ProgressBar bar = new ProgressBar(stdout, environment.interactive(), environment.nanoTime(), settings.training().epochs());
-        EpochReporter reporter = new EpochReporter(settings, text, run, bar, stdout);
+        EpochReporter reporter = new EpochReporter(trainer, settings, text, run, bar, stdout);
         CountDownLatch finished = new CountDownLatch(1);
         Environment.Registration interrupt = environment.interrupts().onInterrupt(() -> {
             trainer.requestStop();
@@ -167,15 +172,20 @@ final class TrainCommand implements Callable<Integer> {
         return Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
     }
 
-    /** Prints each epoch's results and previews, and writes its checkpoint, metrics and chart. */
+    /**
+     * Prints each epoch's results and previews, and writes its checkpoint, metrics and chart; within an
+     * epoch it shows progress and writes a checkpoint every {@code training.checkpointEveryBatches} batches.
+     */
     private static final class EpochReporter implements TrainingListener {
+        private final Trainer trainer;
         private final TextgenConfig settings;
         private final Corpus text;
         private final RunDirectory run;
         private final ProgressBar bar;
         private final PrintWriter stdout;
 
-        EpochReporter(TextgenConfig settings, Corpus text, RunDirectory run, ProgressBar bar, PrintWriter stdout) {
+        EpochReporter(Trainer trainer, TextgenConfig settings, Corpus text, RunDirectory run, ProgressBar bar, PrintWriter stdout) {
+            this.trainer = trainer;
             this.settings = settings;
             this.text = text;
             this.run = run;
@@ -190,6 +200,15 @@ final class TrainCommand implements Callable<Integer> {
         @Override
         public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss) {
             bar.update(epoch, batch, batchesPerEpoch, loss);
+            int every = settings.training().checkpointEveryBatches();
+            // The last batch is left to the end-of-epoch checkpoint that follows it.
+            if (every > 0 && batch % every == 0 && batch < batchesPerEpoch) {
+                LanguageModel model = trainer.model();
+                // An update can overflow before the loss shows it; the loop catches that at the next batch.
+                if (model.weights().allFinite()) {
+                    saveCheckpoint(trainer.state(), model);
+                }
+            }
         }
 
         @Override

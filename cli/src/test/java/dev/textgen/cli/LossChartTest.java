@@ -49,6 +49,61 @@ class LossChartTest {
                 "training loss", "held-out loss", "best 1.4250");
     }
 
+    /** 3 epochs with the best last (the label once ran off the right edge), best first, and 60 epochs. */
+    @Test
+    void theBestLabelStaysInsideThePlotWhereverTheBestEpochIs() throws Exception {
+        List<List<EpochResult>> histories = List.of(curve(3, 3), curve(3, 1), curve(60, 60), curve(60, 1), curve(1, 1));
+        for (List<EpochResult> history : histories) {
+            Element label = bestLabel(parse(LossChart.render("t", history)));
+            double x = Double.parseDouble(label.getAttribute("x"));
+            double width = label.getTextContent().length() * LossChart.CHAR_WIDTH;
+            double left = switch (label.getAttribute("text-anchor")) {
+                case "start" -> x;
+                case "end" -> x - width;
+                default -> x - width / 2;
+            };
+            // The plot spans x 70..690; the label may reach over the best point's circle (radius 7), no further.
+            assertThat(left).as("%d epochs: %s", history.size(), label.getTextContent()).isGreaterThanOrEqualTo(63);
+            assertThat(left + width).as("%d epochs: %s", history.size(), label.getTextContent()).isLessThanOrEqualTo(697);
+        }
+    }
+
+    @Test
+    void epochTicksAreTheFirstEpochAndRoundMultiples() throws Exception {
+        Document svg = parse(LossChart.render("t", curve(60, 40)));
+        List<String> labels = new ArrayList<>();
+        NodeList texts = svg.getElementsByTagName("text");
+        for (int i = 0; i < texts.getLength(); i++) {
+            Element text = (Element) texts.item(i);
+            if (text.getAttribute("y").equals("380")) {
+                labels.add(text.getTextContent());
+            }
+        }
+
+        assertThat(labels).containsExactly("1", "10", "20", "30", "40", "50", "60");
+        assertThat(LossChart.epochTicks(new LossChart.Scale(1, 3, 70, 690))).containsExactly(1, 2, 3);
+        assertThat(LossChart.epochTicks(new LossChart.Scale(1, 12, 70, 690))).containsExactly(1, 2, 4, 6, 8, 10, 12);
+    }
+
+    /** {@code epochs} epochs whose held-out loss is lowest at epoch {@code best}. */
+    private static List<EpochResult> curve(int epochs, int best) {
+        List<EpochResult> history = new ArrayList<>();
+        for (int e = 1; e <= epochs; e++) {
+            history.add(new EpochResult(e, 2.0 - e * 0.01, 1.5 + Math.abs(e - best) * 0.01, 10, 0.01));
+        }
+        return history;
+    }
+
+    private static Element bestLabel(Document svg) {
+        NodeList texts = svg.getElementsByTagName("text");
+        for (int i = 0; i < texts.getLength(); i++) {
+            if (texts.item(i).getTextContent().startsWith("best ")) {
+                return (Element) texts.item(i);
+            }
+        }
+        throw new AssertionError("no best label");
+    }
+
     @Test
     void withoutHeldOutLossOnlyTheTrainingCurveIsDrawn() throws Exception {
         Document svg = parse(LossChart.render("t", List.of(new EpochResult(1, 3.0, Double.NaN, 1, 0.01))));

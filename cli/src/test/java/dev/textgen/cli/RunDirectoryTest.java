@@ -50,6 +50,64 @@ class RunDirectoryTest {
     }
 
     @Test
+    void midEpochCheckpointsKeepOnlyTheNewestAndNeverPushOutAnEpochs() {
+        RunDirectory run = RunDirectory.create(dir.resolve("run"));
+        List<EpochResult> history = new ArrayList<>();
+        double[] heldOut = {1.0, 2.0, 3.0};
+        for (int e = 0; e < heldOut.length; e++) {
+            for (int b = 4; b <= 12; b += 4) {
+                run.saveCheckpoint(checkpoint(e, b, history), 2, EpochLine.bestEpoch(history));
+                assertThat(RunDirectory.latestCheckpoint(run.dir()).orElseThrow().getFileName())
+                        .hasToString("checkpoint-e%04d-b%07d.safetensors".formatted(e, b));
+            }
+            history.add(new EpochResult(e + 1, 2.0, heldOut[e], 1, 0.01));
+            run.saveCheckpoint(checkpoint(e + 1, 0, history), 2, EpochLine.bestEpoch(history));
+        }
+        run.saveCheckpoint(checkpoint(3, 4, history), 2, EpochLine.bestEpoch(history));
+
+        // Epochs 2 and 3 (the newest two) and 1 (the best); of the mid-epoch ones only the newest, in epoch 4.
+        assertThat(RunDirectory.checkpoints(run.dir())).extracting(p -> p.getFileName().toString()).containsExactly(
+                "checkpoint-e0001-b0000000.safetensors",
+                "checkpoint-e0002-b0000000.safetensors",
+                "checkpoint-e0003-b0000000.safetensors",
+                "checkpoint-e0003-b0000004.safetensors");
+
+        // After a rollback to the start of the epoch, the checkpoint just written replaces the further one.
+        Path rolledBack = run.saveCheckpoint(checkpoint(3, 2, history), 2, EpochLine.bestEpoch(history));
+
+        assertThat(RunDirectory.checkpoints(run.dir())).hasSize(4).last().isEqualTo(rolledBack);
+        assertThat(RunDirectory.latestCheckpoint(run.dir())).contains(rolledBack);
+    }
+
+    @Test
+    void staleTemporariesOfItsOwnFilesAreDeletedAndNothingElse() throws Exception {
+        RunDirectory run = RunDirectory.create(dir.resolve("run"));
+        Path checkpoints = run.dir().resolve("checkpoints");
+        List<Path> ours = List.of(
+                Files.writeString(run.dir().resolve(".model.safetensors.9a3f0c1d2e4b5a67.tmp"), "half"),
+                Files.writeString(run.dir().resolve(".metrics.csv.1f.tmp"), "half"),
+                Files.writeString(run.dir().resolve(".loss.svg.0.tmp"), "half"),
+                Files.writeString(checkpoints.resolve(".checkpoint-e0002-b0000040.safetensors.abc123.tmp"), "half"));
+        List<Path> others = List.of(
+                Files.writeString(run.dir().resolve("model.safetensors"), "a model"),
+                Files.writeString(run.dir().resolve(".notes.txt.1f.tmp"), "someone else's"),
+                Files.writeString(run.dir().resolve(".metrics.csv.tmp"), "not our pattern"),
+                Files.writeString(run.dir().resolve(".checkpoint-e0002-b0000040.safetensors.1f.tmp"), "wrong folder"),
+                Files.writeString(checkpoints.resolve(".model.safetensors.1f.tmp"), "wrong folder"),
+                Files.writeString(checkpoints.resolve(".checkpoint-e2-b4.safetensors.1f.tmp"), "not a checkpoint name"),
+                Files.createDirectory(run.dir().resolve(".loss.svg.2b.tmp")));
+        run.saveCheckpoint(checkpoint(1, 0, List.of()), 2, 0);
+
+        List<Path> deleted = run.deleteStaleTemporaries();
+
+        assertThat(deleted).containsExactlyInAnyOrderElementsOf(ours);
+        assertThat(ours).allSatisfy(p -> assertThat(p).doesNotExist());
+        assertThat(others).allSatisfy(p -> assertThat(p).exists());
+        assertThat(RunDirectory.checkpoints(run.dir())).hasSize(1);
+        assertThat(run.deleteStaleTemporaries()).isEmpty();
+    }
+
+    @Test
     void theLatestCheckpointIsTheFurthestPositionNotTheNewestFile() throws Exception {
         RunDirectory run = RunDirectory.create(dir.resolve("run"));
         run.saveCheckpoint(checkpoint(10, 0, List.of()), 5, 0);

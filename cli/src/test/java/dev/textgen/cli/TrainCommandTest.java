@@ -6,7 +6,9 @@ import dev.textgen.api.io.StoredModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -139,5 +141,79 @@ class TrainCommandTest {
         assertThat(continued.lstm().get(0).recurrentKernel()).isEqualTo(straight.lstm().get(0).recurrentKernel());
         assertThat(Files.readAllLines(out.resolve("metrics.csv"))).hasSameSizeAs(
                 Files.readAllLines(dir.resolve("uninterrupted").resolve("metrics.csv")));
+    }
+
+    /**
+     * A kill in the middle of an epoch: the files on disk at the moment a mid-epoch checkpoint was written
+     * are copied aside, as a SIGKILL would leave them (with a temporary file of a write in progress), and
+     * {@code --resume} of that copy continues from the mid-epoch checkpoint to exactly the weights of an
+     * uninterrupted run.
+     */
+    @Test
+    void aMidEpochCheckpointResumesExactlyAndStaleTemporariesAreDeleted() throws Exception {
+        Path config = Cli.tinyConfig(dir, Cli.tinyCorpus(dir), 400);
+        Files.writeString(config, Files.readString(config).replace("\"keepCheckpoints\": 2,",
+                "\"keepCheckpoints\": 2, \"checkpointEveryBatches\": 5,"));
+        Path out = dir.resolve("run");
+        Path killed = dir.resolve("killed");
+        Cli.ManualInterrupts interrupts = new Cli.ManualInterrupts();
+        Cli.Result[] result = new Cli.Result[1];
+        Thread training = new Thread(() -> result[0] = Cli.run(interrupts, "train", "--config", config.toString(),
+                "--out", out.toString()));
+        training.start();
+        Path midEpoch = null;
+        while (midEpoch == null) {
+            assertThat(training.isAlive()).as("training ended before a mid-epoch checkpoint").isTrue();
+            for (Path checkpoint : RunDirectory.checkpoints(out)) {
+                // Past epoch 1, so that an end-of-epoch checkpoint and a mid-epoch one coexist.
+                if (!checkpoint.getFileName().toString().endsWith("-b0000000.safetensors")
+                        && !checkpoint.getFileName().toString().startsWith("checkpoint-e0000-")) {
+                    midEpoch = copyIfStillThere(checkpoint, killed.resolve("checkpoints"));
+                }
+            }
+            Thread.sleep(5);
+        }
+        Thread signal = new Thread(interrupts.action.get());
+        signal.start();
+        signal.join(60_000);
+        training.join(60_000);
+        assertThat(result[0].code()).as(result[0].err()).isEqualTo(ExitCodes.INTERRUPTED);
+        Path stale = Files.writeString(killed.resolve("checkpoints").resolve(
+                ".checkpoint-e0099-b0000005.safetensors.5eed.tmp"), "half-written");
+        Path foreign = Files.writeString(killed.resolve("checkpoints").resolve("notes.tmp"), "not ours");
+
+        StoredModel atKill = ModelFile.read(midEpoch);
+        int epoch = atKill.training().epoch();
+        assertThat(atKill.training().batch()).isPositive().satisfies(b -> assertThat(b % 5).isZero());
+        Cli.Result resumed = Cli.run("train", "--resume", killed.toString(), "--epochs", String.valueOf(epoch + 1));
+        Cli.Result uninterrupted = Cli.run("train", "--config", config.toString(), "--epochs", String.valueOf(epoch + 1),
+                "--out", dir.resolve("uninterrupted").toString());
+
+        assertThat(resumed.code()).as(resumed.err()).isZero();
+        assertThat(uninterrupted.code()).as(uninterrupted.err()).isZero();
+        assertThat(resumed.out()).contains("deleted 1 temporary file(s) left by a run that was killed while writing",
+                "resuming from " + midEpoch + " (epoch " + (epoch + 1) + ", batch " + atKill.training().batch() + ")");
+        assertThat(stale).doesNotExist();
+        assertThat(foreign).exists();
+        ModelWeights continued = ModelFile.read(killed.resolve("model.safetensors")).weights();
+        ModelWeights straight = ModelFile.read(dir.resolve("uninterrupted").resolve("model.safetensors")).weights();
+        assertThat(continued.denseKernel()).isEqualTo(straight.denseKernel());
+        assertThat(continued.lstm().get(0).kernel()).isEqualTo(straight.lstm().get(0).kernel());
+        assertThat(continued.lstm().get(0).recurrentKernel()).isEqualTo(straight.lstm().get(0).recurrentKernel());
+        // The mid-epoch checkpoint went once its epoch ended; the uninterrupted run kept only epoch ends too.
+        assertThat(RunDirectory.checkpoints(killed)).extracting(p -> p.getFileName().toString())
+                .last().isEqualTo("checkpoint-e%04d-b0000000.safetensors".formatted(epoch + 1));
+        assertThat(RunDirectory.checkpoints(dir.resolve("uninterrupted")))
+                .allSatisfy(p -> assertThat(p.getFileName().toString()).endsWith("-b0000000.safetensors"));
+    }
+
+    /** Copies {@code checkpoint} into {@code folder}, or returns null when a newer save deleted it first. */
+    private static Path copyIfStillThere(Path checkpoint, Path folder) throws IOException {
+        Files.createDirectories(folder);
+        try {
+            return Files.copy(checkpoint, folder.resolve(checkpoint.getFileName()));
+        } catch (NoSuchFileException e) {
+            return null;
+        }
     }
 }

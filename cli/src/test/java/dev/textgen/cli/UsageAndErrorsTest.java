@@ -54,7 +54,7 @@ class UsageAndErrorsTest {
                 bad(2, "no checkpoint to resume in " + emptyRun.resolve("checkpoints"), "train", "--resume", emptyRun.toString()),
                 bad(2, "already holds the checkpoints of a run; continue it with --resume", "train", "--config", tinyConfig.toString(),
                         "--out", TrainedModel.folder().resolve("run").toString()),
-                bad(2, "unknown backend \"scratsh\"", "train", "--config", tinyConfig.toString(), "--backend", "scratsh"),
+                bad(2, "--backend scratsh: unknown backend \"scratsh\"; available: ", "train", "--config", tinyConfig.toString(), "--backend", "scratsh"),
                 bad(1, "no-such-corpus.txt", "train", "--corpus", dir.resolve("no-such-corpus.txt").toString(), "--out",
                         dir.resolve("never").toString()),
                 bad(1, "training diverged at epoch 1, batch", "train", "--config", diverging.toString(), "--out",
@@ -69,8 +69,13 @@ class UsageAndErrorsTest {
                 bad(2, "did you mean \"top-k\"", "generate", "--model", model, "--sampler", "topk"),
                 bad(2, "generation.length: -5 is invalid", "generate", "--model", model, "--length", "-5"),
                 bad(2, "'€' (U+20AC) at 0", "generate", "--model", model, "--seed-text", "€x", "--length", "5"),
-                bad(2, "unknown backend \"gpu\"", "generate", "--model", model, "--backend", "gpu"),
-                bad(1, "cannot read the seed file " + dir.resolve("nope.txt") + ": no such file", "generate", "--model", model, "--seed-file", dir.resolve("nope.txt").toString()),
+                bad(2, "--backend gpu: unknown backend \"gpu\"; available: ", "generate", "--model", model, "--backend", "gpu"),
+                bad(1, "--seed-file: the seed file " + dir.resolve("nope.txt") + " does not exist", "generate", "--model", model,
+                        "--seed-file", dir.resolve("nope.txt").toString()),
+                bad(1, "--seed-file: cannot read the seed file " + emptyRun + ": it is a folder, not a file", "generate", "--model",
+                        model, "--seed-file", emptyRun.toString()),
+                bad(2, "--backend gpu: unknown backend \"gpu\"; available: ", "evaluate", "--model", model, "--corpus",
+                        TrainedModel.corpus(), "--backend", "gpu"),
                 bad(2, "Missing required option: '--corpus=SRC'", "evaluate", "--model", model),
                 bad(2, "--part", "evaluate", "--model", model, "--corpus", TrainedModel.corpus(), "--part", "train"),
                 bad(1, "ö", "evaluate", "--model", model, "--corpus", foreignText.toString()),
@@ -79,7 +84,7 @@ class UsageAndErrorsTest {
                 bad(2, "corpus.validationFraction: 1.5 is invalid", "corpus", TrainedModel.corpus(), "--validation-fraction", "1.5"),
                 bad(1, "fewer than corpus.maxlen + 1 = 1,001 needed for one window", "corpus", foreignText.toString(), "--maxlen", "1000"),
                 bad(2, "--batches must be >= 1", "bench", "--batches", "0"),
-                bad(2, "unknown backend \"fast\"", "bench", "--backend", "fast"));
+                bad(2, "--backend fast: unknown backend \"fast\"; available: ", "bench", "--backend", "fast"));
     }
 
     private static Arguments bad(int code, String message, String... args) {
@@ -94,6 +99,15 @@ class UsageAndErrorsTest {
         assertThat(result.code()).as(result.err()).isEqualTo(code);
         assertThat(result.err()).contains(message).contains("error: ").doesNotContain("\tat ").doesNotContain("Exception");
         assertThat(result.err().lines().count()).as(result.err()).isLessThanOrEqualTo(5);
+    }
+
+    @Test
+    void anUnknownBackendMessageNamesTheFlagTheValueAndTheInstalledBackends() {
+        Cli.Result result = Cli.run("train", "--config", tinyConfig.toString(), "--backend", "tensorflow");
+
+        assertThat(result.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).startsWith("textgen train: error: --backend tensorflow: unknown backend \"tensorflow\"; available: ")
+                .containsPattern("available: [a-z0-9, ]*scratch");
     }
 
     @Test

@@ -17,6 +17,8 @@ import java.util.List;
  * @param onNonFinite       {@code stop} (fail naming epoch and batch) or {@code rollback} (return to the
  *                          last good weights with half the learning rate, at most 3 times)
  * @param keepCheckpoints   how many of the latest per-epoch checkpoints to keep (the best is kept too)
+ * @param checkpointEveryBatches also checkpoint every this many batches within an epoch, so that a crash
+ *                          loses at most that many batches; 0 checkpoints only at the end of each epoch
  */
 public record TrainingConfig(
         int epochs,
@@ -29,7 +31,8 @@ public record TrainingConfig(
         EarlyStoppingConfig earlyStopping,
         PlateauConfig reduceLrOnPlateau,
         String onNonFinite,
-        int keepCheckpoints) {
+        int keepCheckpoints,
+        int checkpointEveryBatches) {
 
     public static final List<String> NON_FINITE_POLICIES = List.of("stop", "rollback");
 
@@ -46,12 +49,21 @@ public record TrainingConfig(
         Require.present("training.reduceLrOnPlateau", reduceLrOnPlateau);
         Require.oneOf("training.onNonFinite", onNonFinite, NON_FINITE_POLICIES);
         Require.atLeast("training.keepCheckpoints", keepCheckpoints, 1);
+        Require.atLeast("training.checkpointEveryBatches", checkpointEveryBatches, 0);
+    }
+
+    /** Settings that checkpoint only at the end of each epoch (the constructor before checkpointEveryBatches). */
+    public TrainingConfig(int epochs, int batchSize, long seed, int threads, Double clipNorm, OptimizerConfig optimizer,
+                          PreviewConfig preview, EarlyStoppingConfig earlyStopping, PlateauConfig reduceLrOnPlateau,
+                          String onNonFinite, int keepCheckpoints) {
+        this(epochs, batchSize, seed, threads, clipNorm, optimizer, preview, earlyStopping, reduceLrOnPlateau, onNonFinite,
+                keepCheckpoints, 0);
     }
 
     /** The seed's: 60 epochs of batch 128 with RMSprop(0.01), no clipping. */
     public static TrainingConfig defaults() {
         return new TrainingConfig(60, 128, 42L, 0, null, OptimizerConfig.RmsProp.defaults(), PreviewConfig.defaults(),
-                EarlyStoppingConfig.defaults(), PlateauConfig.defaults(), "stop", 3);
+                EarlyStoppingConfig.defaults(), PlateauConfig.defaults(), "stop", 3, 0);
     }
 
     /** The thread count to use: {@link #threads()} or, when 0, the available processors. */

@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes a file so that readers see either the old content or the complete new one, never a part:
@@ -21,6 +24,8 @@ import java.nio.file.StandardOpenOption;
  */
 public final class AtomicFiles {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** {@code .TARGET.RANDOM.tmp}, as {@link #createTemporary} names them. */
+    private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.[0-9a-f]{1,16}\\.tmp");
 
     private AtomicFiles() {
     }
@@ -77,6 +82,15 @@ public final class AtomicFiles {
                 }
             }
         }
+    }
+
+    /**
+     * The name of the file that a temporary file named {@code fileName} was to replace, if {@code fileName}
+     * is named as this class names its temporary files; lets callers delete those a killed process left.
+     */
+    public static Optional<String> temporaryTarget(String fileName) {
+        Matcher m = TEMPORARY.matcher(fileName);
+        return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
     /** Writes all of {@code buffer}, looping over short writes. */

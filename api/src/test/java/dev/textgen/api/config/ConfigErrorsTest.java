@@ -47,6 +47,8 @@ class ConfigErrorsTest {
                         }
                         """, "training.optimizer.learningRate", "3:35", new String[]{"-1.0 is invalid",
                         "allowed: a finite number > 0"}),
+                arguments("negative checkpoint cadence", "{\"training\": {\"checkpointEveryBatches\": -1}}",
+                        "training.checkpointEveryBatches", "1:41", new String[]{"-1 is invalid", "allowed: an integer >= 0"}),
                 arguments("number for a string", "{\"model\": {\"backend\": 5}}", "model.backend", "1:23",
                         new String[]{"5 is invalid; allowed: a string"}),
                 arguments("misspelt optimizer", """

@@ -100,7 +100,7 @@ class ConfigLoaderTest {
                 .withModel(new ModelConfig("dl4j", 64, 2, "hard_sigmoid", 0.1))
                 .withTraining(new TrainingConfig(7, 32, -3L, 2, 5.0, new OptimizerConfig.Adam(3e-4, 0.8, 0.95, 1e-8),
                         new PreviewConfig(0, List.of()), new EarlyStoppingConfig(3, 1e-3, false),
-                        new PlateauConfig(2, 0.3, 1e-6), "rollback", 1))
+                        new PlateauConfig(2, 0.3, 1e-6), "rollback", 1, 250))
                 .withGeneration(new GenerationConfig(SamplerConfig.of("top-p", "p", 0.95, "temperature", 0.7), 10, "stateful",
                         UnknownChars.SKIP, "?", Long.MAX_VALUE, List.of("\n", "end.")));
 

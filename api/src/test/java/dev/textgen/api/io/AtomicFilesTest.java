@@ -9,6 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,6 +33,25 @@ class AtomicFilesTest {
 
         assertThat(Files.readString(file)).isEqualTo("old\n");
         assertThat(dir.toFile().list()).containsExactly("metrics.csv");
+    }
+
+    @Test
+    void theTemporaryFilesOwnNameIsRecognisedAndNothingElse() throws IOException {
+        Path file = dir.resolve("checkpoint-e0001-b0000000.safetensors");
+        List<String> during = new ArrayList<>();
+        AtomicFiles.write(file, channel -> {
+            try (Stream<Path> files = Files.list(dir)) {
+                files.forEach(p -> during.add(p.getFileName().toString()));
+            }
+        });
+
+        assertThat(during).hasSize(1);
+        assertThat(AtomicFiles.temporaryTarget(during.get(0))).contains("checkpoint-e0001-b0000000.safetensors");
+        for (String other : List.of("checkpoint-e0001-b0000000.safetensors", ".metrics.csv.tmp", "metrics.csv.1f.tmp",
+                ".metrics.csv.1F.tmp", ".metrics.csv.12345678901234567.tmp", ".metrics.csv.1f.tmp~", "notes.tmp")) {
+            assertThat(AtomicFiles.temporaryTarget(other)).as(other).isEmpty();
+        }
+        assertThat(AtomicFiles.temporaryTarget(".loss.svg.0.tmp")).contains("loss.svg");
     }
 
     @Test

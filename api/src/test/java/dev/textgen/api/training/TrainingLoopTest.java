@@ -393,9 +393,7 @@ class TrainingLoopTest {
 
     @Test
     void resumingRealTrainingIsBitForBitFromAnyStopPoint() {
-        TextgenConfig config = TinyCorpus.withDropout(TinyCorpus.config(TestDoubleProvider.NAME, 8), 0.2)
-                .withTraining(TinyCorpus.training(4, 16, new OptimizerConfig.RmsProp(0.02, 0.9, 1e-7),
-                        new EarlyStoppingConfig(2, 0.0, true), new PlateauConfig(1, 0.5, 0), "stop"));
+        TextgenConfig config = realTraining(4);
         Vocabulary tiny = TinyCorpus.vocabulary();
         WindowSet train = TinyCorpus.train();
         WindowSet validation = TinyCorpus.validation();
@@ -431,6 +429,39 @@ class TrainingLoopTest {
     }
 
     @Test
+    void aStateTakenInsideOnBatchWhileTrainingGoesOnResumesBitForBit() {
+        TextgenConfig config = realTraining(3);
+        Vocabulary tiny = TinyCorpus.vocabulary();
+        WindowSet train = TinyCorpus.train();
+        WindowSet validation = TinyCorpus.validation();
+        TestDoubleBackend backend = new TestDoubleBackend();
+        int perEpoch = (train.size() + 15) / 16;
+        int takeAt = perEpoch + 2;
+        Trainer straight = TrainingLoop.start(backend, config, tiny, TinyCorpus.seedWindow());
+        StoredModel[] taken = new StoredModel[1];
+        int[] batches = {0};
+
+        TrainingHistory expected = straight.fit(train, validation, new TrainingListener() {
+            @Override
+            public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss) {
+                if (++batches[0] == takeAt) {
+                    taken[0] = new StoredModel(config, tiny, straight.model().weights(), TinyCorpus.seedWindow(),
+                            straight.state());
+                }
+            }
+        });
+        Trainer resumed = TrainingLoop.resume(backend, taken[0]);
+        TrainingHistory history = resumed.fit(train, validation, TrainingListener.NONE);
+
+        assertThat(taken[0].training().epoch()).isEqualTo(1);
+        assertThat(taken[0].training().batch()).isEqualTo(2);
+        assertThat(history.epochs()).usingRecursiveComparison().ignoringFields("seconds").isEqualTo(expected.epochs());
+        BackendContractTest.assertSameWeights(resumed.model().weights(), straight.model().weights(), 0);
+        assertThat(resumed.state().optimizerState()).usingRecursiveComparison()
+                .isEqualTo(straight.state().optimizerState());
+    }
+
+    @Test
     void aPlainModelCannotBeResumed() {
         ScriptedBackend backend = constantLosses();
         Trainer trainer = TrainingLoop.start(backend, config(1, 0.01, "stop"), vocabulary, null);
@@ -450,6 +481,13 @@ class TrainingLoopTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("10 symbols")
                 .hasMessageContaining("45-symbol vocabulary");
+    }
+
+    /** The test double's real training on the tiny corpus, with dropout, early stopping and the plateau schedule. */
+    private static TextgenConfig realTraining(int epochs) {
+        return TinyCorpus.withDropout(TinyCorpus.config(TestDoubleProvider.NAME, 8), 0.2)
+                .withTraining(TinyCorpus.training(epochs, 16, new OptimizerConfig.RmsProp(0.02, 0.9, 1e-7),
+                        new EarlyStoppingConfig(2, 0.0, true), new PlateauConfig(1, 0.5, 0), "stop"));
     }
 
     /** Trains, stopping after the {@code stopAt}-th batch, and resumes from a checkpoint of that point. */
