@@ -52,9 +52,9 @@ final class Dl4jTrainingEngine implements TrainingEngine {
         }
         this.optimizer = config.training().optimizer();
         this.clipNorm = config.training().clipNorm();
-        long count = network.numParams();
-        this.first = Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, count);
-        this.second = optimizer instanceof OptimizerConfig.Adam ? Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, count) : null;
+        // laid out like the flattened parameter vector
+        this.first = network.params().ulike().assign(0);
+        this.second = optimizer instanceof OptimizerConfig.Adam ? network.params().ulike().assign(0) : null;
     }
 
     @Override
@@ -63,7 +63,10 @@ final class Dl4jTrainingEngine implements TrainingEngine {
         Nd4j.getRandom().setSeed(batch.seed()); // dropout masks
         network.computeGradientAndScore();
         double loss = network.score();
-        INDArray gradient = network.getFlattenedGradients();
+        INDArray params = network.params();
+        INDArray gradient = network.getFlattenedGradients().reshape(params.shape()); // [1, n] view as [n]
+        // DL4J's backward pass sums over the batch (its updater divides later); the loss is the batch mean
+        gradient.divi(batch.size());
         double norm = gradient.norm2Number().doubleValue();
         if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
             return Double.NaN;
@@ -71,7 +74,6 @@ final class Dl4jTrainingEngine implements TrainingEngine {
         if (clipNorm != null && norm > clipNorm) {
             gradient.muli(clipNorm / norm);
         }
-        INDArray params = network.params();
         if (optimizer instanceof OptimizerConfig.RmsProp rms) {
             // Keras: ms = rho ms + (1 - rho) g^2; w -= lr g / (sqrt(ms) + epsilon)
             first.muli(rms.rho()).addi(gradient.mul(gradient).muli(1 - rms.rho()));
