@@ -1,37 +1,24 @@
 package dev.textgen.dl4j;
 
 import dev.textgen.api.Session;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
-/** A stateful session: its own network clone, stepped with {@link MultiLayerNetwork#rnnTimeStep}. */
+/** A stateful session: its own recurrent state, advanced one fused lstmLayer step per symbol. */
 final class Dl4jSession implements Session {
     private final Dl4jLanguageModel model;
-    private final float[] input;
     private final float[] last;
-    private MultiLayerNetwork network;
-    private int previous = -1;
+    private LstmLayerInference.State state;
     private boolean fed;
 
-    Dl4jSession(Dl4jLanguageModel model, MultiLayerNetwork network) {
+    Dl4jSession(Dl4jLanguageModel model, LstmLayerInference.State state) {
         this.model = model;
-        this.network = network;
-        this.input = new float[model.vocabulary().size()];
+        this.state = state;
         this.last = new float[model.vocabulary().size()];
     }
 
     @Override
     public void feed(int id) {
         model.checkId(id);
-        MultiLayerNetwork net = open();
-        if (previous >= 0) {
-            input[previous] = 0f;
-        }
-        input[id] = 1f;
-        previous = id;
-        INDArray output = net.rnnTimeStep(Nd4j.create(input, new long[]{1, 1, input.length}, 'c'));
-        Dl4jLanguageModel.copyStep(output, 0, last);
+        open().step(id, last);
         fed = true;
     }
 
@@ -48,22 +35,19 @@ final class Dl4jSession implements Session {
 
     @Override
     public void reset() {
-        open().rnnClearPreviousState();
+        open().reset();
         fed = false;
     }
 
     @Override
     public void close() {
-        if (network != null) {
-            model.release(network);
-            network = null;
-        }
+        state = null;
     }
 
-    private MultiLayerNetwork open() {
-        if (network == null) {
+    private LstmLayerInference.State open() {
+        if (state == null) {
             throw new IllegalStateException("the session is closed");
         }
-        return network;
+        return state;
     }
 }

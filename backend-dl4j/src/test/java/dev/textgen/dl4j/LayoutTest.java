@@ -17,9 +17,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Measures DL4J's LSTM parameter layout against {@link ReferenceLstm}: the same portable weights must give
- * the same next-symbol probabilities (window and stateful) and the same greedy text, and survive the round
- * trip through the network. A wrong gate order or a transposed matrix fails every assertion here.
+ * Measures the parameter layouts against {@link ReferenceLstm}: the same portable weights must give the
+ * same next-symbol probabilities (window and stateful, through the fused lstmLayer op that models run on)
+ * and the same greedy text, the same loss through the training network (DL4J's LSTM layer, whose gate
+ * order differs), and survive the round trip. A wrong gate order or a transposed matrix fails these.
  */
 class LayoutTest {
     private static final int V = 57;
@@ -54,6 +55,22 @@ class LayoutTest {
             }
         }
         assertThat(worst).isLessThanOrEqualTo(1e-5);
+    }
+
+    @ParameterizedTest(name = "{0} x LSTM {1}, {2}")
+    @CsvSource({"1, 128, sigmoid", "2, 24, hard_sigmoid"})
+    void theTrainingNetworkInDl4jsGateOrderMatchesTheReferenceOn100Windows(int layers, int hidden, String gates) {
+        ModelWeights weights = Fixtures.weights(V, hidden, layers, 0.4, 16);
+        ReferenceLstm reference = new ReferenceLstm(weights, gates.equals("hard_sigmoid"));
+        dev.textgen.api.data.Batch batch = Fixtures.batch(Fixtures.windows(Fixtures.text(5_000, V, 7), MAXLEN, 37, V), 100);
+        double expected = 0;
+        for (int b = 0; b < batch.size(); b++) {
+            expected -= Math.log(reference.window(batch.inputs(), b * MAXLEN, (b + 1) * MAXLEN)[batch.targets()[b]]);
+        }
+        try (TrainingEngine engine = backend.newEngine(Fixtures.config(hidden, layers, gates, 0, MAXLEN),
+                Fixtures.vocabulary(V), weights)) {
+            assertThat(engine.evaluateBatch(batch)).isCloseTo(expected / batch.size(), within(1e-5));
+        }
     }
 
     @ParameterizedTest(name = "{0} x LSTM {1}, {2}")
