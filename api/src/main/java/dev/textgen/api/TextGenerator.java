@@ -1,10 +1,270 @@
 package dev.textgen.api;
 
+import dev.textgen.api.config.GenerationConfig;
+import dev.textgen.api.io.ModelFile;
+import dev.textgen.api.io.StoredModel;
+import dev.textgen.api.spi.Backends;
+import dev.textgen.api.spi.Samplers;
+
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+import java.util.random.RandomGeneratorFactory;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
 /**
  * The facade for embedding generation: a model, its vectorizer and a sampler assembled from the
  * config, with {@code generate(seedText, length)} and a streaming form.
+ *
+ * <p>The seed text is encoded with the {@code generation.unknownChars} policy; a seed shorter than the
+ * model's maxlen is used as it is (no padding), a longer one by its last maxlen symbols, and an empty one
+ * is replaced by the model's stored {@link LanguageModel#seedWindow() seed window}. Each step draws the
+ * next symbol from the model's distribution, in context {@code window} by re-reading the last maxlen
+ * symbols (the seed's way) or in context {@code stateful} by carrying a {@link Session} one symbol at a
+ * time. Generation ends after {@code length} symbols or right after a {@code generation.stop} sequence
+ * appears in the generated text (the sequence is part of the output). Chunks are single symbols.
+ *
+ * <p><b>Randomness and thread safety.</b> Every call draws from its own {@value #RANDOM_ALGORITHM}
+ * generator seeded with {@code generation.seed} (a fresh random seed per call when it is null) and its
+ * own sampler, so a generator is immutable and safe to share across threads, and the same seed gives the
+ * same text on any thread, in any run.
  */
 public final class TextGenerator {
-    private TextGenerator() {
+    /** The {@link RandomGeneratorFactory} algorithm, chosen for its fixed, documented output per seed. */
+    public static final String RANDOM_ALGORITHM = "L64X128MixRandom";
+
+    private static final RandomGeneratorFactory<RandomGenerator> RANDOM = RandomGeneratorFactory.of(RANDOM_ALGORITHM);
+
+    private final LanguageModel model;
+    private final GenerationConfig config;
+    private final Samplers samplers;
+    private final Vectorizer vectorizer;
+
+    /** Generation as the model's config says, with the installed samplers. */
+    public TextGenerator(LanguageModel model) {
+        this(model, model.config().generation());
+    }
+
+    /** Generation with {@code config}, with the installed samplers. */
+    public TextGenerator(LanguageModel model, GenerationConfig config) {
+        this(model, config, Samplers.installed());
+    }
+
+    /**
+     * Generation with {@code config}, drawing samplers from {@code samplers}.
+     *
+     * @throws ConfigException             when the sampler's parameters are invalid, or the replacement
+     *                                     character is not in the model's vocabulary
+     * @throws BackendUnavailableException when the sampler type is unknown
+     */
+    public TextGenerator(LanguageModel model, GenerationConfig config, Samplers samplers) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.config = Objects.requireNonNull(config, "config");
+        this.samplers = Objects.requireNonNull(samplers, "samplers");
+        this.vectorizer = new Vectorizer(model.vocabulary());
+        samplers.create(config.sampler()); // fails now, not at the first call, on a bad sampler config
+        if (config.unknownChars() == UnknownChars.REPLACE && !model.vocabulary().contains(config.replacementCodePoint())) {
+            throw ConfigException.invalid("generation.replacement", config.replacement(),
+                    "a character of the model's " + model.vocabulary().size() + "-symbol vocabulary, such as \""
+                            + Character.toString(model.vocabulary().codePoint(0)) + "\"");
+        }
+    }
+
+    /**
+     * The model in {@code modelFile}, on the backend its config names, with its generation config and
+     * the installed backends and samplers.
+     *
+     * @throws ModelFileException          when the file is missing or invalid
+     * @throws BackendUnavailableException when that backend or the config's sampler is not installed
+     */
+    public static TextGenerator load(Path modelFile) {
+        return load(modelFile, null, Backends.installed(), Samplers.installed());
+    }
+
+    /** The model in {@code modelFile} on {@code backend} instead of the one its config names. */
+    public static TextGenerator load(Path modelFile, String backend) {
+        return load(modelFile, backend, Backends.installed(), Samplers.installed());
+    }
+
+    /**
+     * The model in {@code modelFile} on {@code backend} (null: the one its config names), from the given
+     * registries, for applications that register providers without service files.
+     */
+    public static TextGenerator load(Path modelFile, String backend, Backends backends, Samplers samplers) {
+        StoredModel stored = ModelFile.read(modelFile);
+        String name = backend != null ? backend : stored.config().model().backend();
+        return new TextGenerator(backends.get(name).load(stored), stored.config().generation(), samplers);
+    }
+
+    /** This generator's model with another generation config. */
+    public TextGenerator withConfig(GenerationConfig generation) {
+        return new TextGenerator(model, generation, samplers);
+    }
+
+    public LanguageModel model() {
+        return model;
+    }
+
+    public GenerationConfig config() {
+        return config;
+    }
+
+    /** {@code generation.length} symbols (or fewer, at a stop sequence) after {@code seedText}. */
+    public String generate(String seedText) {
+        return generate(seedText, config.length());
+    }
+
+    /**
+     * At most {@code length} symbols after {@code seedText}, fewer when a stop sequence ends them.
+     *
+     * @throws UnknownCharacterException when the seed has characters outside the vocabulary and the
+     *                                   policy is {@code error} (or every character was skipped)
+     * @throws TextgenException          when the seed is empty and the model stores no seed window
+     */
+    public String generate(String seedText, int length) {
+        return generate(seedText, length, chunk -> {
+        });
+    }
+
+    /** Like {@link #generate(String, int)}, handing each chunk to {@code onChunk} as soon as it is drawn. */
+    public String generate(String seedText, int length, Consumer<? super String> onChunk) {
+        Objects.requireNonNull(onChunk, "onChunk");
+        StringBuilder text = new StringBuilder();
+        try (Generation generation = new Generation(seedText, length)) {
+            generation.forEachRemaining(chunk -> {
+                text.append(chunk);
+                onChunk.accept(chunk);
+            });
+        }
+        return text.toString();
+    }
+
+    /**
+     * The chunks of {@link #generate(String, int)}, drawn lazily as the stream is consumed. The seed is
+     * checked now; close the stream when abandoning it early (it may hold a backend session).
+     */
+    public Stream<String> stream(String seedText, int length) {
+        Generation generation = new Generation(seedText, length);
+        Spliterator<String> chunks = Spliterators.spliteratorUnknownSize(generation,
+                Spliterator.ORDERED | Spliterator.NONNULL);
+        return StreamSupport.stream(chunks, false).onClose(generation::close);
+    }
+
+    /** One generation in progress: its own sampler, random generator, context and session. */
+    private final class Generation implements Iterator<String>, AutoCloseable {
+        private final Sampler sampler = samplers.create(config.sampler());
+        private final RandomGenerator random = RANDOM.create(config.seed() != null ? config.seed()
+                : ThreadLocalRandom.current().nextLong());
+        private final float[] probabilities = new float[model.vocabulary().size()];
+        private final int maxlen = model.maxlen();
+        /** The last ids, for window context; holds up to 2 maxlen so that sliding is amortised. */
+        private final int[] context;
+        private final Session session;
+        private final StringBuilder tail = new StringBuilder();
+        private final int longestStop;
+        private int size;
+        private int remaining;
+        private boolean stopped;
+
+        Generation(String seedText, int length) {
+            if (length < 0) {
+                throw new IllegalArgumentException("length must be >= 0, got " + length);
+            }
+            int[] seed = seedIds(seedText);
+            int from = Math.max(0, seed.length - maxlen);
+            this.context = new int[2 * maxlen];
+            this.remaining = length;
+            this.longestStop = config.stop().stream().mapToInt(String::length).max().orElse(0);
+            this.session = GenerationConfig.STATEFUL.equals(config.context()) && length > 0 ? model.newSession() : null;
+            sampler.reset();
+            for (int i = from; i < seed.length; i++) {
+                sampler.observe(seed[i]);
+                append(seed[i]);
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return remaining > 0 && !stopped;
+        }
+
+        @Override
+        public String next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("the generation has ended");
+            }
+            float[] p = session != null ? session.probabilities(probabilities)
+                    : model.predict(context, Math.max(0, size - maxlen), size, probabilities);
+            int id = sampler.sample(p, random);
+            sampler.observe(id);
+            remaining--;
+            String chunk = Character.toString(model.vocabulary().codePoint(id));
+            stopped = endsWithStop(chunk);
+            if (hasNext()) {
+                append(id);
+            } else {
+                close();
+            }
+            return chunk;
+        }
+
+        @Override
+        public void close() {
+            if (session != null) {
+                session.close();
+            }
+        }
+
+        private void append(int id) {
+            if (session != null) {
+                session.feed(id);
+                return;
+            }
+            if (size == context.length) {
+                System.arraycopy(context, size - maxlen, context, 0, maxlen);
+                size = maxlen;
+            }
+            context[size++] = id;
+        }
+
+        private boolean endsWithStop(String chunk) {
+            if (longestStop == 0) {
+                return false;
+            }
+            tail.append(chunk);
+            if (tail.length() > 2 * longestStop) {
+                tail.delete(0, tail.length() - longestStop);
+            }
+            for (String stop : config.stop()) {
+                int start = tail.length() - stop.length();
+                if (start >= 0 && tail.indexOf(stop, start) == start) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private int[] seedIds(String seedText) {
+            Objects.requireNonNull(seedText, "seedText");
+            if (seedText.isEmpty()) {
+                String window = model.seedWindow().orElseThrow(() -> new TextgenException("the seed text is empty and"
+                        + " the model stores no seed window to start from; give a seed text"));
+                return vectorizer.encode(window);
+            }
+            int[] ids = vectorizer.encode(seedText, config.unknownChars(), config.replacementCodePoint());
+            if (ids.length == 0) {
+                throw new UnknownCharacterException("all " + seedText.codePointCount(0, seedText.length())
+                        + " characters of the seed text are outside the model's vocabulary and were skipped; give a"
+                        + " seed with some of its characters, or an empty seed to start from the stored seed window");
+            }
+            return ids;
+        }
     }
 }

@@ -1,6 +1,8 @@
 package dev.textgen.api.config;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 
 /** "Did you mean" for misspelt field and type names: the closest candidate by edit distance. */
@@ -8,19 +10,28 @@ public final class Suggestions {
     private Suggestions() {
     }
 
-    /** {@code "; did you mean \"x\"?"}, or the empty string when no candidate is close enough. */
+    /**
+     * {@code "; did you mean \"x\"?"} naming the closest candidate (all equally close ones, joined by
+     * "or"), or the empty string when none is close enough.
+     */
     public static String didYouMean(String given, Collection<String> candidates) {
-        String best = null;
+        List<String> best = new ArrayList<>();
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : candidates) {
             int d = distance(given.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 bestDistance = d;
-                best = candidate;
+                best.clear();
+            }
+            if (d == bestDistance) {
+                best.add(candidate);
             }
         }
         int tolerance = Math.max(2, given.length() / 3);
-        return best != null && bestDistance <= tolerance && bestDistance > 0 ? "; did you mean \"" + best + "\"?" : "";
+        if (best.isEmpty() || bestDistance > tolerance || best.contains(given)) {
+            return "";
+        }
+        return "; did you mean \"" + String.join("\" or \"", best) + "\"?";
     }
 
     /** Damerau-Levenshtein distance with adjacent transpositions, the usual typo model. */

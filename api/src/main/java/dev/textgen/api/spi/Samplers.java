@@ -14,7 +14,8 @@ public final class Samplers {
             "temperature", "dev.textgen:textgen-sampling",
             "greedy", "dev.textgen:textgen-sampling",
             "top-k", "dev.textgen:textgen-sampling",
-            "top-p", "dev.textgen:textgen-sampling");
+            "top-p", "dev.textgen:textgen-sampling",
+            "min-p", "dev.textgen:textgen-sampling");
 
     private final ProviderRegistry<SamplerProvider> registry;
 

@@ -1,0 +1,84 @@
+package dev.textgen.api.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Writes a file so that readers see either the old content or the complete new one, never a part:
+ * the bytes go to a temporary file in the same folder, are forced to disk, and the temporary file is
+ * moved over the target with {@link StandardCopyOption#ATOMIC_MOVE}. A failure at any point leaves the
+ * target untouched and removes the temporary file.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {
+    }
+
+    /** Writes content through a channel; may write in several steps. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
+    /** Atomically replaces {@code file} with {@code text} in UTF-8. */
+    public static void writeString(Path file, CharSequence text) throws IOException {
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        write(file, channel -> writeFully(channel, ByteBuffer.wrap(bytes)));
+    }
+
+    /**
+     * Atomically replaces {@code file} with what {@code content} writes. The folder must exist.
+     *
+     * @throws IOException when writing, syncing or moving fails; the target is then unchanged
+     */
+    public static void write(Path file, Content content) throws IOException {
+        Path target = file.toAbsolutePath();
+        Path dir = target.getParent();
+        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                content.writeTo(channel);
+                channel.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException | Error e) {
+            deleteAfterFailure(temp, e);
+            if (e instanceof AtomicMoveNotSupportedException) {
+                throw new IOException("the file system of " + dir + " cannot replace files atomically", e);
+            }
+            throw e;
+        }
+        syncDirectory(dir);
+    }
+
+    /** Writes all of {@code buffer}, looping over short writes. */
+    public static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
+    /** Makes the rename itself durable where the platform allows syncing a directory (Linux does, Windows does not). */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | UncheckedIOException e) {
+            // Not supported on every platform; the data itself was already forced.
+        }
+    }
+
+    private static void deleteAfterFailure(Path temp, Throwable failure) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,410 @@
+package dev.textgen.api.testing;
+
+import dev.textgen.api.LanguageModel;
+import dev.textgen.api.Session;
+import dev.textgen.api.TextGenerator;
+import dev.textgen.api.Trainer;
+import dev.textgen.api.TrainingHistory;
+import dev.textgen.api.TrainingListener;
+import dev.textgen.api.UnknownChars;
+import dev.textgen.api.Vocabulary;
+import dev.textgen.api.config.GenerationConfig;
+import dev.textgen.api.config.SamplerConfig;
+import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.data.Batch;
+import dev.textgen.api.data.Batches;
+import dev.textgen.api.data.WindowSet;
+import dev.textgen.api.io.LstmWeights;
+import dev.textgen.api.io.ModelWeights;
+import dev.textgen.api.io.StoredModel;
+import dev.textgen.api.spi.Backend;
+import dev.textgen.api.spi.Samplers;
+import dev.textgen.api.spi.TrainingEngine;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The contract every backend keeps, run on {@link TinyCorpus}. A backend module's test extends this
+ * class and supplies its {@link Backend}; it may override {@link #config()} (a small model) and the
+ * tolerances. Models must give distributions, agree between sessions and windows, round-trip their
+ * weights, stay unchanged by later training, serve threads concurrently (predictions and whole generations),
+ * train deterministically, learn,
+ * and resume through {@link dev.textgen.api.training.TrainingLoop} as if never interrupted.
+ */
+public abstract class BackendContractTest {
+
+    /** The backend under test. */
+    protected abstract Backend backend();
+
+    /** A small config for the backend: by default 16 hidden units on {@link TinyCorpus}. */
+    protected TextgenConfig config() {
+        return TinyCorpus.config(backend().name(), 16);
+    }
+
+    /** Largest difference allowed between a session's and a window's probabilities. */
+    protected double sessionTolerance() {
+        return 1e-5;
+    }
+
+    /** Largest difference allowed between a resumed and an uninterrupted run (0: bit for bit). */
+    protected double resumeTolerance() {
+        return 0;
+    }
+
+    private final Vocabulary vocabulary = TinyCorpus.vocabulary();
+    private final WindowSet train = TinyCorpus.train();
+
+    @Test
+    public void predictGivesADistributionSummingToOne() {
+        LanguageModel model = trainedModel(config(), 20);
+        SplittableRandom random = new SplittableRandom(1);
+        for (int i = 0; i < 30; i++) {
+            int[] context = randomContext(random, 1 + random.nextInt(model.maxlen()));
+            float[] p = model.predict(context, 0, context.length, new float[vocabulary.size()]);
+            double sum = 0;
+            for (float v : p) {
+                assertThat(v).isBetween(0f, 1f);
+                sum += v;
+            }
+            assertThat(sum).as("sum of probabilities").isCloseTo(1.0, within(1e-5));
+        }
+    }
+
+    @Test
+    public void predictRejectsAnEmptyRangeAndForeignIds() {
+        LanguageModel model = trainedModel(config(), 0);
+        float[] out = new float[vocabulary.size()];
+        assertThatThrownBy(() -> model.predict(new int[] {1, 2}, 1, 1, out)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> model.predict(new int[] {1, vocabulary.size()}, 0, 2, out))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    public void predictReadsOnlyTheLastMaxlenIds() {
+        LanguageModel model = trainedModel(config(), 20);
+        int[] context = randomContext(new SplittableRandom(2), model.maxlen() + 7);
+        float[] all = model.predict(context, 0, context.length, new float[vocabulary.size()]);
+        float[] last = model.predict(context, 7, context.length, new float[vocabulary.size()]);
+        assertThat(all).containsExactly(last);
+    }
+
+    @Test
+    public void sessionAgreesWithWindowForContextsUpToMaxlen() {
+        LanguageModel model = trainedModel(config(), 30);
+        int[] context = randomContext(new SplittableRandom(3), model.maxlen());
+        float[] window = new float[vocabulary.size()];
+        float[] stateful = new float[vocabulary.size()];
+        try (Session session = model.newSession()) {
+            assertThatThrownBy(() -> session.probabilities(stateful)).isInstanceOf(IllegalStateException.class);
+            for (int length = 1; length <= context.length; length++) {
+                session.feed(context[length - 1]);
+                model.predict(context, 0, length, window);
+                session.probabilities(stateful);
+                for (int k = 0; k < window.length; k++) {
+                    assertThat(stateful[k]).as("context length %d, symbol %d", length, k)
+                            .isCloseTo(window[k], within((float) sessionTolerance()));
+                }
+            }
+            session.reset();
+            session.feed(context[0]);
+            model.predict(context, 0, 1, window);
+            assertThat(session.probabilities(stateful)).containsExactly(window, within((float) sessionTolerance()));
+        }
+    }
+
+    @Test
+    public void weightsRoundTripThroughLoad() {
+        LanguageModel model = trainedModel(config(), 20);
+        ModelWeights weights = model.weights();
+        LanguageModel loaded = backend().load(new StoredModel(config(), vocabulary, weights, "seed text", null));
+
+        assertSameWeights(loaded.weights(), weights, 0);
+        assertThat(loaded.seedWindow()).contains("seed text");
+        assertThat(loaded.vocabulary()).isEqualTo(vocabulary);
+        int[] context = randomContext(new SplittableRandom(4), model.maxlen());
+        assertThat(loaded.predict(context, 0, context.length, new float[vocabulary.size()]))
+                .containsExactly(model.predict(context, 0, context.length, new float[vocabulary.size()]), within(1e-6f));
+    }
+
+    @Test
+    public void aSnapshotIsUnchangedByLaterTraining() {
+        try (TrainingEngine engine = backend().newEngine(config(), vocabulary, null)) {
+            trainSteps(engine, 10);
+            LanguageModel snapshot = engine.snapshot(null);
+            List<int[]> contexts = contexts(20, 5);
+            List<float[]> before = predictAll(snapshot, contexts);
+            ModelWeights weightsBefore = snapshot.weights();
+
+            trainSteps(engine, 10);
+
+            assertThat(predictAll(snapshot, contexts)).usingRecursiveComparison().isEqualTo(before);
+            assertSameWeights(snapshot.weights(), weightsBefore, 0);
+            assertThat(predictAll(engine.snapshot(null), contexts).get(0)).as("training moved the live weights")
+                    .isNotEqualTo(before.get(0));
+        }
+    }
+
+    @Test
+    public void eightThreadsGetTheSingleThreadedPredictions() throws Exception {
+        LanguageModel model = trainedModel(config(), 20);
+        List<int[]> contexts = contexts(100, 6);
+        List<float[]> expected = predictAll(model, contexts);
+        List<float[]> expectedSessions = sessionAll(model, contexts);
+
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<List<List<float[]>>>> results = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                Callable<List<List<float[]>>> task = () -> {
+                    start.await();
+                    return List.of(predictAll(model, contexts), sessionAll(model, contexts));
+                };
+                results.add(pool.submit(task));
+            }
+            start.countDown();
+            for (Future<List<List<float[]>>> result : results) {
+                List<List<float[]>> got = result.get(60, TimeUnit.SECONDS);
+                assertThat(got.get(0)).usingRecursiveComparison().isEqualTo(expected);
+                assertThat(got.get(1)).usingRecursiveComparison().isEqualTo(expectedSessions);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    public void eightThreadsGenerateTheSingleThreadedTextsInBothContexts() throws Exception {
+        LanguageModel model = trainedModel(config(), 40);
+        Samplers samplers = Samplers.of(List.of(new TestDoubleSamplerProvider()));
+        for (String context : GenerationConfig.CONTEXTS) {
+            List<TextGenerator> generators = new ArrayList<>();
+            for (long seed = 0; seed < 100; seed++) {
+                generators.add(new TextGenerator(model, new GenerationConfig(SamplerConfig.of(TestDoubleSamplerProvider.NAME,
+                        "temperature", 1.0), 30, context, UnknownChars.ERROR, " ", seed, List.of()), samplers));
+            }
+            List<String> expected = generators.stream().map(g -> g.generate("the cat")).toList();
+            ExecutorService pool = Executors.newFixedThreadPool(8);
+            try {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<List<String>>> results = new ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return generators.stream().map(g -> g.generate("the cat")).toList();
+                    }));
+                }
+                start.countDown();
+                for (Future<List<String>> result : results) {
+                    assertThat(result.get(60, TimeUnit.SECONDS)).as("context %s", context)
+                            .containsExactlyElementsOf(expected);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(expected).as("different seeds give different texts").doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    public void trainingIsDeterministicForTheSameSeed() {
+        TextgenConfig config = TinyCorpus.withDropout(config(), 0.25);
+        List<Double> first = new ArrayList<>();
+        List<Double> second = new ArrayList<>();
+        ModelWeights a;
+        ModelWeights b;
+        try (TrainingEngine engine = backend().newEngine(config, vocabulary, null)) {
+            first.addAll(trainSteps(engine, 15));
+            a = engine.weights();
+        }
+        try (TrainingEngine engine = backend().newEngine(config, vocabulary, null)) {
+            second.addAll(trainSteps(engine, 15));
+            b = engine.weights();
+        }
+        assertThat(second).containsExactlyElementsOf(first);
+        assertSameWeights(b, a, 0);
+    }
+
+    @Test
+    public void evaluationMatchesPredictAndIgnoresDropout() {
+        TextgenConfig config = TinyCorpus.withDropout(config(), 0.5);
+        try (TrainingEngine engine = backend().newEngine(config, vocabulary, null)) {
+            trainSteps(engine, 10);
+            Batch batch = new Batch(16, train.maxlen(), vocabulary.size(), engine.wantsOneHot());
+            Batches.sequential(train, 16).next(batch);
+            LanguageModel model = engine.snapshot(null);
+            double expected = 0;
+            for (int b = 0; b < batch.size(); b++) {
+                int[] window = Arrays.copyOfRange(batch.inputs(), b * batch.maxlen(), (b + 1) * batch.maxlen());
+                float[] p = model.predict(window, 0, window.length, new float[vocabulary.size()]);
+                expected -= Math.log(p[batch.targets()[b]]);
+            }
+            expected /= batch.size();
+
+            double evaluated = engine.evaluateBatch(batch);
+            assertThat(evaluated).isCloseTo(expected, within(1e-4));
+            assertThat(engine.evaluateBatch(batch)).as("evaluation is repeatable").isEqualTo(evaluated);
+            assertThat(engine.trainBatch(batch, 0.001)).as("training loss with dropout 0.5")
+                    .isNotCloseTo(evaluated, within(1e-6));
+        }
+    }
+
+    @Test
+    public void aFewHundredStepsLowerTheLoss() {
+        try (TrainingEngine engine = backend().newEngine(config(), vocabulary, null)) {
+            double before = meanLoss(engine, train);
+            trainSteps(engine, 300);
+            double after = meanLoss(engine, train);
+            assertThat(after).as("loss after 300 steps (before: %.4f)", before).isLessThan(0.6 * before);
+        }
+    }
+
+    @Test
+    public void resumingACancelledRunEqualsTheUninterruptedRun() {
+        TextgenConfig config = config();
+        WindowSet validation = TinyCorpus.validation();
+        TrainingHistory uninterrupted;
+        ModelWeights expected;
+        try (Trainer trainer = backend().newTrainer(config, vocabulary, TinyCorpus.seedWindow())) {
+            uninterrupted = trainer.fit(train, validation, TrainingListener.NONE);
+            expected = trainer.model().weights();
+        }
+
+        StoredModel checkpoint;
+        try (Trainer trainer = backend().newTrainer(config, vocabulary, TinyCorpus.seedWindow())) {
+            TrainingHistory cancelled = trainer.fit(train, validation, new TrainingListener() {
+                @Override
+                public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss) {
+                    if (epoch == 2 && batch == 3) {
+                        trainer.requestStop();
+                    }
+                }
+            });
+            assertThat(cancelled.outcome()).isEqualTo(TrainingHistory.Outcome.CANCELLED);
+            assertThat(trainer.state().epoch()).isEqualTo(1);
+            assertThat(trainer.state().batch()).isEqualTo(3);
+            checkpoint = new StoredModel(config, vocabulary, trainer.model().weights(), TinyCorpus.seedWindow(),
+                    trainer.state());
+        }
+        try (Trainer resumed = backend().resumeTrainer(checkpoint)) {
+            TrainingHistory history = resumed.fit(train, validation, TrainingListener.NONE);
+            assertThat(history.outcome()).isEqualTo(TrainingHistory.Outcome.COMPLETED);
+            assertThat(history.epochs()).hasSameSizeAs(uninterrupted.epochs());
+            for (int e = 0; e < uninterrupted.epochs().size(); e++) {
+                assertThat(history.trainLosses().get(e)).isCloseTo(uninterrupted.trainLosses().get(e),
+                        within(resumeTolerance()));
+                assertThat(history.validationLosses().get(e)).isCloseTo(uninterrupted.validationLosses().get(e),
+                        within(resumeTolerance()));
+            }
+            assertSameWeights(resumed.model().weights(), expected, resumeTolerance());
+        }
+    }
+
+    /** A model after {@code steps} training batches from the config's seed. */
+    private LanguageModel trainedModel(TextgenConfig config, int steps) {
+        try (TrainingEngine engine = backend().newEngine(config, vocabulary, null)) {
+            trainSteps(engine, steps);
+            return engine.snapshot(TinyCorpus.seedWindow());
+        }
+    }
+
+    /** Trains on {@code steps} batches of 16 in the seeded order of successive epochs; returns the losses. */
+    private List<Double> trainSteps(TrainingEngine engine, int steps) {
+        Batch batch = new Batch(16, train.maxlen(), vocabulary.size(), engine.wantsOneHot());
+        List<Double> losses = new ArrayList<>();
+        for (int epoch = 0; losses.size() < steps; epoch++) {
+            Batches batches = Batches.shuffled(train, 16, 11, epoch);
+            while (losses.size() < steps && batches.next(batch)) {
+                double loss = engine.trainBatch(batch, 0.01);
+                assertThat(loss).as("loss of step %d", losses.size() + 1).isFinite();
+                losses.add(loss);
+            }
+        }
+        return losses;
+    }
+
+    private double meanLoss(TrainingEngine engine, WindowSet windows) {
+        Batch batch = new Batch(32, windows.maxlen(), vocabulary.size(), engine.wantsOneHot());
+        Batches batches = Batches.sequential(windows, 32);
+        double sum = 0;
+        while (batches.next(batch)) {
+            sum += engine.evaluateBatch(batch) * batch.size();
+        }
+        return sum / windows.size();
+    }
+
+    private int[] randomContext(SplittableRandom random, int length) {
+        int[] context = new int[length];
+        for (int i = 0; i < length; i++) {
+            context[i] = random.nextInt(vocabulary.size());
+        }
+        return context;
+    }
+
+    private List<int[]> contexts(int count, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        List<int[]> contexts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            contexts.add(randomContext(random, 1 + random.nextInt(TinyCorpus.MAXLEN)));
+        }
+        return contexts;
+    }
+
+    private List<float[]> predictAll(LanguageModel model, List<int[]> contexts) {
+        List<float[]> out = new ArrayList<>();
+        for (int[] context : contexts) {
+            out.add(model.predict(context, 0, context.length, new float[vocabulary.size()]));
+        }
+        return out;
+    }
+
+    private List<float[]> sessionAll(LanguageModel model, List<int[]> contexts) {
+        List<float[]> out = new ArrayList<>();
+        try (Session session = model.newSession()) {
+            for (int[] context : contexts) {
+                session.reset();
+                for (int id : context) {
+                    session.feed(id);
+                }
+                out.add(session.probabilities(new float[vocabulary.size()]));
+            }
+        }
+        return out;
+    }
+
+    /** Asserts every tensor of {@code actual} equals {@code expected}'s within {@code tolerance}. */
+    public static void assertSameWeights(ModelWeights actual, ModelWeights expected, double tolerance) {
+        assertThat(actual.lstm()).hasSameSizeAs(expected.lstm());
+        for (int n = 0; n < expected.lstm().size(); n++) {
+            LstmWeights a = actual.lstm().get(n);
+            LstmWeights e = expected.lstm().get(n);
+            assertClose("lstm_" + n + "/kernel", a.kernel(), e.kernel(), tolerance);
+            assertClose("lstm_" + n + "/recurrent_kernel", a.recurrentKernel(), e.recurrentKernel(), tolerance);
+            assertClose("lstm_" + n + "/bias", a.bias(), e.bias(), tolerance);
+        }
+        assertClose("dense/kernel", actual.denseKernel(), expected.denseKernel(), tolerance);
+        assertClose("dense/bias", actual.denseBias(), expected.denseBias(), tolerance);
+    }
+
+    private static void assertClose(String name, float[] actual, float[] expected, double tolerance) {
+        if (tolerance == 0) {
+            assertThat(actual).as(name).containsExactly(expected);
+        } else {
+            assertThat(actual).as(name).containsExactly(expected, within((float) tolerance));
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.textgen.api.testing;
+
+import dev.textgen.api.LanguageModel;
+import dev.textgen.api.Vocabulary;
+import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.io.ModelWeights;
+import dev.textgen.api.io.StoredModel;
+import dev.textgen.api.spi.Backend;
+import dev.textgen.api.spi.TrainingEngine;
+
+/**
+ * A tiny deterministic pure-Java backend for tests of the shared machinery (training loop, facade,
+ * registries): see {@link TestDoubleModel} for its model. It can inject numerical faults on chosen
+ * training calls. Registered for tests only, as {@value TestDoubleProvider#NAME}.
+ */
+public final class TestDoubleBackend implements Backend {
+
+    /** What a training call does wrong. */
+    public enum Fault {
+        /** Nothing. */
+        NONE,
+        /** Returns a NaN loss and applies nothing, as an engine does when the loss or a gradient overflows. */
+        NAN_LOSS,
+        /** Applies the update, then makes a weight infinite while returning a finite loss. */
+        INFINITE_WEIGHT
+    }
+
+    /** Chooses the fault of each engine's {@code call}-th (one-based) {@code trainBatch}. */
+    @FunctionalInterface
+    public interface FaultPlan {
+        Fault at(long call, double learningRate);
+    }
+
+    private final FaultPlan faults;
+
+    /** A backend without faults. */
+    public TestDoubleBackend() {
+        this((call, learningRate) -> Fault.NONE);
+    }
+
+    public TestDoubleBackend(FaultPlan faults) {
+        this.faults = faults;
+    }
+
+    @Override
+    public String name() {
+        return TestDoubleProvider.NAME;
+    }
+
+    @Override
+    public LanguageModel load(StoredModel model) {
+        return new TestDoubleModel(model.config(), model.vocabulary(), model.weights(), model.seedWindow());
+    }
+
+    @Override
+    public TrainingEngine newEngine(TextgenConfig config, Vocabulary vocabulary, ModelWeights initial) {
+        return new TestDoubleEngine(config, vocabulary, initial, faults);
+    }
+}

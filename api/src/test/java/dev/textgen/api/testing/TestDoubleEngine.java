@@ -1,0 +1,242 @@
+package dev.textgen.api.testing;
+
+import dev.textgen.api.LanguageModel;
+import dev.textgen.api.Vocabulary;
+import dev.textgen.api.config.OptimizerConfig;
+import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.data.Batch;
+import dev.textgen.api.io.LstmWeights;
+import dev.textgen.api.io.ModelWeights;
+import dev.textgen.api.spi.TrainingEngine;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a {@link TestDoubleModel} with real gradients: backpropagation through the decayed sum,
+ * inverted dropout on {@code tanh(h)} seeded by the batch, clipping by global norm and RMSprop. The
+ * {@link TestDoubleBackend.FaultPlan} injects non-finite losses or weights on chosen calls.
+ */
+final class TestDoubleEngine implements TrainingEngine {
+    private final TextgenConfig config;
+    private final Vocabulary vocabulary;
+    private final TestDoubleBackend.FaultPlan faults;
+    private final int hidden;
+    private final int symbols;
+    private final double rho;
+    private final double epsilon;
+    private final double dropout;
+    private final Double clipNorm;
+
+    private final float[] kernel;
+    private final float[] recurrentKernel;
+    private final float[] bias;
+    private final float[] denseKernel;
+    private final float[] denseBias;
+    private final float[] kernelRms;
+    private final float[] denseKernelRms;
+    private final float[] denseBiasRms;
+    private long calls;
+
+    TestDoubleEngine(TextgenConfig config, Vocabulary vocabulary, ModelWeights initial, TestDoubleBackend.FaultPlan faults) {
+        if (config.model().layers() != 1) {
+            throw new IllegalArgumentException("model.layers: the test-double backend trains 1 layer; got "
+                    + config.model().layers());
+        }
+        this.config = config;
+        this.vocabulary = vocabulary;
+        this.faults = faults;
+        this.hidden = initial != null ? initial.lstm().get(0).hiddenSize() : config.model().hiddenSize();
+        this.symbols = vocabulary.size();
+        OptimizerConfig.RmsProp rmsProp = config.training().optimizer() instanceof OptimizerConfig.RmsProp r
+                ? r : OptimizerConfig.RmsProp.defaults();
+        this.rho = rmsProp.rho();
+        this.epsilon = rmsProp.epsilon();
+        this.dropout = config.model().dropout();
+        this.clipNorm = config.training().clipNorm();
+        this.kernel = new float[symbols * 4 * hidden];
+        this.recurrentKernel = new float[hidden * 4 * hidden];
+        this.bias = new float[4 * hidden];
+        this.denseKernel = new float[hidden * symbols];
+        this.denseBias = new float[symbols];
+        this.kernelRms = new float[kernel.length];
+        this.denseKernelRms = new float[denseKernel.length];
+        this.denseBiasRms = new float[denseBias.length];
+        if (initial != null) {
+            setWeights(initial);
+        } else {
+            SplittableRandom random = new SplittableRandom(config.training().seed());
+            fill(random, kernel, 0.5);
+            fill(random, recurrentKernel, 0.1);
+            fill(random, denseKernel, 1 / Math.sqrt(hidden));
+        }
+    }
+
+    private static void fill(SplittableRandom random, float[] values, double scale) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) ((random.nextDouble() * 2 - 1) * scale);
+        }
+    }
+
+    @Override
+    public double trainBatch(Batch batch, double learningRate) {
+        TestDoubleBackend.Fault fault = faults.at(++calls, learningRate);
+        if (fault == TestDoubleBackend.Fault.NAN_LOSS) {
+            return Double.NaN;
+        }
+        int size = batch.size();
+        double[] gradKernel = new double[kernel.length];
+        double[] gradDense = new double[denseKernel.length];
+        double[] gradBias = new double[denseBias.length];
+        float[] h = new float[hidden];
+        float[] a = new float[hidden];
+        float[] mask = dropout > 0 ? new float[hidden] : null;
+        double[] p = new double[symbols];
+        double[] dh = new double[hidden];
+        SplittableRandom dropoutRandom = new SplittableRandom(batch.seed());
+        double lossSum = 0;
+        int maxlen = batch.maxlen();
+        int[] inputs = batch.inputs();
+        for (int b = 0; b < size; b++) {
+            Arrays.fill(h, 0f);
+            for (int t = 0; t < maxlen; t++) {
+                TestDoubleModel.step(kernel, hidden, symbols, h, inputs[b * maxlen + t]);
+            }
+            if (mask != null) {
+                for (int j = 0; j < hidden; j++) {
+                    mask[j] = dropoutRandom.nextDouble() < dropout ? 0f : (float) (1 / (1 - dropout));
+                }
+            }
+            TestDoubleModel.activate(h, mask, a);
+            TestDoubleModel.softmax(denseKernel, denseBias, hidden, symbols, a, p);
+            int target = batch.targets()[b];
+            lossSum -= Math.log(p[target]);
+            for (int k = 0; k < symbols; k++) {
+                double dz = (p[k] - (k == target ? 1 : 0)) / size;
+                gradBias[k] += dz;
+                for (int j = 0; j < hidden; j++) {
+                    gradDense[j * symbols + k] += a[j] * dz;
+                }
+            }
+            for (int j = 0; j < hidden; j++) {
+                double da = 0;
+                for (int k = 0; k < symbols; k++) {
+                    da += denseKernel[j * symbols + k] * ((p[k] - (k == target ? 1 : 0)) / size);
+                }
+                double tanh = Math.tanh(h[j]);
+                dh[j] = da * (mask == null ? 1 : mask[j]) * (1 - tanh * tanh);
+            }
+            double decay = 1;
+            for (int t = maxlen - 1; t >= 0; t--) {
+                int row = inputs[b * maxlen + t] * 4 * hidden;
+                for (int j = 0; j < hidden; j++) {
+                    gradKernel[row + j] += decay * dh[j];
+                }
+                decay *= TestDoubleModel.DECAY;
+            }
+        }
+        double loss = lossSum / size;
+        double norm = Math.sqrt(squares(gradKernel) + squares(gradDense) + squares(gradBias));
+        if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+            return Double.NaN;
+        }
+        double scale = clipNorm != null && norm > clipNorm ? clipNorm / norm : 1;
+        rmsProp(kernel, kernelRms, gradKernel, scale, learningRate);
+        rmsProp(denseKernel, denseKernelRms, gradDense, scale, learningRate);
+        rmsProp(denseBias, denseBiasRms, gradBias, scale, learningRate);
+        if (fault == TestDoubleBackend.Fault.INFINITE_WEIGHT) {
+            denseBias[0] = Float.POSITIVE_INFINITY;
+        }
+        return loss;
+    }
+
+    private static double squares(double[] values) {
+        double sum = 0;
+        for (double v : values) {
+            sum += v * v;
+        }
+        return sum;
+    }
+
+    private void rmsProp(float[] weights, float[] rms, double[] gradient, double scale, double learningRate) {
+        for (int i = 0; i < weights.length; i++) {
+            double g = gradient[i] * scale;
+            rms[i] = (float) (rho * rms[i] + (1 - rho) * g * g);
+            weights[i] = (float) (weights[i] - learningRate * g / (Math.sqrt(rms[i]) + epsilon));
+        }
+    }
+
+    @Override
+    public double evaluateBatch(Batch batch) {
+        float[] h = new float[hidden];
+        float[] a = new float[hidden];
+        double[] p = new double[symbols];
+        double lossSum = 0;
+        for (int b = 0; b < batch.size(); b++) {
+            Arrays.fill(h, 0f);
+            for (int t = 0; t < batch.maxlen(); t++) {
+                TestDoubleModel.step(kernel, hidden, symbols, h, batch.inputs()[b * batch.maxlen() + t]);
+            }
+            TestDoubleModel.activate(h, null, a);
+            TestDoubleModel.softmax(denseKernel, denseBias, hidden, symbols, a, p);
+            lossSum -= Math.log(p[batch.targets()[b]]);
+        }
+        return lossSum / batch.size();
+    }
+
+    @Override
+    public ModelWeights weights() {
+        return new ModelWeights(List.of(new LstmWeights(symbols, hidden, kernel, recurrentKernel, bias)), denseKernel,
+                denseBias);
+    }
+
+    @Override
+    public void setWeights(ModelWeights weights) {
+        if (weights.lstm().size() != 1 || weights.lstm().get(0).hiddenSize() != hidden
+                || weights.vocabularySize() != symbols) {
+            throw new IllegalArgumentException("weights do not fit a 1-layer test double of " + hidden + " units over "
+                    + symbols + " symbols");
+        }
+        LstmWeights layer = weights.lstm().get(0);
+        System.arraycopy(layer.kernel(), 0, kernel, 0, kernel.length);
+        System.arraycopy(layer.recurrentKernel(), 0, recurrentKernel, 0, recurrentKernel.length);
+        System.arraycopy(layer.bias(), 0, bias, 0, bias.length);
+        System.arraycopy(weights.denseKernel(), 0, denseKernel, 0, denseKernel.length);
+        System.arraycopy(weights.denseBias(), 0, denseBias, 0, denseBias.length);
+    }
+
+    @Override
+    public Map<String, float[]> optimizerState() {
+        Map<String, float[]> state = new HashMap<>();
+        state.put("lstm_0/kernel/rms", kernelRms.clone());
+        state.put("dense/kernel/rms", denseKernelRms.clone());
+        state.put("dense/bias/rms", denseBiasRms.clone());
+        return state;
+    }
+
+    @Override
+    public void setOptimizerState(Map<String, float[]> state) {
+        restore(state, "lstm_0/kernel/rms", kernelRms);
+        restore(state, "dense/kernel/rms", denseKernelRms);
+        restore(state, "dense/bias/rms", denseBiasRms);
+    }
+
+    private static void restore(Map<String, float[]> state, String name, float[] into) {
+        float[] values = state.get(name);
+        if (values == null) {
+            Arrays.fill(into, 0f);
+        } else if (values.length != into.length) {
+            throw new IllegalArgumentException(name + " has " + values.length + " values; expected " + into.length);
+        } else {
+            System.arraycopy(values, 0, into, 0, into.length);
+        }
+    }
+
+    @Override
+    public LanguageModel snapshot(String seedWindow) {
+        return new TestDoubleModel(config, vocabulary, weights(), seedWindow);
+    }
+}

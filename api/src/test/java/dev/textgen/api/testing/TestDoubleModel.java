@@ -1,0 +1,174 @@
+package dev.textgen.api.testing;
+
+import dev.textgen.api.LanguageModel;
+import dev.textgen.api.Session;
+import dev.textgen.api.Vocabulary;
+import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.io.LstmWeights;
+import dev.textgen.api.io.ModelWeights;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The test double's model: a "decayed bag of symbols". The state is {@code h = DECAY h + E[id]} per
+ * symbol from zero, the output {@code softmax(tanh(h) D + c)}. {@code E} is the first {@code H}
+ * columns of the LSTM kernel of the portable layout, {@code D} and {@code c} the Dense layer; the other
+ * LSTM tensors are carried unchanged, so weights round-trip. Small enough to train by hand in tests,
+ * yet its output depends on the whole context like a recurrent model's. Immutable and thread-safe.
+ */
+public final class TestDoubleModel implements LanguageModel {
+    /** How much of the previous state each step keeps. */
+    static final float DECAY = 0.5f;
+
+    private final TextgenConfig config;
+    private final Vocabulary vocabulary;
+    private final ModelWeights weights;
+    private final String seedWindow;
+    private final int hidden;
+    private final int symbols;
+    private final float[] kernel;
+    private final float[] denseKernel;
+    private final float[] denseBias;
+
+    TestDoubleModel(TextgenConfig config, Vocabulary vocabulary, ModelWeights weights, String seedWindow) {
+        if (weights.lstm().size() != 1) {
+            throw new IllegalArgumentException("the test-double backend runs one layer; got " + weights.lstm().size());
+        }
+        if (weights.vocabularySize() != vocabulary.size()) {
+            throw new IllegalArgumentException("weights for " + weights.vocabularySize() + " symbols, vocabulary of "
+                    + vocabulary.size());
+        }
+        this.config = config;
+        this.vocabulary = vocabulary;
+        this.weights = weights;
+        this.seedWindow = seedWindow;
+        this.hidden = weights.lstm().get(0).hiddenSize();
+        this.symbols = vocabulary.size();
+        this.kernel = weights.lstm().get(0).kernel();
+        this.denseKernel = weights.denseKernel();
+        this.denseBias = weights.denseBias();
+    }
+
+    @Override
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    @Override
+    public TextgenConfig config() {
+        return config;
+    }
+
+    @Override
+    public float[] predict(int[] context, int from, int to, float[] out) {
+        if (from < 0 || to > context.length || from >= to) {
+            throw new IllegalArgumentException("context range [" + from + ", " + to + ") is empty or outside the "
+                    + context.length + " ids");
+        }
+        float[] h = new float[hidden];
+        for (int t = Math.max(from, to - maxlen()); t < to; t++) {
+            step(kernel, hidden, symbols, h, context[t]);
+        }
+        return distribution(h, out);
+    }
+
+    @Override
+    public Session newSession() {
+        return new Session() {
+            private final float[] h = new float[hidden];
+            private boolean fed;
+
+            @Override
+            public void feed(int id) {
+                step(kernel, hidden, symbols, h, id);
+                fed = true;
+            }
+
+            @Override
+            public float[] probabilities(float[] out) {
+                if (!fed) {
+                    throw new IllegalStateException("feed a symbol before reading probabilities");
+                }
+                return distribution(h, out);
+            }
+
+            @Override
+            public void reset() {
+                Arrays.fill(h, 0f);
+                fed = false;
+            }
+        };
+    }
+
+    @Override
+    public ModelWeights weights() {
+        LstmWeights layer = weights.lstm().get(0);
+        return new ModelWeights(List.of(new LstmWeights(layer.inputSize(), layer.hiddenSize(), layer.kernel(),
+                layer.recurrentKernel(), layer.bias())), denseKernel, denseBias);
+    }
+
+    @Override
+    public Optional<String> seedWindow() {
+        return Optional.ofNullable(seedWindow);
+    }
+
+    @Override
+    public String backend() {
+        return TestDoubleProvider.NAME;
+    }
+
+    private float[] distribution(float[] h, float[] out) {
+        double[] p = new double[symbols];
+        float[] a = new float[hidden];
+        activate(h, null, a);
+        softmax(denseKernel, denseBias, hidden, symbols, a, p);
+        if (out.length != symbols) {
+            throw new IllegalArgumentException("out has length " + out.length + "; expected " + symbols);
+        }
+        for (int k = 0; k < symbols; k++) {
+            out[k] = (float) p[k];
+        }
+        return out;
+    }
+
+    /** One symbol into the state: {@code h = DECAY h + E[id]}. */
+    static void step(float[] kernel, int hidden, int symbols, float[] h, int id) {
+        if (id < 0 || id >= symbols) {
+            throw new IllegalArgumentException("symbol id " + id + " is outside [0, " + symbols + ")");
+        }
+        int row = id * 4 * hidden;
+        for (int j = 0; j < hidden; j++) {
+            h[j] = DECAY * h[j] + kernel[row + j];
+        }
+    }
+
+    /** {@code a = tanh(h)}, times the dropout mask when there is one. */
+    static void activate(float[] h, float[] mask, float[] a) {
+        for (int j = 0; j < h.length; j++) {
+            a[j] = (float) Math.tanh(h[j]) * (mask == null ? 1f : mask[j]);
+        }
+    }
+
+    /** {@code p = softmax(a D + c)}, in double. */
+    static void softmax(float[] denseKernel, float[] denseBias, int hidden, int symbols, float[] a, double[] p) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < symbols; k++) {
+            double z = denseBias[k];
+            for (int j = 0; j < hidden; j++) {
+                z += (double) a[j] * denseKernel[j * symbols + k];
+            }
+            p[k] = z;
+            max = Math.max(max, z);
+        }
+        double sum = 0;
+        for (int k = 0; k < symbols; k++) {
+            p[k] = Math.exp(p[k] - max);
+            sum += p[k];
+        }
+        for (int k = 0; k < symbols; k++) {
+            p[k] /= sum;
+        }
+    }
+}
