@@ -11,6 +11,7 @@ import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.TrainingEngine;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /** The {@code dl4j} backend; {@link #start()} loads ND4J's native CPU backend. */
 final class Dl4jBackend implements Backend {
@@ -62,8 +63,11 @@ final class Dl4jBackend implements Backend {
         } else {
             threads = 1;
         }
+        // ND4J reads OMP_NUM_THREADS once at start-up; these are the setters it uses itself
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
         Nd4j.getEnvironment().setMaxThreads(threads);
         Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
     }
 
     /** The error for a native library that does not load: what failed, on which platform, and what to do. */

@@ -31,6 +31,7 @@ final class Dl4jTrainingEngine implements TrainingEngine {
     private final TextgenConfig config;
     private final Vocabulary vocabulary;
     private final MultiLayerNetwork network;
+    private final Networks.Params params;
     private final int layers;
     private final OptimizerConfig optimizer;
     private final Double clipNorm;
@@ -47,8 +48,9 @@ final class Dl4jTrainingEngine implements TrainingEngine {
         this.vocabulary = vocabulary;
         this.layers = config.model().layers();
         this.network = Networks.build(config.model(), vocabulary.size(), config.training().seed());
+        this.params = Networks.params(config.model(), network::getParam);
         if (initial != null) {
-            Networks.assign(initial, network::getParam);
+            Networks.assign(initial, params);
         }
         this.optimizer = config.training().optimizer();
         this.clipNorm = config.training().clipNorm();
@@ -142,12 +144,12 @@ final class Dl4jTrainingEngine implements TrainingEngine {
 
     @Override
     public ModelWeights weights() {
-        return Networks.portable(network::getParam, layers);
+        return Networks.portable(params, layers);
     }
 
     @Override
     public void setWeights(ModelWeights weights) {
-        Networks.assign(weights, network::getParam);
+        Networks.assign(weights, params);
     }
 
     @Override
@@ -198,7 +200,7 @@ final class Dl4jTrainingEngine implements TrainingEngine {
 
     /** Splits a flattened-layout vector into portable tensors named like the weights, e.g. {@code lstm_0/kernel/rms}. */
     private void named(INDArray flat, String slot, Map<String, float[]> into) {
-        ModelWeights split = Networks.portable(key -> view(flat, key), layers);
+        ModelWeights split = Networks.portable(Networks.params(config.model(), key -> view(flat, key)), layers);
         for (int n = 0; n < layers; n++) {
             into.put("lstm_" + n + "/kernel/" + slot, split.lstm().get(n).kernel());
             into.put("lstm_" + n + "/recurrent_kernel/" + slot, split.lstm().get(n).recurrentKernel());
@@ -209,7 +211,7 @@ final class Dl4jTrainingEngine implements TrainingEngine {
     }
 
     private void restore(INDArray flat, String slot, Map<String, float[]> from) {
-        ModelWeights current = Networks.portable(key -> view(flat, key), layers);
+        ModelWeights current = Networks.portable(Networks.params(config.model(), key -> view(flat, key)), layers);
         List<dev.textgen.api.io.LstmWeights> lstm = new java.util.ArrayList<>();
         for (int n = 0; n < layers; n++) {
             dev.textgen.api.io.LstmWeights layer = current.lstm().get(n);
@@ -218,7 +220,7 @@ final class Dl4jTrainingEngine implements TrainingEngine {
                     take(from, "lstm_" + n + "/bias/" + slot)));
         }
         Networks.assign(new ModelWeights(lstm, take(from, "dense/kernel/" + slot), take(from, "dense/bias/" + slot)),
-                key -> view(flat, key));
+                Networks.params(config.model(), key -> view(flat, key)));
     }
 
     private float[] take(Map<String, float[]> from, String name) {

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -43,8 +44,9 @@ final class Networks {
 
     /**
      * A network for {@code vocabularySize} symbols; its parameters are seeded with {@code seed}.
-     * Dropout (the probability of dropping, as in the config) is applied to the input of every layer but
-     * the first, i.e. between LSTM layers and before the Dense layer, during training only.
+     * Dropout (the probability of dropping, as in the config) is a {@link DropoutLayer} after every LSTM
+     * layer, i.e. between LSTM layers and before the Dense layer, active during training only. (A layer's own
+     * {@code dropOut} is not applied to an output layer's input by {@code computeGradientAndScore}.)
      */
     static MultiLayerNetwork build(ModelConfig model, int vocabularySize, long seed) {
         Activation gates = model.hardSigmoid() ? Activation.HARDSIGMOID : Activation.SIGMOID;
@@ -65,19 +67,16 @@ final class Networks {
                     .gateActivationFunction(gates)
                     .forgetGateBiasInit(1.0)
                     .dataFormat(RNNFormat.NWC);
-            if (n > 0 && model.dropout() > 0) {
-                lstm.dropOut(1.0 - model.dropout()); // DL4J takes the probability of retaining
-            }
             list.layer(lstm.build());
+            if (model.dropout() > 0) {
+                list.layer(new DropoutLayer.Builder(1.0 - model.dropout()).build()); // DL4J takes the retain probability
+            }
             in = model.hiddenSize();
         }
         RnnOutputLayer.Builder dense = new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
                 .nIn(in).nOut(vocabularySize)
                 .activation(Activation.SOFTMAX)
                 .dataFormat(RNNFormat.NWC);
-        if (model.dropout() > 0) {
-            dense.dropOut(1.0 - model.dropout());
-        }
         MultiLayerConfiguration configuration = list.layer(dense.build()).build();
         MultiLayerNetwork network = new MultiLayerNetwork(configuration);
         network.init();
@@ -87,37 +86,48 @@ final class Networks {
     /** A network holding {@code weights}. */
     static MultiLayerNetwork build(ModelConfig model, ModelWeights weights) {
         MultiLayerNetwork network = build(model, weights.vocabularySize(), 0L);
-        assign(weights, network::getParam);
+        assign(weights, params(model, network::getParam));
         return network;
     }
 
+    /** A network's parameters by logical layer: LSTM layers 0..n-1, then the Dense layer n. */
+    interface Params {
+        INDArray get(int layer, String key);
+    }
+
+    /** The parameters of {@code network} built from {@code model}, found by DL4J key in {@code lookup}. */
+    static Params params(ModelConfig model, Function<String, INDArray> lookup) {
+        int stride = model.dropout() > 0 ? 2 : 1; // a DropoutLayer follows every LSTM layer
+        return (layer, key) -> lookup.apply(layer * stride + "_" + key);
+    }
+
     /** Reads the portable weights out of parameter arrays in DL4J's layout, found by parameter key. */
-    static ModelWeights portable(Function<String, INDArray> params, int layers) {
+    static ModelWeights portable(Params params, int layers) {
         List<LstmWeights> lstm = new ArrayList<>(layers);
         for (int n = 0; n < layers; n++) {
-            INDArray w = params.apply(n + "_W");
+            INDArray w = params.get(n, "W");
             int inputSize = (int) w.size(0);
             int hidden = (int) w.size(1) / 4;
             lstm.add(new LstmWeights(inputSize, hidden,
                     gatesToPortable(rowMajor(w), hidden),
-                    gatesToPortable(rowMajor(params.apply(n + "_RW")), hidden),
-                    gatesToPortable(rowMajor(params.apply(n + "_b")), hidden)));
+                    gatesToPortable(rowMajor(params.get(n, "RW")), hidden),
+                    gatesToPortable(rowMajor(params.get(n, "b")), hidden)));
         }
-        return new ModelWeights(lstm, rowMajor(params.apply(layers + "_W")), rowMajor(params.apply(layers + "_b")));
+        return new ModelWeights(lstm, rowMajor(params.get(layers, "W")), rowMajor(params.get(layers, "b")));
     }
 
     /** Writes {@code weights} into parameter arrays in DL4J's layout, found by parameter key. */
-    static void assign(ModelWeights weights, Function<String, INDArray> params) {
+    static void assign(ModelWeights weights, Params params) {
         int layers = weights.lstm().size();
         for (int n = 0; n < layers; n++) {
             LstmWeights layer = weights.lstm().get(n);
             int hidden = layer.hiddenSize();
-            put(params.apply(n + "_W"), gatesToDl4j(layer.kernel(), hidden));
-            put(params.apply(n + "_RW"), gatesToDl4j(layer.recurrentKernel(), hidden));
-            put(params.apply(n + "_b"), gatesToDl4j(layer.bias(), hidden));
+            put(params.get(n, "W"), gatesToDl4j(layer.kernel(), hidden));
+            put(params.get(n, "RW"), gatesToDl4j(layer.recurrentKernel(), hidden));
+            put(params.get(n, "b"), gatesToDl4j(layer.bias(), hidden));
         }
-        put(params.apply(layers + "_W"), weights.denseKernel());
-        put(params.apply(layers + "_b"), weights.denseBias());
+        put(params.get(layers, "W"), weights.denseKernel());
+        put(params.get(layers, "b"), weights.denseBias());
     }
 
     private static float[] rowMajor(INDArray array) {

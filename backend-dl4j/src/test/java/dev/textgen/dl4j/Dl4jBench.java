@@ -9,6 +9,11 @@ import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
 import dev.textgen.api.spi.TrainingEngine;
 
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,8 +23,9 @@ import java.util.Locale;
 
 /**
  * Benchmark of the seed's setup on the dl4j backend (LSTM 128, batch 128 x 60 x 57, RMSprop): median ms per
- * training batch, window generation (predict on the last 60 chars) and stateful generation (one
- * rnnTimeStep per char) in chars/s. Prints one JSON line.
+ * training batch; window generation (predict on the last 60 chars) and stateful generation (one step per
+ * char) in chars/s, through the backend's models (the fused lstmLayer op) and, for comparison, through a
+ * MultiLayerNetwork's output() and rnnTimeStep(). Prints one JSON line.
  *
  * <p>Usage: {@code Dl4jBench [corpus] [trainBatches] [chars]}; threads via {@code -Dtextgen.dl4j.threads=N}.
  */
@@ -61,11 +67,17 @@ public final class Dl4jBench {
             LanguageModel model = engine.snapshot(null);
             double windowCharsPerSecond = windowGeneration(model, ids, maxlen, chars);
             double statefulCharsPerSecond = statefulGeneration(model, ids, chars * 10);
+            // the same through MultiLayerNetwork, for comparison: output() on the window and rnnTimeStep()
+            MultiLayerNetwork network = Networks.build(config.model(), model.weights());
+            double networkWindowCharsPerSecond = networkWindowGeneration(network, ids, maxlen, vocabulary.size(), chars / 10);
+            double rnnTimeStepCharsPerSecond = rnnTimeStepGeneration(network, ids, vocabulary.size(), chars);
             System.out.printf(Locale.ROOT, "{\"backend\":\"dl4j\",\"threads\":%d,\"startupMs\":%.0f,\"trainBatches\":%d,"
                             + "\"trainMsMedian\":%.1f,\"trainMsMin\":%.1f,\"lastLoss\":%.4f,\"windowCharsPerSecond\":%.1f,"
-                            + "\"statefulCharsPerSecond\":%.1f}%n",
-                    org.nd4j.linalg.factory.Nd4j.getEnvironment().maxThreads(), startupMs, batches, median(trainMs),
-                    Arrays.stream(trainMs).min().orElse(Double.NaN), loss, windowCharsPerSecond, statefulCharsPerSecond);
+                            + "\"statefulCharsPerSecond\":%.1f,\"networkOutputWindowCharsPerSecond\":%.1f,"
+                            + "\"rnnTimeStepCharsPerSecond\":%.1f}%n",
+                    Nd4j.getEnvironment().maxThreads(), startupMs, batches, median(trainMs),
+                    Arrays.stream(trainMs).min().orElse(Double.NaN), loss, windowCharsPerSecond, statefulCharsPerSecond,
+                    networkWindowCharsPerSecond, rnnTimeStepCharsPerSecond);
         }
     }
 
@@ -94,6 +106,40 @@ public final class Dl4jBench {
             }
             return chars / ((System.nanoTime() - t0) / 1e9);
         }
+    }
+
+    private static double networkWindowGeneration(MultiLayerNetwork network, int[] ids, int maxlen, int v, int chars) {
+        int[] generated = Arrays.copyOf(ids, maxlen + chars + 2);
+        long t0 = 0;
+        for (int t = maxlen; t < generated.length; t++) {
+            if (t == maxlen + 2) {
+                t0 = System.nanoTime(); // after two warm-up chars
+            }
+            float[] oneHot = new float[maxlen * v];
+            for (int s = 0; s < maxlen; s++) {
+                oneHot[s * v + generated[t - maxlen + s]] = 1f;
+            }
+            INDArray out = network.output(Nd4j.create(oneHot, new long[]{1, maxlen, v}, 'c'), false);
+            generated[t] = LayoutTest.argmax(out.get(NDArrayIndex.point(0), NDArrayIndex.point(maxlen - 1), NDArrayIndex.all())
+                    .toFloatVector());
+        }
+        return chars / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    private static double rnnTimeStepGeneration(MultiLayerNetwork network, int[] ids, int v, int chars) {
+        network.rnnClearPreviousState();
+        int id = ids[0];
+        long t0 = 0;
+        for (int t = 0; t < chars + 20; t++) {
+            if (t == 20) {
+                t0 = System.nanoTime();
+            }
+            float[] oneHot = new float[v];
+            oneHot[id] = 1f;
+            INDArray out = network.rnnTimeStep(Nd4j.create(oneHot, new long[]{1, 1, v}, 'c'));
+            id = LayoutTest.argmax(out.reshape(v).toFloatVector());
+        }
+        return chars / ((System.nanoTime() - t0) / 1e9);
     }
 
     private static double median(double[] values) {
