@@ -31,12 +31,12 @@ final class Dl4jBackend implements Backend {
     static Dl4jBackend start() {
         try {
             Nd4j.create(1); // forces the native backend to load
-            configureThreads();
         } catch (Throwable failure) { // UnsatisfiedLinkError, ExceptionInInitializerError, NoClassDefFoundError...
             throw unavailable(failure);
         }
-        LOG.log(System.Logger.Level.DEBUG, () -> "ND4J backend " + Nd4j.getBackend().getClass().getSimpleName()
-                + ", " + Nd4j.getEnvironment().maxThreads() + " threads");
+        configureThreads();
+        LOG.log(System.Logger.Level.DEBUG, () -> "ND4J backend " + Nd4j.getBackend().getClass().getSimpleName() + ", "
+                + NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads() + " OpenMP threads");
         return new Dl4jBackend();
     }
 

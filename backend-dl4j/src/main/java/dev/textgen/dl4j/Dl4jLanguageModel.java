@@ -73,11 +73,10 @@ final class Dl4jLanguageModel implements LanguageModel {
         return Dl4jBackendProvider.NAME;
     }
 
-    int checkId(int id) {
+    void checkId(int id) {
         if (id < 0 || id >= vocabulary.size()) {
             throw new IllegalArgumentException("symbol id " + id + " is outside the vocabulary [0, " + vocabulary.size() + ")");
         }
-        return id;
     }
 
     void checkOut(float[] out) {

@@ -5,14 +5,18 @@ import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.OptimizerConfig;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.data.Batch;
+import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.spi.TrainingEngine;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -102,7 +106,7 @@ final class Dl4jTrainingEngine implements TrainingEngine {
         load(batch);
         INDArray output = network.output(Nd4j.create(inputs, new long[]{size, steps, v}, 'c'), false);
         INDArray last = output.get(NDArrayIndex.all(), NDArrayIndex.point(steps - 1), NDArrayIndex.all());
-        float[] probabilities = last.dup('c').castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).data().asFloat();
+        float[] probabilities = last.dup('c').castTo(DataType.FLOAT).data().asFloat();
         double sum = 0;
         int[] targets = batch.targets();
         for (int b = 0; b < size; b++) {
@@ -124,8 +128,8 @@ final class Dl4jTrainingEngine implements TrainingEngine {
             inputs = new float[length];
             labels = new float[length];
         } else {
-            java.util.Arrays.fill(inputs, 0f);
-            java.util.Arrays.fill(labels, 0f);
+            Arrays.fill(inputs, 0f);
+            Arrays.fill(labels, 0f);
         }
         int[] ids = batch.inputs();
         for (int i = 0; i < size * steps; i++) {
@@ -212,10 +216,10 @@ final class Dl4jTrainingEngine implements TrainingEngine {
 
     private void restore(INDArray flat, String slot, Map<String, float[]> from) {
         ModelWeights current = Networks.portable(Networks.params(config.model(), key -> view(flat, key)), layers);
-        List<dev.textgen.api.io.LstmWeights> lstm = new java.util.ArrayList<>();
+        List<LstmWeights> lstm = new ArrayList<>();
         for (int n = 0; n < layers; n++) {
-            dev.textgen.api.io.LstmWeights layer = current.lstm().get(n);
-            lstm.add(new dev.textgen.api.io.LstmWeights(layer.inputSize(), layer.hiddenSize(),
+            LstmWeights layer = current.lstm().get(n);
+            lstm.add(new LstmWeights(layer.inputSize(), layer.hiddenSize(),
                     take(from, "lstm_" + n + "/kernel/" + slot), take(from, "lstm_" + n + "/recurrent_kernel/" + slot),
                     take(from, "lstm_" + n + "/bias/" + slot)));
         }

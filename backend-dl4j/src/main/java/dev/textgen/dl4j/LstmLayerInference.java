@@ -11,6 +11,8 @@ import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.Arrays;
+
 /**
  * Inference through libnd4j's fused {@code lstmLayer} op (the op behind SameDiff's LSTM): one native call
  * per layer for a whole window or one step, instead of the dozen ops per time step of
@@ -118,7 +120,7 @@ final class LstmLayerInference {
 
         /** Advances by {@code id} and writes the next-symbol distribution into {@code out}. */
         float[] step(int id, float[] out) {
-            java.util.Arrays.fill(input, 0f);
+            Arrays.fill(input, 0f);
             input[id] = 1f;
             INDArray x = Nd4j.create(input, new long[]{1, 1, vocabularySize}, 'c');
             for (int n = 0; n < layers.length; n++) {

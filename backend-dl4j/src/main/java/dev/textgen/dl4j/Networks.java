@@ -20,6 +20,7 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
@@ -136,7 +137,7 @@ final class Networks {
 
     private static void put(INDArray target, float[] rowMajor) {
         if (target.length() != rowMajor.length) {
-            throw new IllegalArgumentException("parameter of shape " + java.util.Arrays.toString(target.shape())
+            throw new IllegalArgumentException("parameter of shape " + Arrays.toString(target.shape())
                     + " cannot take " + rowMajor.length + " values");
         }
         target.assign(Nd4j.create(rowMajor, target.shape(), 'c'));

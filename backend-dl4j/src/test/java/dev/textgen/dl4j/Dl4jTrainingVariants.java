@@ -14,6 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -56,7 +57,7 @@ public final class Dl4jTrainingVariants {
         }
         StringJoiner json = new StringJoiner(",", "{", "}");
         json.add("\"threads\":" + Nd4j.getEnvironment().maxThreads());
-        json.add("\"ompThreads\":" + org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads());
+        json.add("\"ompThreads\":" + NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads());
         json.add("\"rounds\":" + rounds);
         times.forEach((name, ms) -> {
             double[] sorted = ms.clone();

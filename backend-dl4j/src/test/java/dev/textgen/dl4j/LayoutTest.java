@@ -4,6 +4,7 @@ import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Session;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.data.Batch;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.TrainingEngine;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,7 +64,7 @@ class LayoutTest {
     void theTrainingNetworkInDl4jsGateOrderMatchesTheReferenceOn100Windows(int layers, int hidden, String gates) {
         ModelWeights weights = Fixtures.weights(V, hidden, layers, 0.4, 16);
         ReferenceLstm reference = new ReferenceLstm(weights, gates.equals("hard_sigmoid"));
-        dev.textgen.api.data.Batch batch = Fixtures.batch(Fixtures.windows(Fixtures.text(5_000, V, 7), MAXLEN, 37, V), 100);
+        Batch batch = Fixtures.batch(Fixtures.windows(Fixtures.text(5_000, V, 7), MAXLEN, 37, V), 100);
         double expected = 0;
         for (int b = 0; b < batch.size(); b++) {
             expected -= Math.log(reference.window(batch.inputs(), b * MAXLEN, (b + 1) * MAXLEN)[batch.targets()[b]]);
@@ -153,13 +155,9 @@ class LayoutTest {
     }
 
     static int argmax(float[] p) {
-        int best = 0;
-        for (int i = 1; i < p.length; i++) {
-            if (p[i] > p[best]) {
-                best = i;
-            }
-        }
-        return best;
+        double[] wide = new double[p.length];
+        Arrays.setAll(wide, i -> p[i]);
+        return argmax(wide);
     }
 
     static int argmax(double[] p) {

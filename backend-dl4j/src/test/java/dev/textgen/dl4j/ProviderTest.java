@@ -14,6 +14,7 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.ExecutorService;
@@ -105,8 +106,8 @@ class ProviderTest {
             List<Future<Boolean>> answers = new ArrayList<>();
             for (int task = 0; task < 16; task++) {
                 int i = task % 8;
-                answers.add(pool.submit(() -> java.util.Arrays.equals(model.predict(text, 0, 30 + 20 * i, new float[v]), alone[i])
-                        && java.util.Arrays.equals(steps(model, text, 10 + i, v), stepped[i])));
+                answers.add(pool.submit(() -> Arrays.equals(model.predict(text, 0, 30 + 20 * i, new float[v]), alone[i])
+                        && Arrays.equals(steps(model, text, 10 + i, v), stepped[i])));
             }
             for (Future<Boolean> answer : answers) {
                 assertThat(answer.get()).isTrue();
