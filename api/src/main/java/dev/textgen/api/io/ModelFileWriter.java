@@ -41,6 +41,9 @@ final class ModelFileWriter {
         }
         byte[] header = header(model, tensors);
         int checksumAt = FileChecksum.locate(header);
+        if (checksumAt < 0) {
+            throw new IllegalStateException("the header must hold the checksum placeholder exactly once");
+        }
         byte[] length = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).putLong(header.length).array();
         CRC32C crc = new CRC32C();
         crc.update(length);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class AtomicFilesTest {
     @TempDir
@@ -51,6 +52,17 @@ class AtomicFilesTest {
 
         assertThat(Files.readString(file)).isEqualTo("new");
         assertThat(dir.toFile().list()).containsExactly("loss.svg");
+    }
+
+    @Test
+    void theFileGetsTheUsualPermissionsOfANewFileNotOwnerOnly() throws IOException {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "SKIPPED: not a POSIX file system");
+        Path plain = Files.createFile(dir.resolve("plain.txt"));
+        Path written = dir.resolve("written.txt");
+
+        AtomicFiles.writeString(written, "text");
+
+        assertThat(Files.getPosixFilePermissions(written)).isEqualTo(Files.getPosixFilePermissions(plain));
     }
 
     @Test

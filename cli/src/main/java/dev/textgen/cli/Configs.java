@@ -1,0 +1,31 @@
+package dev.textgen.cli;
+
+import dev.textgen.api.config.ConfigLoader;
+import dev.textgen.api.config.ConfigOverrides;
+import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.spi.Samplers;
+
+import java.nio.file.Path;
+
+/** The config of a command: a file or the defaults, or a model's stored config, with flags merged over it. */
+final class Configs {
+    private Configs() {
+    }
+
+    /** {@code file} (or the seed's defaults when null) with {@code overrides}. */
+    static TextgenConfig load(Path file, ConfigOverrides overrides) {
+        return file != null ? ConfigLoader.load(file, overrides)
+                : ConfigLoader.parse("{}", "the defaults", overrides, Samplers.installed());
+    }
+
+    /** {@code stored} (a model's config, read from {@code source}) with {@code overrides}, checked like a file. */
+    static TextgenConfig override(TextgenConfig stored, String source, ConfigOverrides overrides) {
+        return overrides.isEmpty() ? stored
+                : ConfigLoader.parse(ConfigLoader.toJson(stored), source, overrides, Samplers.installed());
+    }
+
+    /** {@code overrides} plus {@code value} at {@code path} when the flag was given. */
+    static ConfigOverrides with(ConfigOverrides overrides, String path, Object value, String flag) {
+        return value == null ? overrides : overrides.with(path, value, flag);
+    }
+}

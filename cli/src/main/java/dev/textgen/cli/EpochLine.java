@@ -1,0 +1,60 @@
+package dev.textgen.cli;
+
+import dev.textgen.api.EpochResult;
+
+import java.util.List;
+import java.util.Locale;
+
+/** How training results read on the console. */
+final class EpochLine {
+    private EpochLine() {
+    }
+
+    /** One line per epoch: losses in nats and bits per char, seconds and learning rate. */
+    static String format(EpochResult e, int epochs) {
+        String heldOut = e.hasValidation()
+                ? String.format(Locale.ROOT, "held-out loss %.4f nats (%.4f bits/char)", e.validationLoss(), e.validationBitsPerChar())
+                : "held-out loss n/a (corpus.validationFraction is 0)";
+        return String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f nats (%.4f bits/char), %s, %.1f s, lr %s",
+                e.epoch(), epochs, e.trainLoss(), e.trainBitsPerChar(), heldOut, e.seconds(), e.learningRate());
+    }
+
+    /**
+     * The one-based epoch with the lowest held-out loss (the training loss for epochs without one), as
+     * early stopping judges; 0 for an empty history.
+     */
+    static int bestEpoch(List<EpochResult> history) {
+        int best = 0;
+        double lowest = Double.POSITIVE_INFINITY;
+        for (EpochResult e : history) {
+            double loss = e.hasValidation() ? e.validationLoss() : e.trainLoss();
+            if (loss < lowest) {
+                lowest = loss;
+                best = e.epoch();
+            }
+        }
+        return best;
+    }
+
+    /** {@code text} on one line: newlines, tabs, quotes and backslashes escaped as in Java. */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length() + 8);
+        text.codePoints().forEach(cp -> {
+            switch (cp) {
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> {
+                    if (Character.isISOControl(cp)) {
+                        out.append(String.format(Locale.ROOT, "\\u%04x", cp));
+                    } else {
+                        out.appendCodePoint(cp);
+                    }
+                }
+            }
+        });
+        return out.toString();
+    }
+}
