@@ -106,6 +106,22 @@ class TrainingEngineTest {
     }
 
     @Test
+    void freshWeightsAreSeededWithForgetGateBiasOne() {
+        TextgenConfig config = Fixtures.config(H, 2, "sigmoid", 0, MAXLEN);
+        try (TrainingEngine a = engine(config, null); TrainingEngine b = engine(config, null)) {
+            ModelWeights weights = a.weights();
+            assertThat(b.weights().lstm().get(1).kernel()).containsExactly(weights.lstm().get(1).kernel());
+            for (LstmWeights layer : weights.lstm()) {
+                float[] bias = layer.bias(); // portable order: input, forget, cell candidate, output
+                for (int k = 0; k < 4 * H; k++) {
+                    assertThat(bias[k]).as("bias %d", k).isEqualTo(k >= H && k < 2 * H ? 1f : 0f);
+                }
+                assertThat(layer.kernel()).as("a random kernel").doesNotContain(0f);
+            }
+        }
+    }
+
+    @Test
     void clippingScalesTheWholeGradientToTheGlobalNorm() {
         double clip = 1e-3;
         TextgenConfig config = Fixtures.config(H, 2, "sigmoid", 0, MAXLEN, clip, OptimizerConfig.RmsProp.defaults());
