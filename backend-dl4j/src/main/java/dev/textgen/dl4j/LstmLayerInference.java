@@ -94,10 +94,8 @@ final class LstmLayerInference {
 
     private float[] softmax(INDArray h, float[] out) {
         INDArray logits = h.reshape(1, h.length()).mmul(denseKernel).addi(denseBias);
-        INDArray probabilities = Transforms.softmax(logits, false).castTo(DataType.FLOAT);
-        for (int v = 0; v < out.length; v++) {
-            out[v] = probabilities.getFloat(v);
-        }
+        float[] probabilities = Transforms.softmax(logits, false).toFloatVector();
+        System.arraycopy(probabilities, 0, out, 0, out.length);
         return out;
     }
 
