@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -70,11 +71,11 @@ public final class Dl4jBench {
             MultiLayerNetwork network = Networks.build(config.model(), model.weights());
             double networkWindowCharsPerSecond = networkWindowGeneration(network, ids, maxlen, vocabulary.size(), chars / 10);
             double rnnTimeStepCharsPerSecond = rnnTimeStepGeneration(network, ids, vocabulary.size(), chars);
-            System.out.printf(Locale.ROOT, "{\"backend\":\"dl4j\",\"threads\":%d,\"startupMs\":%.0f,\"trainBatches\":%d,"
+            System.out.printf(Locale.ROOT, "{\"backend\":\"dl4j\",\"ompThreads\":%d,\"startupMs\":%.0f,\"trainBatches\":%d,"
                             + "\"trainMsMedian\":%.1f,\"trainMsMin\":%.1f,\"lastLoss\":%.4f,\"windowCharsPerSecond\":%.1f,"
                             + "\"statefulCharsPerSecond\":%.1f,\"networkOutputWindowCharsPerSecond\":%.1f,"
                             + "\"rnnTimeStepCharsPerSecond\":%.1f}%n",
-                    Nd4j.getEnvironment().maxThreads(), startupMs, batches, median(trainMs),
+                    NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(), startupMs, batches, median(trainMs),
                     Arrays.stream(trainMs).min().orElse(Double.NaN), loss, windowCharsPerSecond, statefulCharsPerSecond,
                     networkWindowCharsPerSecond, rnnTimeStepCharsPerSecond);
         }
