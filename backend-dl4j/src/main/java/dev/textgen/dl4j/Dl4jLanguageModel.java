@@ -1,0 +1,88 @@
+package dev.textgen.dl4j;
+
+import dev.textgen.api.LanguageModel;
+import dev.textgen.api.Session;
+import dev.textgen.api.Vocabulary;
+import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.io.ModelWeights;
+
+import java.util.Optional;
+
+/**
+ * An immutable model on ND4J. It runs through {@link LstmLayerInference}, whose weight arrays are only
+ * read, so one instance serves any number of threads; each {@link Session} keeps its own recurrent
+ * state. (A {@code MultiLayerNetwork} would not do: it keeps its input, recurrent state and workspaces in
+ * fields, and is up to two orders of magnitude slower per generated character, see README.md.)
+ */
+final class Dl4jLanguageModel implements LanguageModel {
+    private final TextgenConfig config;
+    private final Vocabulary vocabulary;
+    private final ModelWeights weights;
+    private final String seedWindow;
+    private final LstmLayerInference inference;
+
+    Dl4jLanguageModel(TextgenConfig config, Vocabulary vocabulary, ModelWeights weights, String seedWindow) {
+        this.config = config;
+        this.vocabulary = vocabulary;
+        this.weights = weights;
+        this.seedWindow = seedWindow;
+        this.inference = new LstmLayerInference(weights, config.model().hardSigmoid());
+    }
+
+    @Override
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    @Override
+    public TextgenConfig config() {
+        return config;
+    }
+
+    @Override
+    public float[] predict(int[] context, int from, int to, float[] out) {
+        if (from < 0 || to > context.length || from >= to) {
+            throw new IllegalArgumentException("context range [" + from + ", " + to + ") must be non-empty and within [0, "
+                    + context.length + "]");
+        }
+        checkOut(out);
+        int start = Math.max(from, to - maxlen());
+        for (int t = start; t < to; t++) {
+            checkId(context[t]);
+        }
+        return inference.window(context, start, to, out);
+    }
+
+    @Override
+    public Session newSession() {
+        return new Dl4jSession(this, inference.newState());
+    }
+
+    @Override
+    public ModelWeights weights() {
+        return weights; // ModelWeights copies its arrays in, and callers treat them as read-only
+    }
+
+    @Override
+    public Optional<String> seedWindow() {
+        return Optional.ofNullable(seedWindow);
+    }
+
+    @Override
+    public String backend() {
+        return Dl4jBackendProvider.NAME;
+    }
+
+    void checkId(int id) {
+        if (id < 0 || id >= vocabulary.size()) {
+            throw new IllegalArgumentException("symbol id " + id + " is outside the vocabulary [0, " + vocabulary.size() + ")");
+        }
+    }
+
+    void checkOut(float[] out) {
+        if (out == null || out.length != vocabulary.size()) {
+            throw new IllegalArgumentException("out must have length " + vocabulary.size() + " (the vocabulary size), got "
+                    + (out == null ? "null" : out.length));
+        }
+    }
+}
