@@ -135,7 +135,7 @@ class ScratchTrainingEngineTest {
             engine.trainBatch(batch, 0.001);
             engine.trainBatch(batch, 0.001);
             Map<String, float[]> state = engine.optimizerState();
-            assertThat(state.get("iterations")).containsExactly(2f);
+            assertThat(state.get("adam/iterations")).containsExactly(2f);
             float[] m = state.get("dense/bias/m");
             float[] v = state.get("dense/bias/v");
             assertThat(m).hasSize(VOCABULARY.size());

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Keras' RMSprop and Adam, in float32 as Keras computes them, with their state exported as named tensors
- * ({@code lstm_0/kernel/rms}; {@code lstm_0/kernel/m}, {@code .../v} and {@code iterations} for Adam).
+ * ({@code lstm_0/kernel/rms}; {@code lstm_0/kernel/m}, {@code .../v} and {@code adam/iterations} for Adam).
  */
 public abstract sealed class Optimizer {
     final Network net;
@@ -131,7 +131,7 @@ public abstract sealed class Optimizer {
                 named.put(net.tensorName(i) + "/m", first[i]);
                 named.put(net.tensorName(i) + "/v", second[i]);
             }
-            named.put("iterations", iterations);
+            named.put("adam/iterations", iterations);
         }
 
         @Override
