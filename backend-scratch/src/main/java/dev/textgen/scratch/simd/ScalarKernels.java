@@ -1,5 +1,7 @@
 package dev.textgen.scratch.simd;
 
+import java.util.Arrays;
+
 /**
  * The portable kernels: plain Java loops shaped so that HotSpot's auto-vectorizer can use SIMD where it
  * sees fit, cache-blocked so the operand panels stay in L1/L2. Used when the Vector API is absent.
@@ -74,11 +76,15 @@ public class ScalarKernels implements Kernels {
      * {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]}.
      *
      * <p>C2 in JDK 17 auto-vectorizes a loop only when its arrays are indexed with the same loop-invariant
-     * offset (constants may differ); {@code c[cOff + j] += x * b[bOff + j]} stays scalar. So a block of B is
-     * copied to one zero-based array per row, and two rows of C to one array at offsets 0 and
-     * {@link #COLUMN_BLOCK}; the inner loops over those copies then run as SIMD fused multiply-adds, each
-     * load of B feeding two rows (about 5x faster than in place; the copies cost a few percent). Each element
+     * offset; {@code c[cOff + j] += x * b[bOff + j]} stays scalar. So a block of B is copied to one zero-based
+     * array per row and each row of C to a zero-based array; the inner loop over those copies then runs as
+     * SIMD fused multiply-adds (3.5-9x faster than in place; the copies cost a few percent). Each element
      * still sees one FMA per k in increasing k, as in the Vector API kernels.
+     *
+     * <p>Folding two rows of C per pass (at offsets 0 and 256 of one array) measured up to 1.8x faster when
+     * C2 inlined that loop into this method, but C2 did not vectorize it when it compiled it on its own, and
+     * which happened depended on compilation order: whole runs were 3x slower at random. One row per pass
+     * was vectorized in every run.
      */
     void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
                  float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
@@ -92,80 +98,56 @@ public class ScalarKernels implements Kernels {
                 for (int k = 0; k < kn; k++) {
                     System.arraycopy(b, bOff + (k0 + k) * ldb + n0, packedB[k], 0, width);
                 }
-                int m = 0;
-                for (; m + 2 <= rows; m += 2) {
+                for (int m = 0; m < rows; m++) {
                     int c0 = cOff + m * ldc + n0;
                     System.arraycopy(c, c0, t, 0, width);
-                    System.arraycopy(c, c0 + ldc, t, COLUMN_BLOCK, width);
-                    int a0 = aOff + m * rowStride + k0 * depthStride;
-                    int a1 = a0 + rowStride;
-                    int k = 0;
-                    for (; k + 4 <= kn; k += 4, a0 += 4 * depthStride, a1 += 4 * depthStride) {
-                        fold4x2(a[a0], a[a0 + depthStride], a[a0 + 2 * depthStride], a[a0 + 3 * depthStride],
-                                a[a1], a[a1 + depthStride], a[a1 + 2 * depthStride], a[a1 + 3 * depthStride],
-                                packedB[k], packedB[k + 1], packedB[k + 2], packedB[k + 3], t, width);
-                    }
-                    for (; k < kn; k++, a0 += depthStride, a1 += depthStride) {
-                        fold1x2(a[a0], a[a1], packedB[k], t, width);
-                    }
-                    System.arraycopy(t, 0, c, c0, width);
-                    System.arraycopy(t, COLUMN_BLOCK, c, c0 + ldc, width);
-                }
-                if (m < rows) {
-                    int c0 = cOff + m * ldc + n0;
-                    System.arraycopy(c, c0, t, 0, width);
-                    int a0 = aOff + m * rowStride + k0 * depthStride;
-                    int k = 0;
-                    for (; k + 4 <= kn; k += 4, a0 += 4 * depthStride) {
-                        fold4(a[a0], a[a0 + depthStride], a[a0 + 2 * depthStride], a[a0 + 3 * depthStride],
-                                packedB[k], packedB[k + 1], packedB[k + 2], packedB[k + 3], t, width);
-                    }
-                    for (; k < kn; k++, a0 += depthStride) {
-                        fold1(a[a0], packedB[k], t, width);
-                    }
+                    foldRow(a, aOff + m * rowStride + k0 * depthStride, depthStride, packedB, kn, t, width);
                     System.arraycopy(t, 0, c, c0, width);
                 }
             }
         }
     }
 
-    private static void fold4x2(float a0, float a1, float a2, float a3, float e0, float e1, float e2, float e3,
-                                float[] b0, float[] b1, float[] b2, float[] b3, float[] t, int width) {
-        for (int j = 0; j < width; j++) {
-            float v0 = b0[j];
-            float v1 = b1[j];
-            float v2 = b2[j];
-            float v3 = b3[j];
-            t[j] = Math.fma(a3, v3, Math.fma(a2, v2, Math.fma(a1, v1, Math.fma(a0, v0, t[j]))));
-            t[j + COLUMN_BLOCK] = Math.fma(e3, v3, Math.fma(e2, v2, Math.fma(e1, v1, Math.fma(e0, v0, t[j + COLUMN_BLOCK]))));
+    /** {@code t[j] += sum_k a[row + k * depthStride] b[k][j]} for {@code k < depth, j < width}. */
+    private static void foldRow(float[] a, int row, int depthStride, float[][] b, int depth, float[] t, int width) {
+        int k = 0;
+        for (; k + 4 <= depth; k += 4, row += 4 * depthStride) {
+            float x0 = a[row];
+            float x1 = a[row + depthStride];
+            float x2 = a[row + 2 * depthStride];
+            float x3 = a[row + 3 * depthStride];
+            float[] b0 = b[k];
+            float[] b1 = b[k + 1];
+            float[] b2 = b[k + 2];
+            float[] b3 = b[k + 3];
+            for (int j = 0; j < width; j++) {
+                t[j] = Math.fma(x3, b3[j], Math.fma(x2, b2[j], Math.fma(x1, b1[j], Math.fma(x0, b0[j], t[j]))));
+            }
+        }
+        for (; k < depth; k++, row += depthStride) {
+            float x = a[row];
+            float[] bk = b[k];
+            for (int j = 0; j < width; j++) {
+                t[j] = Math.fma(x, bk[j], t[j]);
+            }
         }
     }
 
-    private static void fold1x2(float a0, float e0, float[] b0, float[] t, int width) {
-        for (int j = 0; j < width; j++) {
-            float v0 = b0[j];
-            t[j] = Math.fma(a0, v0, t[j]);
-            t[j + COLUMN_BLOCK] = Math.fma(e0, v0, t[j + COLUMN_BLOCK]);
-        }
-    }
-
-    private static void fold4(float a0, float a1, float a2, float a3, float[] b0, float[] b1, float[] b2, float[] b3,
-                              float[] t, int width) {
-        for (int j = 0; j < width; j++) {
-            t[j] = Math.fma(a3, b3[j], Math.fma(a2, b2[j], Math.fma(a1, b1[j], Math.fma(a0, b0[j], t[j]))));
-        }
-    }
-
-    private static void fold1(float a0, float[] b0, float[] t, int width) {
-        for (int j = 0; j < width; j++) {
-            t[j] = Math.fma(a0, b0[j], t[j]);
-        }
-    }
-
-    /** A thread's zero-based copies of a block of B (one array per row) and of two rows of C. */
+    /**
+     * A thread's zero-based copies of a block of B (one array per row) and of a row of C, and eight rows
+     * of cell-step operands, grown to the widest layer seen.
+     */
     private static final class Panel {
         final float[][] b = new float[DEPTH_BLOCK][COLUMN_BLOCK];
-        final float[] c = new float[2 * COLUMN_BLOCK];
+        final float[] c = new float[COLUMN_BLOCK];
+        float[][] cell = new float[8][0];
+
+        float[][] cellRows(int hidden) {
+            if (cell[0].length < hidden) {
+                cell = new float[8][hidden];
+            }
+            return cell;
+        }
     }
 
     @Override
@@ -188,7 +170,38 @@ public class ScalarKernels implements Kernels {
         gates(z, zOff, 0, 2 * hidden, hardSigmoid);
         gates(z, zOff + 3 * hidden, 0, hidden, hardSigmoid);
         tanh(z, zOff + 2 * hidden, 0, hidden);
-        cell(0, hidden, z, zOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff, hidden);
+        // The cell update reads and writes seven rows at unrelated offsets, which C2 will not vectorize (see
+        // product); on zero-based copies it does, several times faster even with the copies.
+        float[][] w = PANELS.get().cellRows(hidden);
+        float[] i = w[0];
+        float[] f = w[1];
+        float[] g = w[2];
+        float[] o = w[3];
+        float[] cv = w[4];
+        float[] t = w[5];
+        float[] hv = w[6];
+        System.arraycopy(z, zOff, i, 0, hidden);
+        System.arraycopy(z, zOff + 2 * hidden, g, 0, hidden);
+        System.arraycopy(z, zOff + 3 * hidden, o, 0, hidden);
+        if (cPrev == null) {
+            for (int j = 0; j < hidden; j++) {
+                cv[j] = i[j] * g[j];
+            }
+        } else {
+            System.arraycopy(z, zOff + hidden, f, 0, hidden);
+            System.arraycopy(cPrev, cPrevOff, cv, 0, hidden);
+            for (int j = 0; j < hidden; j++) {
+                cv[j] = Math.fma(f[j], cv[j], i[j] * g[j]);
+            }
+        }
+        for (int j = 0; j < hidden; j++) {
+            float tj = tanh(cv[j]);
+            t[j] = tj;
+            hv[j] = o[j] * tj;
+        }
+        System.arraycopy(cv, 0, c, cOff, hidden);
+        System.arraycopy(t, 0, tanhC, tanhCOff, hidden);
+        System.arraycopy(hv, 0, h, hOff, hidden);
     }
 
     /** The gate activation in place over {@code x[off + from, off + to)}. */
@@ -230,7 +243,56 @@ public class ScalarKernels implements Kernels {
     @Override
     public void lstmBackward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] tanhC, int tanhCOff,
                              float[] dh, int dhOff, float[] dc, int dcOff, int hidden, boolean hardSigmoid) {
-        backwardRange(0, hidden, z, zOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff, dc, dcOff, hidden, hardSigmoid);
+        float[][] w = PANELS.get().cellRows(hidden);
+        float[] i = w[0];
+        float[] f = w[1];
+        float[] g = w[2];
+        float[] o = w[3];
+        float[] cp = w[4];
+        float[] t = w[5];
+        float[] dhv = w[6];
+        float[] dcv = w[7];
+        System.arraycopy(z, zOff, i, 0, hidden);
+        System.arraycopy(z, zOff + hidden, f, 0, hidden);
+        System.arraycopy(z, zOff + 2 * hidden, g, 0, hidden);
+        System.arraycopy(z, zOff + 3 * hidden, o, 0, hidden);
+        if (cPrev == null) {
+            Arrays.fill(cp, 0, hidden, 0f);
+        } else {
+            System.arraycopy(cPrev, cPrevOff, cp, 0, hidden);
+        }
+        System.arraycopy(tanhC, tanhCOff, t, 0, hidden);
+        System.arraycopy(dh, dhOff, dhv, 0, hidden);
+        System.arraycopy(dc, dcOff, dcv, 0, hidden);
+        if (hardSigmoid) {
+            backwardRows(i, f, g, o, cp, t, dhv, dcv, hidden, true);
+        } else {
+            backwardRows(i, f, g, o, cp, t, dhv, dcv, hidden, false);
+        }
+        System.arraycopy(i, 0, z, zOff, hidden);
+        System.arraycopy(f, 0, z, zOff + hidden, hidden);
+        System.arraycopy(g, 0, z, zOff + 2 * hidden, hidden);
+        System.arraycopy(o, 0, z, zOff + 3 * hidden, hidden);
+        System.arraycopy(dcv, 0, dc, dcOff, hidden);
+    }
+
+    /** {@link #backwardRange} on zero-based rows, which C2 vectorizes; the gate rows become their gradients. */
+    private static void backwardRows(float[] i, float[] f, float[] g, float[] o, float[] cp, float[] t, float[] dh,
+                                     float[] dc, int hidden, boolean hardSigmoid) {
+        for (int j = 0; j < hidden; j++) {
+            float iv = i[j];
+            float fv = f[j];
+            float gv = g[j];
+            float ov = o[j];
+            float tj = t[j];
+            float dhj = dh[j];
+            float dcj = dc[j] + dhj * ov * (1f - tj * tj);
+            o[j] = dhj * tj * sigmoidSlope(ov, hardSigmoid);
+            i[j] = dcj * gv * sigmoidSlope(iv, hardSigmoid);
+            f[j] = dcj * cp[j] * sigmoidSlope(fv, hardSigmoid);
+            g[j] = dcj * iv * (1f - gv * gv);
+            dc[j] = dcj * fv;
+        }
     }
 
     /** {@link #lstmBackward} for units {@code [from, to)} only. */
