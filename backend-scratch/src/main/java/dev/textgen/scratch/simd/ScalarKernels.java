@@ -76,15 +76,16 @@ public class ScalarKernels implements Kernels {
      * {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]}.
      *
      * <p>C2 in JDK 17 auto-vectorizes a loop only when its arrays are indexed with the same loop-invariant
-     * offset; {@code c[cOff + j] += x * b[bOff + j]} stays scalar. So a block of B is copied to one zero-based
-     * array per row and each row of C to a zero-based array; the inner loop over those copies then runs as
-     * SIMD fused multiply-adds (3.5-9x faster than in place; the copies cost a few percent). Each element
-     * still sees one FMA per k in increasing k, as in the Vector API kernels.
+     * offset (constants may differ); {@code c[cOff + j] += x * b[bOff + j]} stays scalar. So a block of B is
+     * copied to one zero-based array per row, and two rows of C to one array at offsets 0 and
+     * {@link #COLUMN_BLOCK}; the inner loop over those copies then runs as SIMD fused multiply-adds, each load
+     * of B feeding two rows (5-10x faster than in place; the copies cost a few percent). Each element still
+     * sees one FMA per k in increasing k, as in the Vector API kernels.
      *
-     * <p>Folding two rows of C per pass (at offsets 0 and 256 of one array) measured up to 1.8x faster when
-     * C2 inlined that loop into this method, but C2 did not vectorize it when it compiled it on its own, and
-     * which happened depended on compilation order: whole runs were 3x slower at random. One row per pass
-     * was vectorized in every run.
+     * <p>Which loop shapes C2 vectorizes is brittle; the split into {@link #foldTwoRows} and
+     * {@link #foldTwoRowsTail} is what measured vectorized in every run, inlined or not. (A method holding only
+     * the j loop of two rows was not vectorized when compiled on its own, which made whole runs 3x slower at
+     * random, depending on compilation order.)
      */
     void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
                  float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
@@ -98,12 +99,71 @@ public class ScalarKernels implements Kernels {
                 for (int k = 0; k < kn; k++) {
                     System.arraycopy(b, bOff + (k0 + k) * ldb + n0, packedB[k], 0, width);
                 }
-                for (int m = 0; m < rows; m++) {
+                int quads = kn & ~3;
+                int m = 0;
+                for (; m + 2 <= rows; m += 2) {
+                    int c0 = cOff + m * ldc + n0;
+                    System.arraycopy(c, c0, t, 0, width);
+                    System.arraycopy(c, c0 + ldc, t, COLUMN_BLOCK, width);
+                    int a0 = aOff + m * rowStride + k0 * depthStride;
+                    foldTwoRows(a, a0, a0 + rowStride, depthStride, packedB, quads, t, width);
+                    foldTwoRowsTail(a, a0, a0 + rowStride, depthStride, packedB, quads, kn, t, width);
+                    System.arraycopy(t, 0, c, c0, width);
+                    System.arraycopy(t, COLUMN_BLOCK, c, c0 + ldc, width);
+                }
+                if (m < rows) {
                     int c0 = cOff + m * ldc + n0;
                     System.arraycopy(c, c0, t, 0, width);
                     foldRow(a, aOff + m * rowStride + k0 * depthStride, depthStride, packedB, kn, t, width);
                     System.arraycopy(t, 0, c, c0, width);
                 }
+            }
+        }
+    }
+
+    /**
+     * {@code t[j] += sum_k A(row0, k) b[k][j]} and {@code t[COLUMN_BLOCK + j] += sum_k A(row1, k) b[k][j]}
+     * for {@code k < depth} (a multiple of 4) and {@code j < width}, where {@code A(row, k) = a[row + k *
+     * depthStride]}. The remaining rows of B are {@link #foldTwoRowsTail}'s: with that loop in this method,
+     * C2 17 no longer vectorized this one.
+     */
+    private static void foldTwoRows(float[] a, int row0, int row1, int depthStride, float[][] b, int depth,
+                                    float[] t, int width) {
+        for (int k = 0; k < depth; k += 4, row0 += 4 * depthStride, row1 += 4 * depthStride) {
+            float x0 = a[row0];
+            float x1 = a[row0 + depthStride];
+            float x2 = a[row0 + 2 * depthStride];
+            float x3 = a[row0 + 3 * depthStride];
+            float y0 = a[row1];
+            float y1 = a[row1 + depthStride];
+            float y2 = a[row1 + 2 * depthStride];
+            float y3 = a[row1 + 3 * depthStride];
+            float[] b0 = b[k];
+            float[] b1 = b[k + 1];
+            float[] b2 = b[k + 2];
+            float[] b3 = b[k + 3];
+            for (int j = 0; j < width; j++) {
+                float v0 = b0[j];
+                float v1 = b1[j];
+                float v2 = b2[j];
+                float v3 = b3[j];
+                t[j] = Math.fma(x3, v3, Math.fma(x2, v2, Math.fma(x1, v1, Math.fma(x0, v0, t[j]))));
+                t[j + COLUMN_BLOCK] = Math.fma(y3, v3, Math.fma(y2, v2, Math.fma(y1, v1, Math.fma(y0, v0, t[j + COLUMN_BLOCK]))));
+            }
+        }
+    }
+
+    /** {@link #foldTwoRows} for the rows {@code [from, to)} of B, one at a time. */
+    private static void foldTwoRowsTail(float[] a, int row0, int row1, int depthStride, float[][] b, int from, int to,
+                                        float[] t, int width) {
+        for (int k = from; k < to; k++) {
+            float x = a[row0 + k * depthStride];
+            float y = a[row1 + k * depthStride];
+            float[] bk = b[k];
+            for (int j = 0; j < width; j++) {
+                float v = bk[j];
+                t[j] = Math.fma(x, v, t[j]);
+                t[j + COLUMN_BLOCK] = Math.fma(y, v, t[j + COLUMN_BLOCK]);
             }
         }
     }
@@ -134,12 +194,12 @@ public class ScalarKernels implements Kernels {
     }
 
     /**
-     * A thread's zero-based copies of a block of B (one array per row) and of a row of C, and eight rows
+     * A thread's zero-based copies of a block of B (one array per row) and of two rows of C, and eight rows
      * of cell-step operands, grown to the widest layer seen.
      */
     private static final class Panel {
         final float[][] b = new float[DEPTH_BLOCK][COLUMN_BLOCK];
-        final float[] c = new float[COLUMN_BLOCK];
+        final float[] c = new float[2 * COLUMN_BLOCK];
         float[][] cell = new float[8][0];
 
         float[][] cellRows(int hidden) {
