@@ -108,6 +108,38 @@ class KernelsTest {
     }
 
     @Test
+    void productsWiderAndDeeperThanTheScalarBlocksAgree() {
+        Kernels vector = vector();
+        // Past ScalarKernels' 256-column and 128-row blocks, with tails in both, on both products.
+        int rows = 5;
+        int cols = 2 * 256 + 45;
+        int depth = 2 * 128 + 3;
+        float[] a = random(1 + rows * depth, 20);
+        float[] at = random(2 + depth * rows, 21);
+        float[] b = random(3 + depth * cols, 22);
+        float[] c = random(4 + rows * cols, 23);
+        float[] expected = c.clone();
+        float[] actual = c.clone();
+        scalar.gemm(rows, cols, depth, a, 1, depth, b, 3, cols, expected, 4, cols);
+        vector.gemm(rows, cols, depth, a, 1, depth, b, 3, cols, actual, 4, cols);
+        assertThat(actual).containsExactly(expected);
+        for (int m = 0; m < rows; m++) {
+            for (int n = 0; n < cols; n += 37) {
+                double s = c[4 + m * cols + n];
+                for (int k = 0; k < depth; k++) {
+                    s += (double) a[1 + m * depth + k] * b[3 + k * cols + n];
+                }
+                assertThat((double) expected[4 + m * cols + n]).as("C[%d][%d]", m, n).isCloseTo(s, offset(1e-3));
+            }
+        }
+        expected = c.clone();
+        actual = c.clone();
+        scalar.gemmTransA(rows, cols, depth, at, 2, rows, b, 3, cols, expected, 4, cols);
+        vector.gemmTransA(rows, cols, depth, at, 2, rows, b, 3, cols, actual, 4, cols);
+        assertThat(actual).containsExactly(expected);
+    }
+
+    @Test
     void vectorElementwiseKernelsEqualScalar() {
         Kernels vector = vector();
         for (int hidden : SIZES) {
