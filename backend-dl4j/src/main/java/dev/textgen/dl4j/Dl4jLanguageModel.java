@@ -4,6 +4,7 @@ import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Session;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.spi.ModelArguments;
 import dev.textgen.api.io.ModelWeights;
 
 import java.util.Optional;
@@ -41,15 +42,7 @@ final class Dl4jLanguageModel implements LanguageModel {
 
     @Override
     public float[] predict(int[] context, int from, int to, float[] out) {
-        if (from < 0 || to > context.length || from >= to) {
-            throw new IllegalArgumentException("context range [" + from + ", " + to + ") must be non-empty and within [0, "
-                    + context.length + "]");
-        }
-        checkOut(out);
-        int start = Math.max(from, to - maxlen());
-        for (int t = start; t < to; t++) {
-            checkId(context[t]);
-        }
+        int start = ModelArguments.windowStart(context, from, to, out, maxlen(), vocabulary.size());
         return inference.window(context, start, to, out);
     }
 
@@ -60,7 +53,7 @@ final class Dl4jLanguageModel implements LanguageModel {
 
     @Override
     public ModelWeights weights() {
-        return weights; // ModelWeights copies its arrays in, and callers treat them as read-only
+        return weights.copy();
     }
 
     @Override
@@ -73,16 +66,4 @@ final class Dl4jLanguageModel implements LanguageModel {
         return Dl4jBackendProvider.NAME;
     }
 
-    void checkId(int id) {
-        if (id < 0 || id >= vocabulary.size()) {
-            throw new IllegalArgumentException("symbol id " + id + " is outside the vocabulary [0, " + vocabulary.size() + ")");
-        }
-    }
-
-    void checkOut(float[] out) {
-        if (out == null || out.length != vocabulary.size()) {
-            throw new IllegalArgumentException("out must have length " + vocabulary.size() + " (the vocabulary size), got "
-                    + (out == null ? "null" : out.length));
-        }
-    }
 }

@@ -1,13 +1,14 @@
 package dev.textgen.dl4j;
 
 import dev.textgen.api.Session;
+import dev.textgen.api.spi.ModelArguments;
 
 /** A stateful session: its own recurrent state, advanced one fused lstmLayer step per symbol. */
 final class Dl4jSession implements Session {
     private final Dl4jLanguageModel model;
     private final float[] last;
     private LstmLayerInference.State state;
-    private boolean fed;
+    private long fed;
 
     Dl4jSession(Dl4jLanguageModel model, LstmLayerInference.State state) {
         this.model = model;
@@ -17,18 +18,18 @@ final class Dl4jSession implements Session {
 
     @Override
     public void feed(int id) {
-        model.checkId(id);
+        ModelArguments.checkId(id, fed, model.vocabulary().size());
         open().step(id, last);
-        fed = true;
+        fed++;
     }
 
     @Override
     public float[] probabilities(float[] out) {
         open();
-        if (!fed) {
+        if (fed == 0) {
             throw new IllegalStateException("no symbol fed yet: call feed(id) before probabilities()");
         }
-        model.checkOut(out);
+        ModelArguments.checkOut(out, model.vocabulary().size());
         System.arraycopy(last, 0, out, 0, last.length);
         return out;
     }
@@ -36,7 +37,7 @@ final class Dl4jSession implements Session {
     @Override
     public void reset() {
         open().reset();
-        fed = false;
+        fed = 0;
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
+import dev.textgen.api.testing.IdWindows;
 import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
 
@@ -44,7 +45,8 @@ final class Fixtures {
                         corpus.step(), corpus.validationFraction(), corpus.maxVocabulary()))
                 .withModel(new ModelConfig("dl4j", hidden, layers, gates, dropout))
                 .withTraining(new TrainingConfig(t.epochs(), t.batchSize(), t.seed(), t.threads(), clipNorm, optimizer,
-                        t.preview(), t.earlyStopping(), t.reduceLrOnPlateau(), t.onNonFinite(), t.keepCheckpoints()));
+                        t.preview(), t.earlyStopping(), t.reduceLrOnPlateau(), t.onNonFinite(), t.keepCheckpoints(),
+                        t.checkpointEveryBatches()));
     }
 
     /** Uniform weights in [-scale, scale], large enough that gates and softmax are far from uniform. */
@@ -79,29 +81,7 @@ final class Fixtures {
 
     /** Windows of {@code maxlen} ids every {@code step} positions of {@code text}, each followed by its target. */
     static WindowSet windows(int[] text, int maxlen, int step, int vocabulary) {
-        int count = (text.length - maxlen - 1) / step + 1;
-        return new WindowSet() {
-            @Override
-            public int size() {
-                return count;
-            }
-
-            @Override
-            public int maxlen() {
-                return maxlen;
-            }
-
-            @Override
-            public int vocabularySize() {
-                return vocabulary;
-            }
-
-            @Override
-            public int window(int index, int[] dst, int offset) {
-                System.arraycopy(text, index * step, dst, offset, maxlen);
-                return text[index * step + maxlen];
-            }
-        };
+        return new IdWindows(text, maxlen, step, vocabulary);
     }
 
     /** The first batch of {@code size} windows. */

@@ -4,6 +4,7 @@ import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Session;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.spi.ModelArguments;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.scratch.nn.Network;
 import dev.textgen.scratch.nn.Stepper;
@@ -39,18 +40,7 @@ final class ScratchModel implements LanguageModel {
 
     @Override
     public float[] predict(int[] context, int from, int to, float[] out) {
-        if (context == null) {
-            throw new IllegalArgumentException("context is null");
-        }
-        if (from < 0 || to > context.length || from >= to) {
-            throw new IllegalArgumentException("context range [" + from + ", " + to + ") is empty or outside the "
-                    + context.length + " ids given");
-        }
-        checkOut(out);
-        int start = Math.max(from, to - maxlen());
-        for (int i = start; i < to; i++) {
-            checkId(context[i], i);
-        }
+        int start = ModelArguments.windowStart(context, from, to, out, maxlen(), vocabulary.size());
         Stepper stepper = newStepper();
         for (int i = start; i < to; i++) {
             stepper.step(context[i]);
@@ -82,17 +72,4 @@ final class ScratchModel implements LanguageModel {
         return new Stepper(network, kernels, config.model().hardSigmoid());
     }
 
-    void checkId(int id, int position) {
-        if (id < 0 || id >= vocabulary.size()) {
-            throw new IllegalArgumentException("symbol id " + id + " at position " + position + " is outside the vocabulary [0, "
-                    + vocabulary.size() + ")");
-        }
-    }
-
-    void checkOut(float[] out) {
-        if (out == null || out.length != vocabulary.size()) {
-            throw new IllegalArgumentException("out must hold " + vocabulary.size() + " floats (the vocabulary size), got "
-                    + (out == null ? "null" : out.length));
-        }
-    }
 }

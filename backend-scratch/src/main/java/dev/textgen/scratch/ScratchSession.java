@@ -1,6 +1,7 @@
 package dev.textgen.scratch;
 
 import dev.textgen.api.Session;
+import dev.textgen.api.spi.ModelArguments;
 import dev.textgen.scratch.nn.Stepper;
 
 /** One caller's LSTM state over a {@link ScratchModel}: one LSTM step per fed symbol. */
@@ -16,7 +17,7 @@ final class ScratchSession implements Session {
 
     @Override
     public void feed(int id) {
-        model.checkId(id, (int) Math.min(Integer.MAX_VALUE, fed));
+        ModelArguments.checkId(id, fed, model.vocabulary().size());
         stepper.step(id);
         fed++;
     }
@@ -26,7 +27,7 @@ final class ScratchSession implements Session {
         if (stepper.fresh()) {
             throw new IllegalStateException("feed at least one symbol before asking for probabilities");
         }
-        model.checkOut(out);
+        ModelArguments.checkOut(out, model.vocabulary().size());
         return stepper.probabilities(out);
     }
 

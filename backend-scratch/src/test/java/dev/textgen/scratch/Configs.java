@@ -21,7 +21,7 @@ public final class Configs {
         CorpusConfig corpus = new CorpusConfig(c.source(), c.sha256(), c.cacheDir(), c.charset(), c.malformed(),
                 c.lowercase(), c.nfc(), c.normalizeNewlines(), maxlen, c.step(), c.validationFraction(), c.maxVocabulary());
         TrainingConfig training = new TrainingConfig(1, 128, seed, threads, clipNorm, optimizer, PreviewConfig.defaults(),
-                EarlyStoppingConfig.defaults(), PlateauConfig.defaults(), "stop", 3);
+                EarlyStoppingConfig.defaults(), PlateauConfig.defaults(), "stop", 3, 0);
         return defaults.withCorpus(corpus).withModel(new ModelConfig("scratch", hidden, layers, activation, dropout))
                 .withTraining(training);
     }

@@ -52,14 +52,6 @@ public record TrainingConfig(
         Require.atLeast("training.checkpointEveryBatches", checkpointEveryBatches, 0);
     }
 
-    /** Settings that checkpoint only at the end of each epoch (the constructor before checkpointEveryBatches). */
-    public TrainingConfig(int epochs, int batchSize, long seed, int threads, Double clipNorm, OptimizerConfig optimizer,
-                          PreviewConfig preview, EarlyStoppingConfig earlyStopping, PlateauConfig reduceLrOnPlateau,
-                          String onNonFinite, int keepCheckpoints) {
-        this(epochs, batchSize, seed, threads, clipNorm, optimizer, preview, earlyStopping, reduceLrOnPlateau, onNonFinite,
-                keepCheckpoints, 0);
-    }
-
     /** The seed's: 60 epochs of batch 128 with RMSprop(0.01), no clipping. */
     public static TrainingConfig defaults() {
         return new TrainingConfig(60, 128, 42L, 0, null, OptimizerConfig.RmsProp.defaults(), PreviewConfig.defaults(),

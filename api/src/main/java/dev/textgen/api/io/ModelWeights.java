@@ -33,6 +33,13 @@ public record ModelWeights(List<LstmWeights> lstm, float[] denseKernel, float[] 
         return lstm.get(0).inputSize();
     }
 
+    /** A deep copy: the records copy their arrays in, but hand them out as they are. */
+    public ModelWeights copy() {
+        return new ModelWeights(lstm.stream()
+                .map(l -> new LstmWeights(l.inputSize(), l.hiddenSize(), l.kernel(), l.recurrentKernel(), l.bias()))
+                .toList(), denseKernel, denseBias);
+    }
+
     /** Whether every weight is finite (no NaN, no infinity). */
     public boolean allFinite() {
         for (LstmWeights layer : lstm) {

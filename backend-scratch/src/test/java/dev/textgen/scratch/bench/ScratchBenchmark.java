@@ -60,7 +60,8 @@ public final class ScratchBenchmark {
         TextgenConfig config = defaults
                 .withModel(new ModelConfig("scratch", hidden, layers, ModelConfig.SIGMOID, 0.0))
                 .withTraining(new TrainingConfig(1, batchSize, t.seed(), threads, t.clipNorm(), t.optimizer(), t.preview(),
-                        t.earlyStopping(), t.reduceLrOnPlateau(), t.onNonFinite(), t.keepCheckpoints()));
+                        t.earlyStopping(), t.reduceLrOnPlateau(), t.onNonFinite(), t.keepCheckpoints(),
+                        t.checkpointEveryBatches()));
         CorpusConfig corpusConfig = config.corpus();
         WindowSet windows = new IdWindows(ids, corpusConfig.maxlen(), corpusConfig.step(), vocabulary.size());
 
