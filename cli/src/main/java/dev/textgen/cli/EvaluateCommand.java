@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "evaluate", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Score a model on a text: loss, bits per char, perplexity.",
         description = "The mean cross-entropy of predicting each window's next symbol (windows cut with the model's"
-                + " maxlen and step), in nats and bits per char, and the perplexity.",
+                + " maxlen and step, or --step), in nats and bits per char, and the perplexity.",
         footerHeading = "%n", footer = ExitCodes.HELP)
 final class EvaluateCommand implements Callable<Integer> {
     /** The part of the text to score. */
@@ -45,11 +45,18 @@ final class EvaluateCommand implements Callable<Integer> {
             + " text (default); validation: only the held-out part the model's corpus.validationFraction sets aside.")
     Part part;
 
+    @Option(names = "--step", paramLabel = "N", description = "Distance between window starts (default: the model's"
+            + " corpus.step), e.g. 3 to score a model trained on sparser windows on the seed's held-out windows.")
+    Integer step;
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         StoredModel stored = modelOptions.read();
         ConfigOverrides overrides = ConfigOverrides.none().with("corpus.source", corpus, "--corpus");
+        if (step != null) {
+            overrides = overrides.with("corpus.step", step, "--step");
+        }
         if (part == Part.all) {
             overrides = overrides.with("corpus.validationFraction", 0.0, "--part all");
         }

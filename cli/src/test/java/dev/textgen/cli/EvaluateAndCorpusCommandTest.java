@@ -37,6 +37,20 @@ class EvaluateAndCorpusCommandTest {
     }
 
     @Test
+    void evaluateStepOverridesTheModelsWindowSpacing() {
+        Cli.Result every = Cli.run("evaluate", "--model", TrainedModel.model(), "--corpus", TrainedModel.corpus(),
+                "--step", "1");
+        Cli.Result bad = Cli.run("evaluate", "--model", TrainedModel.model(), "--corpus", TrainedModel.corpus(),
+                "--step", "0");
+
+        assertThat(every.code()).as(every.err()).isZero();
+        int chars = TinyCorpus.TEXT.length() * 3;
+        assertThat(every.out()).contains(String.format("(all part): %,d windows of 10 chars", chars - 10));
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("corpus.step", "0", "--step");
+    }
+
+    @Test
     void corpusPrintsSizesSymbolsWindowsAndSplit() {
         Cli.Result result = Cli.run("corpus", TrainedModel.corpus(), "--maxlen", "10", "--step", "3", "--validation-fraction", "0.2");
 
