@@ -9,25 +9,32 @@ import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMActivations;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDataFormat;
 import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
-import java.util.Arrays;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Inference through libnd4j's fused {@code lstmLayer} op (the op behind SameDiff's LSTM): one native call
  * per layer for a whole window or one step, instead of the dozen ops per time step of
  * {@code MultiLayerNetwork.output()}/{@code rnnTimeStep()}. Its weights use the portable gate order
- * (input, forget, cell candidate, output), so they are the model file's arrays as they are. Immutable:
- * the arrays are only read, so any number of threads may use one instance; per-caller recurrent state
- * lives in {@link State}.
+ * (input, forget, cell candidate, output), so they are the model file's arrays as they are.
+ *
+ * <p>The cost of a call is per native call and per array, not arithmetic, so every caller builds its ops
+ * once with preallocated input and output arrays ({@link Window} per thread and window length,
+ * {@link State} per session) and then only rewrites the one-hot input in place and re-runs them; the
+ * Dense layer and softmax (H x V multiply-adds) run in Java on the last hidden state. The weights are only
+ * read, so any number of threads may use one instance.
  */
 final class LstmLayerInference {
     private final INDArray[][] layers; // per layer: kernel, recurrent kernel, bias
     private final int[] hidden;
-    private final INDArray denseKernel;
-    private final INDArray denseBias;
+    private final float[] denseKernel; // [H, V] row-major
+    private final float[] denseBias;
     private final int gateActivation;
     private final int vocabularySize;
+    /** Per thread, the ops of every window length used so far (at most maxlen of them). */
+    private final ThreadLocal<Map<Integer, Window>> windows = ThreadLocal.withInitial(HashMap::new);
 
     LstmLayerInference(ModelWeights weights, boolean hardSigmoid) {
         int count = weights.lstm().size();
@@ -43,48 +50,38 @@ final class LstmLayerInference {
                     Nd4j.create(layer.bias(), new long[]{4L * h}, 'c')};
         }
         this.vocabularySize = weights.vocabularySize();
-        this.denseKernel = Nd4j.create(weights.denseKernel(), new long[]{hidden[count - 1], vocabularySize}, 'c');
-        this.denseBias = Nd4j.create(weights.denseBias(), new long[]{1, vocabularySize}, 'c');
+        this.denseKernel = weights.denseKernel().clone();
+        this.denseBias = weights.denseBias().clone();
         this.gateActivation = (hardSigmoid ? LSTMActivations.HARD_SIGMOID : LSTMActivations.SIGMOID).ordinal();
     }
 
     /**
-     * Runs libnd4j's {@code lstmLayer} on {@code x [batch, time, in]} from state {@code (h, c)} (null: zero).
-     * Built by hand because the M2.1 {@code LSTMLayer(INDArray...)} constructor passes its inputs in the
-     * wrong order. Returns the full sequence when asked, then the last h and the last c.
+     * libnd4j's {@code lstmLayer} on {@code x [1, time, in]} from state {@code (h, c)} (null: zero), writing
+     * into {@code outputs}: the full sequence when asked, then the last h and the last c. Built by hand
+     * because the M2.1 {@code LSTMLayer(INDArray...)} constructor passes its inputs in the wrong order.
      */
-    private INDArray[] lstmLayer(int layer, INDArray x, INDArray h, INDArray c, boolean fullSequence) {
+    private DynamicCustomOp lstmLayer(int layer, INDArray x, INDArray h, INDArray c, INDArray... outputs) {
         INDArray[] w = layers[layer];
         INDArray[] inputs = h == null ? new INDArray[]{x, w[0], w[1], w[2]} : new INDArray[]{x, w[0], w[1], w[2], h, c};
-        return Nd4j.exec(DynamicCustomOp.builder("lstmLayer")
+        return DynamicCustomOp.builder("lstmLayer")
                 .addInputs(inputs)
+                .addOutputs(outputs)
                 .addIntegerArguments(LSTMDataFormat.NTS.ordinal(), LSTMDirectionMode.FWD.ordinal(), gateActivation,
                         LSTMActivations.TANH.ordinal(), LSTMActivations.TANH.ordinal())
                 .addFloatingPointArguments(0.0) // no cell clipping
                 // bias, sequence lengths, initial h, initial c, peepholes, full sequence, last h, last c
-                .addBooleanArguments(true, false, h != null, h != null, false, fullSequence, true, true)
-                .build());
+                .addBooleanArguments(true, false, h != null, h != null, false, outputs.length == 3, true, true)
+                .build();
+    }
+
+    private static INDArray zeros(long... shape) {
+        return Nd4j.zeros(DataType.FLOAT, shape);
     }
 
     /** Next-symbol probabilities after {@code ids[from, to)} from the zero state, written into {@code out}. */
     float[] window(int[] ids, int from, int to, float[] out) {
         int steps = to - from;
-        float[] oneHot = new float[steps * vocabularySize];
-        for (int t = 0; t < steps; t++) {
-            oneHot[t * vocabularySize + ids[from + t]] = 1f;
-        }
-        INDArray x = Nd4j.create(oneHot, new long[]{1, steps, vocabularySize}, 'c');
-        INDArray last = null;
-        for (int n = 0; n < layers.length; n++) {
-            boolean top = n == layers.length - 1;
-            INDArray[] outputs = lstmLayer(n, x, null, null, !top);
-            if (top) {
-                last = outputs[0]; // last h [1, H]
-            } else {
-                x = outputs[0]; // the sequence [1, T, H]
-            }
-        }
-        return softmax(last, out);
+        return windows.get().computeIfAbsent(steps, Window::new).run(ids, from, out);
     }
 
     /** A new recurrent state at zero. */
@@ -92,42 +89,134 @@ final class LstmLayerInference {
         return new State();
     }
 
-    private float[] softmax(INDArray h, float[] out) {
-        INDArray logits = h.reshape(1, h.length()).mmul(denseKernel).addi(denseBias);
-        float[] probabilities = Transforms.softmax(logits, false).toFloatVector();
-        System.arraycopy(probabilities, 0, out, 0, out.length);
+    /** Writes softmax(h W + b) into {@code out}; {@code h} is the top layer's last hidden state. */
+    private float[] denseSoftmax(float[] h, float[] logits, float[] out) {
+        System.arraycopy(denseBias, 0, logits, 0, vocabularySize);
+        for (int k = 0; k < h.length; k++) {
+            float hk = h[k];
+            int row = k * vocabularySize;
+            for (int j = 0; j < vocabularySize; j++) {
+                logits[j] += hk * denseKernel[row + j];
+            }
+        }
+        float max = Float.NEGATIVE_INFINITY;
+        for (float logit : logits) {
+            max = Math.max(max, logit);
+        }
+        double sum = 0;
+        for (int j = 0; j < vocabularySize; j++) {
+            sum += Math.exp(logits[j] - max);
+        }
+        for (int j = 0; j < vocabularySize; j++) {
+            out[j] = (float) (Math.exp(logits[j] - max) / sum);
+        }
         return out;
     }
 
-    /** One caller's recurrent state: h and c of every layer. Not thread-safe. */
+    /** One thread's ops for windows of one length: a one-hot input rewritten in place, outputs reused. */
+    private final class Window {
+        private final int steps;
+        private final INDArray x;
+        private final FloatBuffer oneHot;
+        private final int[] hot; // the positions set to 1 by the previous call
+        private final DynamicCustomOp[] ops = new DynamicCustomOp[layers.length];
+        private final INDArray last;
+        private final FloatBuffer lastHidden;
+        private final float[] h = new float[hidden[layers.length - 1]];
+        private final float[] logits = new float[vocabularySize];
+
+        Window(int steps) {
+            this.steps = steps;
+            this.x = zeros(1, steps, vocabularySize);
+            this.oneHot = x.data().asNioFloat();
+            this.hot = new int[steps];
+            for (int t = 0; t < steps; t++) {
+                hot[t] = t * vocabularySize; // in its own row, so clearing it first clears no other row
+            }
+            this.last = zeros(1, hidden[layers.length - 1]);
+            INDArray input = x;
+            for (int n = 0; n < layers.length; n++) {
+                if (n == layers.length - 1) {
+                    ops[n] = lstmLayer(n, input, null, null, last, zeros(1, hidden[n]));
+                } else {
+                    INDArray sequence = zeros(1, steps, hidden[n]);
+                    ops[n] = lstmLayer(n, input, null, null, sequence, zeros(1, hidden[n]), zeros(1, hidden[n]));
+                    input = sequence;
+                }
+            }
+            this.lastHidden = last.data().asNioFloat();
+        }
+
+        float[] run(int[] ids, int from, float[] out) {
+            for (int t = 0; t < steps; t++) {
+                oneHot.put(hot[t], 0f);
+                hot[t] = t * vocabularySize + ids[from + t];
+                oneHot.put(hot[t], 1f);
+            }
+            for (DynamicCustomOp op : ops) {
+                Nd4j.exec(op);
+            }
+            lastHidden.get(0, h);
+            return denseSoftmax(h, logits, out);
+        }
+    }
+
+    /**
+     * One caller's recurrent state: h and c of every layer, in two sets that the ops of alternate steps
+     * read from and write to (an op never writes the arrays it reads). Not thread-safe.
+     */
     final class State {
-        private final INDArray[] h = new INDArray[layers.length];
-        private final INDArray[] c = new INDArray[layers.length];
-        private final float[] input = new float[vocabularySize];
+        private final INDArray[][] h = new INDArray[2][layers.length];
+        private final INDArray[][] c = new INDArray[2][layers.length];
+        private final DynamicCustomOp[][] ops = new DynamicCustomOp[2][layers.length];
+        private final FloatBuffer[] lastHidden = new FloatBuffer[2];
+        private final INDArray x = zeros(1, 1, vocabularySize);
+        private final FloatBuffer oneHot = x.data().asNioFloat();
+        private final float[] top = new float[hidden[layers.length - 1]];
+        private final float[] logits = new float[vocabularySize];
+        private int parity;
+        private int hot;
 
         private State() {
-            reset();
+            for (int p = 0; p < 2; p++) {
+                for (int n = 0; n < layers.length; n++) {
+                    h[p][n] = zeros(1, hidden[n]);
+                    c[p][n] = zeros(1, hidden[n]);
+                }
+            }
+            for (int p = 0; p < 2; p++) {
+                INDArray input = x;
+                for (int n = 0; n < layers.length; n++) {
+                    INDArray[] from = {h[p][n], c[p][n]};
+                    INDArray[] to = {h[1 - p][n], c[1 - p][n]};
+                    ops[p][n] = lstmLayer(n, input, from[0], from[1], to[0], to[1]);
+                    input = to[0].reshape(1, 1, hidden[n]);
+                }
+                lastHidden[p] = h[1 - p][layers.length - 1].data().asNioFloat();
+            }
         }
 
         void reset() {
-            for (int n = 0; n < layers.length; n++) {
-                h[n] = Nd4j.zeros(DataType.FLOAT, 1, hidden[n]);
-                c[n] = Nd4j.zeros(DataType.FLOAT, 1, hidden[n]);
+            for (int p = 0; p < 2; p++) {
+                for (int n = 0; n < layers.length; n++) {
+                    h[p][n].assign(0);
+                    c[p][n].assign(0);
+                }
             }
+            parity = 0;
         }
 
         /** Advances by {@code id} and writes the next-symbol distribution into {@code out}. */
         float[] step(int id, float[] out) {
-            Arrays.fill(input, 0f);
-            input[id] = 1f;
-            INDArray x = Nd4j.create(input, new long[]{1, 1, vocabularySize}, 'c');
-            for (int n = 0; n < layers.length; n++) {
-                INDArray[] outputs = lstmLayer(n, x, h[n], c[n], false);
-                h[n] = outputs[0];
-                c[n] = outputs[1];
-                x = h[n].reshape(1, 1, hidden[n]);
+            oneHot.put(hot, 0f);
+            hot = id;
+            oneHot.put(hot, 1f);
+            for (DynamicCustomOp op : ops[parity]) {
+                Nd4j.exec(op);
             }
-            return softmax(h[layers.length - 1], out);
+            lastHidden[parity].get(0, top);
+            parity = 1 - parity;
+            return denseSoftmax(top, logits, out);
         }
     }
 }
