@@ -100,7 +100,7 @@ class ConfigLoaderTest {
                 .withModel(new ModelConfig("dl4j", 64, 2, "hard_sigmoid", 0.1))
                 .withTraining(new TrainingConfig(7, 32, -3L, 2, 5.0, new OptimizerConfig.Adam(3e-4, 0.8, 0.95, 1e-8),
                         new PreviewConfig(0, List.of()), new EarlyStoppingConfig(3, 1e-3, false),
-                        new PlateauConfig(2, 0.3, 1e-6), "rollback", 1, 250))
+                        new PlateauConfig(2, 0.3, 1e-6), "rollback", 1, 250, "all-steps"))
                 .withGeneration(new GenerationConfig(SamplerConfig.of("top-p", "p", 0.95, "temperature", 0.7), 10, "stateful",
                         UnknownChars.SKIP, "?", Long.MAX_VALUE, List.of("\n", "end.")));
 
@@ -207,6 +207,17 @@ class ConfigLoaderTest {
         assertThat(config.corpus().nfc()).isFalse();
         assertThatThrownBy(() -> ConfigLoader.parseStored("{\"model\": {\"layers\": 0}}", "model.textgen"))
                 .hasMessage("model.textgen:1:22: model.layers: 0 is invalid; allowed: an integer >= 1");
+    }
+
+    @Test
+    void theTrainingLossIsLastStepByDefaultAndAMisspeltOneIsNamed() {
+        assertThat(ConfigLoader.parse("{}", "x.json", SAMPLERS).training().loss()).isEqualTo("last-step");
+        assertThat(ConfigLoader.parse("{\"training\": {\"loss\": \"all-steps\"}}", "x.json", SAMPLERS).training().loss())
+                .isEqualTo("all-steps");
+        assertThatThrownBy(() -> ConfigLoader.parse("{\"training\": {\"loss\": \"all-step\"}}", "x.json", SAMPLERS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("x.json:1:23: training.loss: \"all-step\" is invalid; allowed: last-step, all-steps;"
+                        + " did you mean \"all-steps\"?");
     }
 
     @Test
