@@ -249,6 +249,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theRecommendedNietzscheExampleTrainsTwoLstm256OnEveryStep() {
+        TextgenConfig best = ConfigLoader.load(ProjectFiles.resolve("examples/nietzsche-best.json"), ConfigOverrides.none(), SAMPLERS);
+
+        assertThat(best.corpus().validationFraction()).isEqualTo(0.1);
+        assertThat(best.corpus().step()).isEqualTo(3);
+        assertThat(best.model()).isEqualTo(new ModelConfig("scratch", 256, 2, "sigmoid", 0.2));
+        assertThat(best.training().loss()).isEqualTo(TrainingConfig.ALL_STEPS);
+        assertThat(best.training().clipNorm()).isEqualTo(5.0);
+        assertThat(best.training().optimizer()).isEqualTo(new OptimizerConfig.RmsProp(0.002, 0.9, 1e-7));
+    }
+
+    @Test
     void theNietzscheExampleWritesEveryFieldSoThatItDocumentsItself() throws IOException {
         var example = ConfigLoader.MAPPER.readTree(Files.readString(ProjectFiles.resolve("examples/nietzsche.json")));
         var defaults = ConfigLoader.toTree(TextgenConfig.defaults());
