@@ -39,7 +39,7 @@ public final class Dl4jQualityRun {
         TextgenConfig seed = Fixtures.config(128, 1, "sigmoid", 0, maxlen);
         TextgenConfig config = seed.withTraining(new TrainingConfig(epochs, 128, 42, 1, null,
                 seed.training().optimizer(), seed.training().preview(), seed.training().earlyStopping(),
-                seed.training().reduceLrOnPlateau(), "stop", 3, 0));
+                seed.training().reduceLrOnPlateau(), "stop", 3, 0, TrainingConfig.LAST_STEP));
         Trainer trainer = new Dl4jBackendProvider().create().newTrainer(config, vocabulary, text.substring(0, maxlen));
         long started = System.nanoTime();
         TrainingHistory history = trainer.fit(train, heldOut, new TrainingListener() {

@@ -46,7 +46,7 @@ final class Fixtures {
                 .withModel(new ModelConfig("dl4j", hidden, layers, gates, dropout))
                 .withTraining(new TrainingConfig(t.epochs(), t.batchSize(), t.seed(), t.threads(), clipNorm, optimizer,
                         t.preview(), t.earlyStopping(), t.reduceLrOnPlateau(), t.onNonFinite(), t.keepCheckpoints(),
-                        t.checkpointEveryBatches()));
+                        t.checkpointEveryBatches(), t.loss()));
     }
 
     /** Uniform weights in [-scale, scale], large enough that gates and softmax are far from uniform. */

@@ -1,5 +1,6 @@
 package dev.textgen.dl4j;
 
+import dev.textgen.api.ConfigException;
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.OptimizerConfig;
@@ -103,6 +104,17 @@ class TrainingEngineTest {
         kernel[index] += (float) delta;
         return new ModelWeights(List.of(new LstmWeights(layer.inputSize(), layer.hiddenSize(), kernel,
                 layer.recurrentKernel(), layer.bias())), weights.denseKernel(), weights.denseBias());
+    }
+
+    @Test
+    void theAllStepsLossIsRejectedNamingTheFieldAndValue() {
+        TextgenConfig config = Fixtures.config(H, 1, "sigmoid", 0, MAXLEN);
+        TextgenConfig allSteps = config.withTraining(config.training().withLoss("all-steps"));
+
+        assertThatThrownBy(() -> engine(allSteps, null))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.path()).contains("training.loss"))
+                .hasMessage("training.loss: \"all-steps\" is not supported by the dl4j backend, which supports only"
+                        + " \"last-step\" for now; use the scratch backend for \"all-steps\"");
     }
 
     @Test

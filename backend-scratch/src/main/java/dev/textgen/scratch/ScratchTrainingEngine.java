@@ -3,6 +3,7 @@ package dev.textgen.scratch;
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.spi.TrainingEngine;
@@ -31,7 +32,8 @@ final class ScratchTrainingEngine implements TrainingEngine {
         this.network = network;
         this.kernels = kernels;
         this.workers = new Workers(config.training().effectiveThreads());
-        this.pass = new TrainingPass(network, kernels, workers, config.model().hardSigmoid(), config.model().dropout());
+        this.pass = new TrainingPass(network, kernels, workers, config.model().hardSigmoid(), config.model().dropout(),
+                TrainingConfig.ALL_STEPS.equals(config.training().loss()));
         this.optimizer = Optimizer.of(config.training().optimizer(), network);
         this.clipNorm = config.training().clipNorm();
     }

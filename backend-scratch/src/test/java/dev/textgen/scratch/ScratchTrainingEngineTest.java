@@ -4,6 +4,7 @@ import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.ModelConfig;
 import dev.textgen.api.config.OptimizerConfig;
 import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
@@ -78,6 +79,16 @@ class ScratchTrainingEngineTest {
         for (int i = 0; i < one.size(); i++) {
             assertThat(two.get(i)).as("value %d", i).isCloseTo(one.get(i), offset(1e-6f));
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void anAllStepsRunIsReproducibleAndDiffersFromLastStep(Kernels kernels) {
+        TextgenConfig allSteps = Configs.of(7, 9, 2, ModelConfig.SIGMOID, 0.2, 2, null, OptimizerConfig.RmsProp.defaults(),
+                42L, TrainingConfig.ALL_STEPS);
+        List<Float> first = run(kernels, allSteps, 5);
+        assertThat(run(kernels, allSteps, 5)).isEqualTo(first);
+        assertThat(first).isNotEqualTo(run(kernels, Configs.small(2), 5));
     }
 
     @Test

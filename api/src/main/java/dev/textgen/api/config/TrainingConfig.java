@@ -19,6 +19,10 @@ import java.util.List;
  * @param keepCheckpoints   how many of the latest per-epoch checkpoints to keep (the best is kept too)
  * @param checkpointEveryBatches also checkpoint every this many batches within an epoch, so that a crash
  *                          loses at most that many batches; 0 checkpoints only at the end of each epoch
+ * @param loss              the training objective: {@code last-step} (cross-entropy of each window's target
+ *                          only, the seed's) or {@code all-steps} (every step predicts the next character, the
+ *                          last step the window's target; the mean over all predictions). Held-out evaluation
+ *                          is always the last-step loss.
  */
 public record TrainingConfig(
         int epochs,
@@ -32,9 +36,13 @@ public record TrainingConfig(
         PlateauConfig reduceLrOnPlateau,
         String onNonFinite,
         int keepCheckpoints,
-        int checkpointEveryBatches) {
+        int checkpointEveryBatches,
+        String loss) {
 
     public static final List<String> NON_FINITE_POLICIES = List.of("stop", "rollback");
+    public static final String LAST_STEP = "last-step";
+    public static final String ALL_STEPS = "all-steps";
+    public static final List<String> LOSSES = List.of(LAST_STEP, ALL_STEPS);
 
     public TrainingConfig {
         Require.atLeast("training.epochs", epochs, 1);
@@ -50,12 +58,19 @@ public record TrainingConfig(
         Require.oneOf("training.onNonFinite", onNonFinite, NON_FINITE_POLICIES);
         Require.atLeast("training.keepCheckpoints", keepCheckpoints, 1);
         Require.atLeast("training.checkpointEveryBatches", checkpointEveryBatches, 0);
+        Require.oneOf("training.loss", loss, LOSSES);
     }
 
-    /** The seed's: 60 epochs of batch 128 with RMSprop(0.01), no clipping. */
+    /** The seed's: 60 epochs of batch 128 with RMSprop(0.01), no clipping, last-step loss. */
     public static TrainingConfig defaults() {
         return new TrainingConfig(60, 128, 42L, 0, null, OptimizerConfig.RmsProp.defaults(), PreviewConfig.defaults(),
-                EarlyStoppingConfig.defaults(), PlateauConfig.defaults(), "stop", 3, 0);
+                EarlyStoppingConfig.defaults(), PlateauConfig.defaults(), "stop", 3, 0, LAST_STEP);
+    }
+
+    /** This config with another {@link #loss()}. */
+    public TrainingConfig withLoss(String newLoss) {
+        return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, optimizer, preview, earlyStopping,
+                reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, newLoss);
     }
 
     /** The thread count to use: {@link #threads()} or, when 0, the available processors. */

@@ -100,7 +100,7 @@ class ConfigLoaderTest {
                 .withModel(new ModelConfig("dl4j", 64, 2, "hard_sigmoid", 0.1))
                 .withTraining(new TrainingConfig(7, 32, -3L, 2, 5.0, new OptimizerConfig.Adam(3e-4, 0.8, 0.95, 1e-8),
                         new PreviewConfig(0, List.of()), new EarlyStoppingConfig(3, 1e-3, false),
-                        new PlateauConfig(2, 0.3, 1e-6), "rollback", 1, 250))
+                        new PlateauConfig(2, 0.3, 1e-6), "rollback", 1, 250, "all-steps"))
                 .withGeneration(new GenerationConfig(SamplerConfig.of("top-p", "p", 0.95, "temperature", 0.7), 10, "stateful",
                         UnknownChars.SKIP, "?", Long.MAX_VALUE, List.of("\n", "end.")));
 
@@ -210,6 +210,17 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theTrainingLossIsLastStepByDefaultAndAMisspeltOneIsNamed() {
+        assertThat(ConfigLoader.parse("{}", "x.json", SAMPLERS).training().loss()).isEqualTo("last-step");
+        assertThat(ConfigLoader.parse("{\"training\": {\"loss\": \"all-steps\"}}", "x.json", SAMPLERS).training().loss())
+                .isEqualTo("all-steps");
+        assertThatThrownBy(() -> ConfigLoader.parse("{\"training\": {\"loss\": \"all-step\"}}", "x.json", SAMPLERS))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("x.json:1:23: training.loss: \"all-step\" is invalid; allowed: last-step, all-steps;"
+                        + " did you mean \"all-steps\"?");
+    }
+
+    @Test
     void aMissingFileIsAConfigExceptionNamingIt() {
         Path missing = dir.resolve("nope.json");
 
@@ -235,6 +246,18 @@ class ConfigLoaderTest {
         CorpusConfig c = defaults.corpus();
         assertThat(example).isEqualTo(defaults.withCorpus(new CorpusConfig(c.source(), c.sha256(), c.cacheDir(), c.charset(),
                 c.malformed(), c.lowercase(), c.nfc(), c.normalizeNewlines(), c.maxlen(), c.step(), 0.1, c.maxVocabulary())));
+    }
+
+    @Test
+    void theRecommendedNietzscheExampleTrainsTwoLstm256OnEveryStep() {
+        TextgenConfig best = ConfigLoader.load(ProjectFiles.resolve("examples/nietzsche-best.json"), ConfigOverrides.none(), SAMPLERS);
+
+        assertThat(best.corpus().validationFraction()).isEqualTo(0.1);
+        assertThat(best.corpus().step()).isEqualTo(3);
+        assertThat(best.model()).isEqualTo(new ModelConfig("scratch", 256, 2, "sigmoid", 0.2));
+        assertThat(best.training().loss()).isEqualTo(TrainingConfig.ALL_STEPS);
+        assertThat(best.training().clipNorm()).isEqualTo(5.0);
+        assertThat(best.training().optimizer()).isEqualTo(new OptimizerConfig.RmsProp(0.002, 0.9, 1e-7));
     }
 
     @Test

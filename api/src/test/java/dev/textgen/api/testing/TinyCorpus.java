@@ -69,7 +69,7 @@ public final class TinyCorpus {
     public static TrainingConfig training(int epochs, int batchSize, OptimizerConfig optimizer,
                                           EarlyStoppingConfig earlyStopping, PlateauConfig plateau, String onNonFinite) {
         return new TrainingConfig(epochs, batchSize, 7L, 1, null, optimizer, new PreviewConfig(0, List.of()),
-                earlyStopping, plateau, onNonFinite, 3, 0);
+                earlyStopping, plateau, onNonFinite, 3, 0, TrainingConfig.LAST_STEP);
     }
 
     /** {@code config} with another dropout rate. */

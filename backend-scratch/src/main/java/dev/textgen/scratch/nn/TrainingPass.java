@@ -17,6 +17,11 @@ import java.util.Arrays;
  * gradients are then reduced over all steps and windows at once as large products
  * ({@code [H, T*B] x [T*B, 4H]}), each worker owning a fixed part of the output. Each output element is
  * computed by the same operations whatever the split, so results do not depend on timing.
+ *
+ * <p>The training loss is either the cross-entropy of each window's target at the last step, or (all steps)
+ * the mean over every step's prediction of the next character, the window's target at the last step. The
+ * Dense layer's rows then follow the activations' layout, {@code t * B + b}; in the last-step case there is
+ * one row per window. Evaluation ({@code train == false}) is always the last-step loss.
  */
 public final class TrainingPass {
     private final Network net;
@@ -24,6 +29,7 @@ public final class TrainingPass {
     private final Workers workers;
     private final boolean hardSigmoid;
     private final float dropout;
+    private final boolean allSteps;
     private final int layers;
     private final int vocabulary;
     private final float[][] gradients;
@@ -35,6 +41,10 @@ public final class TrainingPass {
     private int[] targets;
     private long seed;
     private boolean training;
+    /** Whether the current forward pass predicts at every step: the all-steps loss, in training. */
+    private boolean everyStep;
+    /** Rows of the Dense layer in the current forward pass: windows, or steps x windows with {@link #everyStep}. */
+    private int outputs;
 
     private float[][] gates;
     private float[][] cells;
@@ -56,8 +66,10 @@ public final class TrainingPass {
     private final float[][] kernelT;
     private final float[] denseKernelT;
 
-    public TrainingPass(Network net, Kernels kernels, Workers workers, boolean hardSigmoid, double dropout) {
+    public TrainingPass(Network net, Kernels kernels, Workers workers, boolean hardSigmoid, double dropout,
+                        boolean allSteps) {
         this.net = net;
+        this.allSteps = allSteps;
         this.kernels = kernels;
         this.workers = workers;
         this.hardSigmoid = hardSigmoid;
@@ -84,9 +96,9 @@ public final class TrainingPass {
     }
 
     /**
-     * Runs the forward pass on {@code batch} and returns its mean cross-entropy over the last step. With
-     * {@code train}, dropout is applied with masks drawn from {@code batch.seed()} and the activations are
-     * kept for {@link #backward()}.
+     * Runs the forward pass on {@code batch} and returns its mean cross-entropy: over every step with the
+     * all-steps loss and {@code train}, otherwise over the last step. With {@code train}, dropout is applied
+     * with masks drawn from {@code batch.seed()} and the activations are kept for {@link #backward()}.
      */
     public double forward(Batch batch, boolean train) {
         shape(batch.capacity(), batch.maxlen());
@@ -95,12 +107,14 @@ public final class TrainingPass {
         targets = batch.targets();
         seed = batch.seed();
         training = train && dropout > 0f;
+        everyStep = train && allSteps;
+        outputs = everyStep ? steps * windows : windows;
         workers.run(this::forwardPart);
         double sum = 0;
-        for (int b = 0; b < windows; b++) {
-            sum += rowLoss[b];
+        for (int r = 0; r < outputs; r++) {
+            sum += rowLoss[r];
         }
-        return sum / windows;
+        return sum / outputs;
     }
 
     /** Backpropagates the last {@link #forward} and fills {@link #gradients()}. */
@@ -156,11 +170,12 @@ public final class TrainingPass {
             hiddenGrad[l] = l < layers - 1 ? new float[size(rows * h)] : null;
         }
         int top = net.topSize();
-        denseIn = new float[capacity * top];
-        denseScale = dropout > 0f ? new float[capacity * top] : null;
-        denseGrad = new float[capacity * top];
-        logits = new float[capacity * vocabulary];
-        rowLoss = new double[capacity];
+        int denseRows = allSteps ? size(rows) : capacity;
+        denseIn = new float[size((long) denseRows * top)];
+        denseScale = dropout > 0f ? new float[denseIn.length] : null;
+        denseGrad = new float[denseIn.length];
+        logits = new float[size((long) denseRows * vocabulary)];
+        rowLoss = new double[denseRows];
         recurrentGrad = new float[capacity * widest];
         cellGrad = new float[capacity * widest];
     }
@@ -170,7 +185,10 @@ public final class TrainingPass {
         return inputScale[layer];
     }
 
-    /** The dropout scale of the Dense layer's input (row {@code b}) from the last training forward pass. */
+    /**
+     * The dropout scale of the Dense layer's input from the last training forward pass: row {@code b}, or
+     * {@code t * B + b} with the all-steps loss.
+     */
     float[] denseMask() {
         return denseScale;
     }
@@ -230,23 +248,41 @@ public final class TrainingPass {
         }
         int top = net.topSize();
         float[] last = hidden[layers - 1];
-        int lastRow = (steps - 1) * batch;
-        System.arraycopy(last, (lastRow + b0) * top, denseIn, b0 * top, nb * top);
-        if (training) {
-            fillMask(layers, 0, b0, b1, top, denseScale);
-            kernels.multiply(denseScale, b0 * top, denseIn, b0 * top, nb * top);
-        }
         float[] denseBias = net.denseBias();
-        for (int b = b0; b < b1; b++) {
-            System.arraycopy(denseBias, 0, logits, b * vocabulary, vocabulary);
+        // One segment of nb Dense rows per predicting step: the last step only, or every step.
+        for (int s = 0; s < segments(); s++) {
+            int first = s * batch + b0;
+            int source = everyStep ? first : (steps - 1) * batch + b0;
+            System.arraycopy(last, source * top, denseIn, first * top, nb * top);
+            if (training) {
+                fillMask(layers, s, first, first + nb, top, denseScale);
+                kernels.multiply(denseScale, first * top, denseIn, first * top, nb * top);
+            }
+            for (int r = first; r < first + nb; r++) {
+                System.arraycopy(denseBias, 0, logits, r * vocabulary, vocabulary);
+            }
+            kernels.gemm(nb, vocabulary, top, denseIn, first * top, top, net.denseKernel(), 0, vocabulary,
+                    logits, first * vocabulary, vocabulary);
+            for (int r = first; r < first + nb; r++) {
+                float targetLogit = logits[r * vocabulary + target(r)];
+                double lse = Softmax.inPlace(logits, r * vocabulary, vocabulary);
+                rowLoss[r] = lse - targetLogit;
+            }
         }
-        kernels.gemm(nb, vocabulary, top, denseIn, b0 * top, top, net.denseKernel(), 0, vocabulary,
-                logits, b0 * vocabulary, vocabulary);
-        for (int b = b0; b < b1; b++) {
-            float targetLogit = logits[b * vocabulary + targets[b]];
-            double lse = Softmax.inPlace(logits, b * vocabulary, vocabulary);
-            rowLoss[b] = lse - targetLogit;
+    }
+
+    private int segments() {
+        return everyStep ? steps : 1;
+    }
+
+    /** The id Dense row {@code r} predicts: the next input, or the window's target at the last step. */
+    private int target(int r) {
+        if (!everyStep) {
+            return targets[r];
         }
+        int t = r / windows;
+        int b = r % windows;
+        return t < steps - 1 ? ids[b * steps + t + 1] : targets[b];
     }
 
     /** Applies dropout to rows [b0, b1) of step {@code t}: {@code out = in * scale} with a fresh mask in {@code scale}. */
@@ -294,20 +330,23 @@ public final class TrainingPass {
         }
         int nb = b1 - b0;
         int batch = windows;
-        float inv = 1f / batch;
-        for (int b = b0; b < b1; b++) {
-            int off = b * vocabulary;
-            logits[off + targets[b]] -= 1f;
-            for (int j = 0; j < vocabulary; j++) {
-                logits[off + j] *= inv;
-            }
-        }
+        float inv = 1f / outputs;
         int top = net.topSize();
-        Arrays.fill(denseGrad, b0 * top, b1 * top, 0f);
-        kernels.gemm(nb, top, vocabulary, logits, b0 * vocabulary, vocabulary, denseKernelT, 0, top,
-                denseGrad, b0 * top, top);
-        if (training) {
-            kernels.multiply(denseScale, b0 * top, denseGrad, b0 * top, nb * top);
+        for (int s = 0; s < segments(); s++) {
+            int first = s * batch + b0;
+            for (int r = first; r < first + nb; r++) {
+                int off = r * vocabulary;
+                logits[off + target(r)] -= 1f;
+                for (int j = 0; j < vocabulary; j++) {
+                    logits[off + j] *= inv;
+                }
+            }
+            Arrays.fill(denseGrad, first * top, (first + nb) * top, 0f);
+            kernels.gemm(nb, top, vocabulary, logits, first * vocabulary, vocabulary, denseKernelT, 0, top,
+                    denseGrad, first * top, top);
+            if (training) {
+                kernels.multiply(denseScale, first * top, denseGrad, first * top, nb * top);
+            }
         }
         for (int l = layers - 1; l >= 0; l--) {
             int h = net.hiddenSize(l);
@@ -319,6 +358,8 @@ public final class TrainingPass {
             for (int t = steps - 1; t >= 0; t--) {
                 if (l < layers - 1) {
                     kernels.add(hiddenGrad[l], (t * batch + b0) * h, recurrentGrad, b0 * h, nb * h);
+                } else if (everyStep) {
+                    kernels.add(denseGrad, (t * batch + b0) * top, recurrentGrad, b0 * h, nb * h);
                 } else if (t == steps - 1) {
                     kernels.add(denseGrad, b0 * top, recurrentGrad, b0 * h, nb * h);
                 }
@@ -396,14 +437,14 @@ public final class TrainingPass {
         int m1 = workers.start(part + 1, top);
         Arrays.fill(dDense, m0 * vocabulary, m1 * vocabulary, 0f);
         if (m1 > m0) {
-            kernels.gemmTransA(m1 - m0, vocabulary, batch, denseIn, m0, top, logits, 0, vocabulary,
+            kernels.gemmTransA(m1 - m0, vocabulary, outputs, denseIn, m0, top, logits, 0, vocabulary,
                     dDense, m0 * vocabulary, vocabulary);
         }
         int v0 = workers.start(part, vocabulary);
         int v1 = workers.start(part + 1, vocabulary);
         Arrays.fill(dDenseBias, v0, v1, 0f);
-        for (int b = 0; b < batch; b++) {
-            kernels.add(logits, b * vocabulary + v0, dDenseBias, v0, v1 - v0);
+        for (int r = 0; r < outputs; r++) {
+            kernels.add(logits, r * vocabulary + v0, dDenseBias, v0, v1 - v0);
         }
     }
 

@@ -61,7 +61,7 @@ public final class ScratchBenchmark {
                 .withModel(new ModelConfig("scratch", hidden, layers, ModelConfig.SIGMOID, 0.0))
                 .withTraining(new TrainingConfig(1, batchSize, t.seed(), threads, t.clipNorm(), t.optimizer(), t.preview(),
                         t.earlyStopping(), t.reduceLrOnPlateau(), t.onNonFinite(), t.keepCheckpoints(),
-                        t.checkpointEveryBatches()));
+                        t.checkpointEveryBatches(), t.loss()));
         CorpusConfig corpusConfig = config.corpus();
         WindowSet windows = new IdWindows(ids, corpusConfig.maxlen(), corpusConfig.step(), vocabulary.size());
 

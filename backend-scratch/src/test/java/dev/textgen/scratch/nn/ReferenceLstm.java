@@ -5,22 +5,30 @@ package dev.textgen.scratch.nn;
  * exact {@code Math.tanh} and {@code Math.exp}, no blocking, no threads. It is the yardstick the float32
  * production path is compared with, and is itself checked against finite differences.
  *
- * <p>Parameters are in the Keras layout and in the order of {@link Network#tensors()}.
+ * <p>Parameters are in the Keras layout and in the order of {@link Network#tensors()}. With {@code allSteps}
+ * the loss is the mean over every step's prediction of the next id (the window's target at the last step),
+ * and the Dense layer's dropout mask has a row per step, {@code t * batch + b}.
  */
 final class ReferenceLstm {
     final int vocabulary;
     final int[] hidden;
     final boolean hardSigmoid;
     final double[][] tensors;
+    final boolean allSteps;
 
-    ReferenceLstm(int vocabulary, int[] hidden, boolean hardSigmoid, double[][] tensors) {
+    ReferenceLstm(int vocabulary, int[] hidden, boolean hardSigmoid, double[][] tensors, boolean allSteps) {
         this.vocabulary = vocabulary;
         this.hidden = hidden;
         this.hardSigmoid = hardSigmoid;
         this.tensors = tensors;
+        this.allSteps = allSteps;
     }
 
     static ReferenceLstm of(Network net, boolean hardSigmoid) {
+        return of(net, hardSigmoid, false);
+    }
+
+    static ReferenceLstm of(Network net, boolean hardSigmoid, boolean allSteps) {
         int[] hidden = new int[net.layers()];
         for (int l = 0; l < hidden.length; l++) {
             hidden[l] = net.hiddenSize(l);
@@ -33,7 +41,7 @@ final class ReferenceLstm {
                 tensors[i][j] = source[i][j];
             }
         }
-        return new ReferenceLstm(net.vocabularySize(), hidden, hardSigmoid, tensors);
+        return new ReferenceLstm(net.vocabularySize(), hidden, hardSigmoid, tensors, allSteps);
     }
 
     int in(int l) {
@@ -79,8 +87,9 @@ final class ReferenceLstm {
         final double[][][] a;
         final double[][][] c;
         final double[][][] h;
-        double[] denseIn;
-        double[] probabilities;
+        /** Per step; null at the steps that predict nothing. */
+        final double[][] denseIn;
+        final double[][] probabilities;
 
         Trace(int steps) {
             this.steps = steps;
@@ -90,6 +99,8 @@ final class ReferenceLstm {
             a = new double[layers][steps][];
             c = new double[layers][steps][];
             h = new double[layers][steps][];
+            denseIn = new double[steps][];
+            probabilities = new double[steps][];
         }
     }
 
@@ -146,40 +157,63 @@ final class ReferenceLstm {
             }
         }
         int top = hidden[hidden.length - 1];
-        tr.denseIn = new double[top];
-        for (int k = 0; k < top; k++) {
-            tr.denseIn[k] = tr.h[hidden.length - 1][steps - 1][k] * (denseMask == null ? 1 : denseMask[b * top + k]);
-        }
         double[] kernel = tensors[3 * hidden.length];
         double[] bias = tensors[3 * hidden.length + 1];
-        double[] logits = new double[vocabulary];
-        double max = Double.NEGATIVE_INFINITY;
-        for (int v = 0; v < vocabulary; v++) {
-            double s = bias[v];
+        for (int t = firstOutput(steps); t < steps; t++) {
+            int maskRow = allSteps ? t * batch + b : b;
+            double[] denseIn = new double[top];
             for (int k = 0; k < top; k++) {
-                s += tr.denseIn[k] * kernel[k * vocabulary + v];
+                denseIn[k] = tr.h[hidden.length - 1][t][k] * (denseMask == null ? 1 : denseMask[maskRow * top + k]);
             }
-            logits[v] = s;
-            max = Math.max(max, s);
-        }
-        double sum = 0;
-        for (int v = 0; v < vocabulary; v++) {
-            sum += Math.exp(logits[v] - max);
-        }
-        tr.probabilities = new double[vocabulary];
-        for (int v = 0; v < vocabulary; v++) {
-            tr.probabilities[v] = Math.exp(logits[v] - max) / sum;
+            double[] logits = new double[vocabulary];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int v = 0; v < vocabulary; v++) {
+                double s = bias[v];
+                for (int k = 0; k < top; k++) {
+                    s += denseIn[k] * kernel[k * vocabulary + v];
+                }
+                logits[v] = s;
+                max = Math.max(max, s);
+            }
+            double sum = 0;
+            for (int v = 0; v < vocabulary; v++) {
+                sum += Math.exp(logits[v] - max);
+            }
+            double[] probabilities = new double[vocabulary];
+            for (int v = 0; v < vocabulary; v++) {
+                probabilities[v] = Math.exp(logits[v] - max) / sum;
+            }
+            tr.denseIn[t] = denseIn;
+            tr.probabilities[t] = probabilities;
         }
         return tr;
+    }
+
+    /** The first step that predicts. */
+    int firstOutput(int steps) {
+        return allSteps ? 0 : steps - 1;
+    }
+
+    /** What step {@code t} of {@code window} predicts: the next id, or the window's target at the last step. */
+    static int target(int[] window, int target, int t) {
+        return t < window.length - 1 ? window[t + 1] : target;
+    }
+
+    /** How many predictions the loss averages over. */
+    private int predictions(int[][] ids) {
+        return ids.length * (ids[0].length - firstOutput(ids[0].length));
     }
 
     /** Mean cross-entropy of the batch. */
     double loss(int[][] ids, int[] targets, float[][] inputMasks, float[] denseMask) {
         double sum = 0;
         for (int b = 0; b < ids.length; b++) {
-            sum -= Math.log(forward(ids[b], b, ids.length, inputMasks, denseMask).probabilities[targets[b]]);
+            Trace tr = forward(ids[b], b, ids.length, inputMasks, denseMask);
+            for (int t = firstOutput(tr.steps); t < tr.steps; t++) {
+                sum -= Math.log(tr.probabilities[t][target(ids[b], targets[b], t)]);
+            }
         }
-        return sum / ids.length;
+        return sum / predictions(ids);
     }
 
     /** The gradient of {@link #loss} by backpropagation through time, one window at a time. */
@@ -191,14 +225,10 @@ final class ReferenceLstm {
         int layers = hidden.length;
         int top = hidden[layers - 1];
         int batch = ids.length;
+        int predictions = predictions(ids);
         for (int b = 0; b < batch; b++) {
             Trace tr = forward(ids[b], b, batch, inputMasks, denseMask);
             int steps = tr.steps;
-            double[] dLogits = tr.probabilities.clone();
-            dLogits[targets[b]] -= 1;
-            for (int v = 0; v < vocabulary; v++) {
-                dLogits[v] /= batch;
-            }
             double[] dKernel = grad[3 * layers];
             double[] dBias = grad[3 * layers + 1];
             double[] kernel = tensors[3 * layers];
@@ -208,18 +238,26 @@ final class ReferenceLstm {
                     dh[l][t] = new double[hidden[l]];
                 }
             }
-            for (int v = 0; v < vocabulary; v++) {
-                dBias[v] += dLogits[v];
-                for (int k = 0; k < top; k++) {
-                    dKernel[k * vocabulary + v] += tr.denseIn[k] * dLogits[v];
-                }
-            }
-            for (int k = 0; k < top; k++) {
-                double s = 0;
+            for (int t = firstOutput(steps); t < steps; t++) {
+                double[] dLogits = tr.probabilities[t].clone();
+                dLogits[target(ids[b], targets[b], t)] -= 1;
                 for (int v = 0; v < vocabulary; v++) {
-                    s += kernel[k * vocabulary + v] * dLogits[v];
+                    dLogits[v] /= predictions;
                 }
-                dh[layers - 1][steps - 1][k] = s * (denseMask == null ? 1 : denseMask[b * top + k]);
+                for (int v = 0; v < vocabulary; v++) {
+                    dBias[v] += dLogits[v];
+                    for (int k = 0; k < top; k++) {
+                        dKernel[k * vocabulary + v] += tr.denseIn[t][k] * dLogits[v];
+                    }
+                }
+                int maskRow = allSteps ? t * batch + b : b;
+                for (int k = 0; k < top; k++) {
+                    double s = 0;
+                    for (int v = 0; v < vocabulary; v++) {
+                        s += kernel[k * vocabulary + v] * dLogits[v];
+                    }
+                    dh[layers - 1][t][k] = s * (denseMask == null ? 1 : denseMask[maskRow * top + k]);
+                }
             }
             for (int l = layers - 1; l >= 0; l--) {
                 int hs = hidden[l];

@@ -1,7 +1,7 @@
 package dev.textgen.scratch.nn;
 
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.SplittableRandom;
 
@@ -9,17 +9,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The double-precision reference's own gradient against centred finite differences, for every parameter
- * of a two-layer model with dropout masks: relative error below 1e-6 for each entry.
+ * of a two-layer model with dropout masks, for the last-step and the all-steps loss: relative error below
+ * 1e-6 for each entry.
  */
 class ReferenceLstmGradientTest {
 
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void gradientMatchesFiniteDifferences(boolean hardSigmoid) {
+    @ParameterizedTest(name = "hardSigmoid={0} allSteps={1}")
+    @CsvSource({"false, false", "true, false", "false, true", "true, true"})
+    void gradientMatchesFiniteDifferences(boolean hardSigmoid, boolean allSteps) {
         int vocabulary = 5;
         int batch = 3;
         int steps = 4;
-        ReferenceLstm ref = ReferenceLstm.of(Network.initialize(vocabulary, 3, 2, 7L), hardSigmoid);
+        ReferenceLstm ref = ReferenceLstm.of(Network.initialize(vocabulary, 3, 2, 7L), hardSigmoid, allSteps);
         SplittableRandom random = new SplittableRandom(11L);
         for (double[] tensor : ref.tensors) {
             for (int i = 0; i < tensor.length; i++) {
@@ -36,7 +37,7 @@ class ReferenceLstmGradientTest {
             targets[b] = random.nextInt(vocabulary);
         }
         float[][] inputMasks = {null, mask(random, steps * batch * 3)};
-        float[] denseMask = mask(random, batch * 3);
+        float[] denseMask = mask(random, (allSteps ? steps : 1) * batch * 3);
         if (hardSigmoid) {
             assertThat(ref.kinkDistance(ids, inputMasks, denseMask)).as("distance from hard_sigmoid's kinks").isGreaterThan(0.05);
         }

@@ -17,8 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The float32 production pass against the double-precision reference: loss within 1e-5 relative, every
- * gradient entry within 1e-4 of the tensor's largest gradient (plus 1e-7), for odd sizes, two layers,
- * dropout, both recurrent activations, each kernel implementation and one or two workers.
+ * gradient entry within 1e-4 of the tensor's largest gradient (plus 1e-7), for odd sizes, one and two
+ * layers, dropout, both recurrent activations, each kernel implementation, one or two workers, and the
+ * last-step and all-steps losses.
  */
 class TrainingPassTest {
     static final int VOCABULARY = 11;
@@ -31,7 +32,9 @@ class TrainingPassTest {
         for (Kernels kernels : KernelChoices.all()) {
             for (boolean hard : new boolean[] {false, true}) {
                 for (int threads : new int[] {1, 2}) {
-                    cases.add(Arguments.of(kernels, hard, threads));
+                    cases.add(Arguments.of(kernels, hard, threads, 2, false));
+                    cases.add(Arguments.of(kernels, hard, threads, 1, true));
+                    cases.add(Arguments.of(kernels, hard, threads, 2, true));
                 }
             }
         }
@@ -39,7 +42,11 @@ class TrainingPassTest {
     }
 
     static Network smallNetwork(long seed) {
-        Network net = Network.initialize(VOCABULARY, HIDDEN, 2, seed);
+        return smallNetwork(seed, 2);
+    }
+
+    static Network smallNetwork(long seed, int layers) {
+        Network net = Network.initialize(VOCABULARY, HIDDEN, layers, seed);
         SplittableRandom random = new SplittableRandom(seed);
         for (float[] tensor : net.tensors()) {
             for (int i = 0; i < tensor.length; i++) {
@@ -49,13 +56,13 @@ class TrainingPassTest {
         return net;
     }
 
-    @ParameterizedTest(name = "{0} hardSigmoid={1} threads={2}")
+    @ParameterizedTest(name = "{0} hardSigmoid={1} threads={2} layers={3} allSteps={4}")
     @MethodSource("cases")
-    void lossAndGradientsMatchTheDoubleReference(Kernels kernels, boolean hard, int threads) {
-        Network net = smallNetwork(3L);
+    void lossAndGradientsMatchTheDoubleReference(Kernels kernels, boolean hard, int threads, int layers, boolean allSteps) {
+        Network net = smallNetwork(3L, layers);
         Batch batch = TestData.batch(TestData.windows(200, VOCABULARY, STEPS, 2, 5L), BATCH, 9L, 0);
         try (Workers workers = new Workers(threads)) {
-            TrainingPass pass = new TrainingPass(net, kernels, workers, hard, 0.3);
+            TrainingPass pass = new TrainingPass(net, kernels, workers, hard, 0.3, allSteps);
             double loss = pass.forward(batch, true);
             pass.backward();
 
@@ -63,8 +70,8 @@ class TrainingPassTest {
             for (int b = 0; b < BATCH; b++) {
                 System.arraycopy(batch.inputs(), b * STEPS, ids[b], 0, STEPS);
             }
-            float[][] masks = {null, pass.inputMask(1)};
-            ReferenceLstm ref = ReferenceLstm.of(net, hard);
+            float[][] masks = layers == 2 ? new float[][] {null, pass.inputMask(1)} : new float[][] {null};
+            ReferenceLstm ref = ReferenceLstm.of(net, hard, allSteps);
             double expected = ref.loss(ids, batch.targets(), masks, pass.denseMask());
             assertThat(loss).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5 * expected));
             double[][] grad = ref.gradient(ids, batch.targets(), masks, pass.denseMask());
@@ -87,7 +94,7 @@ class TrainingPassTest {
         Network net = Network.initialize(VOCABULARY, 64, 2, 1L);
         Batch batch = TestData.batch(TestData.windows(2000, VOCABULARY, 20, 1, 5L), 32, 9L, 0);
         try (Workers workers = new Workers(2)) {
-            TrainingPass pass = new TrainingPass(net, KernelChoices.all().get(0), workers, false, 0.25);
+            TrainingPass pass = new TrainingPass(net, KernelChoices.all().get(0), workers, false, 0.25, false);
             pass.forward(batch, true);
             float[] mask = pass.inputMask(1).clone();
             long zeros = 0;
@@ -111,11 +118,25 @@ class TrainingPassTest {
         Batch batch = TestData.batch(TestData.windows(200, VOCABULARY, STEPS, 2, 5L), BATCH, 9L, 0);
         try (Workers workers = new Workers(1)) {
             Kernels kernels = KernelChoices.all().get(0);
-            double withDropout = new TrainingPass(net, kernels, workers, false, 0.5).forward(batch, false);
-            double without = new TrainingPass(net, kernels, workers, false, 0.0).forward(batch, false);
-            double training = new TrainingPass(net, kernels, workers, false, 0.5).forward(batch, true);
+            double withDropout = new TrainingPass(net, kernels, workers, false, 0.5, false).forward(batch, false);
+            double without = new TrainingPass(net, kernels, workers, false, 0.0, false).forward(batch, false);
+            double training = new TrainingPass(net, kernels, workers, false, 0.5, false).forward(batch, true);
             assertThat(withDropout).isEqualTo(without);
             assertThat(training).isNotEqualTo(without);
+        }
+    }
+
+    @Test
+    void evaluationIsTheLastStepLossWhateverTheTrainingLoss() {
+        Network net = smallNetwork(4L);
+        Batch batch = TestData.batch(TestData.windows(200, VOCABULARY, STEPS, 2, 5L), BATCH, 9L, 0);
+        try (Workers workers = new Workers(2)) {
+            Kernels kernels = KernelChoices.all().get(0);
+            TrainingPass allSteps = new TrainingPass(net, kernels, workers, false, 0.0, true);
+            double lastStep = new TrainingPass(net, kernels, workers, false, 0.0, false).forward(batch, false);
+            double everyStep = allSteps.forward(batch, true);
+            assertThat(allSteps.forward(batch, false)).isEqualTo(lastStep);
+            assertThat(everyStep).isNotEqualTo(lastStep);
         }
     }
 }
