@@ -253,7 +253,9 @@ class ConfigLoaderTest {
         TextgenConfig best = ConfigLoader.load(ProjectFiles.resolve("examples/nietzsche-best.json"), ConfigOverrides.none(), SAMPLERS);
 
         assertThat(best.corpus().validationFraction()).isEqualTo(0.1);
-        assertThat(best.corpus().step()).isEqualTo(3);
+        assertThat(best.corpus().step()).isEqualTo(9);
+        assertThat(best.training().epochs()).isEqualTo(6);
+        assertThat(best.training().earlyStopping()).isEqualTo(new EarlyStoppingConfig(2, 0.0, true));
         assertThat(best.model()).isEqualTo(new ModelConfig("scratch", 256, 2, "sigmoid", 0.2));
         assertThat(best.training().loss()).isEqualTo(TrainingConfig.ALL_STEPS);
         assertThat(best.training().clipNorm()).isEqualTo(5.0);
