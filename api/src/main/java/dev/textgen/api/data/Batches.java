@@ -28,7 +28,7 @@ public final class Batches {
     /** The batches of epoch {@code epoch} (zero-based) in the order {@code seed} gives it. */
     public static Batches shuffled(WindowSet windows, int batchSize, long seed, int epoch) {
         int[] order = identity(windows.size());
-        long epochSeed = mix(seed, epoch);
+        long epochSeed = SplitMix.mix(seed, epoch);
         SplittableRandom random = new SplittableRandom(epochSeed);
         for (int i = order.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);
@@ -62,7 +62,7 @@ public final class Batches {
             return false;
         }
         int count = Math.min(batchSize, order.length - next);
-        into.fill(windows, order, next, count, mix(epochSeed, batchIndex));
+        into.fill(windows, order, next, count, SplitMix.mix(epochSeed, batchIndex));
         next += count;
         batchIndex++;
         return true;
@@ -74,13 +74,5 @@ public final class Batches {
             order[i] = i;
         }
         return order;
-    }
-
-    /** SplitMix64-style mixing, so that neighbouring epochs and batches get unrelated seeds. */
-    static long mix(long seed, long index) {
-        long z = seed + 0x9E3779B97F4A7C15L * (index + 1);
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 }

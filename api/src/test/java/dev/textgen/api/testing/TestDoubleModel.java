@@ -4,11 +4,10 @@ import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Session;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.TextgenConfig;
-import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
+import dev.textgen.api.spi.ModelArguments;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -63,12 +62,9 @@ public final class TestDoubleModel implements LanguageModel {
 
     @Override
     public float[] predict(int[] context, int from, int to, float[] out) {
-        if (from < 0 || to > context.length || from >= to) {
-            throw new IllegalArgumentException("context range [" + from + ", " + to + ") is empty or outside the "
-                    + context.length + " ids");
-        }
+        int start = ModelArguments.windowStart(context, from, to, out, maxlen(), vocabulary.size());
         float[] h = new float[hidden];
-        for (int t = Math.max(from, to - maxlen()); t < to; t++) {
+        for (int t = start; t < to; t++) {
             step(kernel, hidden, symbols, h, context[t]);
         }
         return distribution(h, out);
@@ -104,9 +100,7 @@ public final class TestDoubleModel implements LanguageModel {
 
     @Override
     public ModelWeights weights() {
-        LstmWeights layer = weights.lstm().get(0);
-        return new ModelWeights(List.of(new LstmWeights(layer.inputSize(), layer.hiddenSize(), layer.kernel(),
-                layer.recurrentKernel(), layer.bias())), denseKernel, denseBias);
+        return weights.copy();
     }
 
     @Override

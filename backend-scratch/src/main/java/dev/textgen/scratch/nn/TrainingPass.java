@@ -1,6 +1,7 @@
 package dev.textgen.scratch.nn;
 
 import dev.textgen.api.data.Batch;
+import dev.textgen.api.data.SplitMix;
 import dev.textgen.scratch.simd.Kernels;
 
 import java.util.Arrays;
@@ -302,24 +303,14 @@ public final class TrainingPass {
         long threshold = (long) (dropout * (double) (1L << 24));
         for (int r = r0; r < r1; r++) {
             int window = r - step * windows;
-            long state = mix(seed, ((long) boundary * steps + step) * capacity + window);
+            long state = SplitMix.mix(seed, ((long) boundary * steps + step) * capacity + window);
             int off = r * width;
             for (int j = 0; j < width; j++) {
-                state += 0x9E3779B97F4A7C15L;
-                long draw = finish(state) >>> 40;
+                state += SplitMix.GAMMA;
+                long draw = SplitMix.finish(state) >>> 40;
                 scale[off + j] = draw < threshold ? 0f : keep;
             }
         }
-    }
-
-    private static long mix(long seed, long index) {
-        return finish(seed + 0x9E3779B97F4A7C15L * (index + 1));
-    }
-
-    private static long finish(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
     }
 
     private void backwardPart(int part) {
