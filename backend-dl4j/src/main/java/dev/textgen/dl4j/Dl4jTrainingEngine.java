@@ -4,6 +4,7 @@ import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.OptimizerConfig;
 import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.spi.TrainingEngine;
@@ -41,7 +42,8 @@ final class Dl4jTrainingEngine implements TrainingEngine {
         this.config = config;
         this.vocabulary = vocabulary;
         this.layers = config.model().layers();
-        this.network = new LstmGradient(config.model(), vocabulary.size());
+        this.network = new LstmGradient(config.model(), vocabulary.size(),
+                TrainingConfig.ALL_STEPS.equals(config.training().loss()));
         if (initial != null) {
             setWeights(initial);
         } else {
@@ -84,7 +86,7 @@ final class Dl4jTrainingEngine implements TrainingEngine {
         if (!Double.isFinite(loss)) {
             return Double.NaN;
         }
-        network.backward(batch.targets());
+        network.backward();
         INDArray params = network.parameters;
         INDArray gradient = network.gradient;
         double norm = gradient.norm2Number().doubleValue();

@@ -30,8 +30,9 @@ import java.util.Map;
 /**
  * The model's loss and gradient for one batch, computed with ND4J ops on arrays allocated once per batch
  * shape: the LSTM forward pass and backpropagation through time written out step by step (about ten
- * native ops per layer and step each way), the Dense layer as two matrix products and the softmax
- * cross-entropy of the last step in Java on its {@code vocabulary x batch} logits.
+ * native ops per layer and step each way), the Dense layer as matrix products and the softmax
+ * cross-entropy in Java on its {@code vocabulary x batch} logits (of the last step, or of every step for
+ * the all-steps loss).
  *
  * <p>Everything runs transposed ({@code [features, batch]} per time step), so the four gate blocks of a
  * step are contiguous row ranges and every operand of an op is a dense view. The parameters live in one
@@ -50,6 +51,8 @@ final class LstmGradient {
     private final int vocabularySize;
     private final boolean hardSigmoid;
     private final double dropout;
+    /** Training predicts at every step (the all-steps loss), not only after the last. */
+    private final boolean allSteps;
     private final int[] inputSize;
     /** All parameters, flat, portable layout. */
     final INDArray parameters;
@@ -62,12 +65,13 @@ final class LstmGradient {
     private float[] probabilities = new float[0];
     private final float[] denseBias;
 
-    LstmGradient(ModelConfig model, int vocabularySize) {
+    LstmGradient(ModelConfig model, int vocabularySize, boolean allSteps) {
         this.layers = model.layers();
         this.hidden = model.hiddenSize();
         this.vocabularySize = vocabularySize;
         this.hardSigmoid = model.hardSigmoid();
         this.dropout = model.dropout();
+        this.allSteps = allSteps;
         this.inputSize = new int[layers];
         for (int n = 0; n < layers; n++) {
             inputSize[n] = n == 0 ? vocabularySize : hidden;
@@ -190,8 +194,10 @@ final class LstmGradient {
 
     /**
      * Runs the forward pass and returns the batch's mean next-symbol cross-entropy; with {@code training},
-     * dropout is applied (masks from ND4J's random generator, which the caller seeds) and the activations
-     * are kept for {@link #backward}.
+     * dropout is applied (masks from ND4J's random generator, which the caller seeds), the loss is the
+     * all-steps one when configured (step t predicts input t + 1, the last step the window's target; the mean
+     * over all steps and windows) and the activations are kept for {@link #backward}. Without it, the loss
+     * is always the last step's.
      */
     double forward(Batch batch, boolean training) {
         int size = batch.size();
@@ -232,10 +238,14 @@ final class LstmGradient {
                 mul(layer.outputs, layer.mask, layer.dropped);
             }
         }
-        INDArray top = s.layers[layers - 1].output(steps - 1, drop);
-        s.top = top;
-        Nd4j.gemm(weights[3 * layers], top, s.logits, true, false, 1, 0); // [V, B]
-        return softmaxCrossEntropy(s, batch.targets());
+        Layer top = s.layers[layers - 1];
+        s.predictions = training && allSteps ? steps : 1;
+        for (int p = 0; p < s.predictions; p++) {
+            int t = s.predictions == 1 ? steps - 1 : p;
+            Nd4j.gemm(weights[3 * layers], top.output(t, drop), s.logits.slice(p), true, false, 1, 0); // [V, B]
+            s.inputsOfPrediction[p] = top.output(t, drop);
+        }
+        return softmaxCrossEntropy(s, batch);
     }
 
     /**
@@ -294,57 +304,80 @@ final class LstmGradient {
         gradients[0].assign(Nd4j.create(kernel, gradients[0].shape(), 'c'));
     }
 
-    /** Softmax over each column of the logits plus the Dense bias; keeps the probabilities for the backward pass. */
-    private double softmaxCrossEntropy(Buffers s, int[] targets) {
+    /**
+     * Softmax over each column of the logits ({@code [predictions, V, B]}) plus the Dense bias, and the mean
+     * cross-entropy; keeps the probabilities and targets for the backward pass.
+     */
+    private double softmaxCrossEntropy(Buffers s, Batch batch) {
         int size = s.size;
         int v = vocabularySize;
+        int block = v * size;
         weights[3 * layers + 1].data().asNioFloat().get((int) weights[3 * layers + 1].offset(), denseBias);
-        if (probabilities.length != v * size) {
-            probabilities = new float[v * size];
+        if (probabilities.length != s.predictions * block) {
+            probabilities = new float[s.predictions * block];
         }
         s.logits.data().asNioFloat().get(0, probabilities);
         double loss = 0;
-        for (int b = 0; b < size; b++) {
-            float max = Float.NEGATIVE_INFINITY;
-            for (int j = 0; j < v; j++) {
-                float logit = probabilities[j * size + b] + denseBias[j];
-                probabilities[j * size + b] = logit;
-                max = Math.max(max, logit);
-            }
-            double sum = 0;
-            for (int j = 0; j < v; j++) {
-                sum += Math.exp(probabilities[j * size + b] - max);
-            }
-            double logSum = Math.log(sum) + max;
-            loss += logSum - probabilities[targets[b] * size + b];
-            for (int j = 0; j < v; j++) {
-                probabilities[j * size + b] = (float) Math.exp(probabilities[j * size + b] - logSum);
+        for (int p = 0; p < s.predictions; p++) {
+            for (int b = 0; b < size; b++) {
+                int first = p * block + b;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < v; j++) {
+                    float logit = probabilities[first + j * size] + denseBias[j];
+                    probabilities[first + j * size] = logit;
+                    max = Math.max(max, logit);
+                }
+                double sum = 0;
+                for (int j = 0; j < v; j++) {
+                    sum += Math.exp(probabilities[first + j * size] - max);
+                }
+                double logSum = Math.log(sum) + max;
+                int target = p < s.predictions - 1 ? batch.inputs()[b * s.steps + p + 1] : batch.targets()[b];
+                s.targets[p * size + b] = target;
+                loss += logSum - probabilities[first + target * size];
+                for (int j = 0; j < v; j++) {
+                    probabilities[first + j * size] = (float) Math.exp(probabilities[first + j * size] - logSum);
+                }
             }
         }
-        return loss / size;
+        return loss / (s.predictions * size);
     }
 
     /** Backpropagation through time of the last {@link #forward} (with training) into {@link #gradient}. */
-    void backward(int[] targets) {
+    void backward() {
         Buffers s = current;
         int size = s.size;
         int steps = s.steps;
+        int predictions = s.predictions;
         gradient.assign(0);
-        // d loss / d logits = (p - onehot(target)) / B
+        // d loss / d logits = (p - onehot(target)) / (predictions B)
+        float scale = 1f / (predictions * size);
         FloatBuffer dLogits = s.dLogits.data().asNioFloat();
         for (int i = 0; i < probabilities.length; i++) {
-            dLogits.put(i, probabilities[i] / size);
+            dLogits.put(i, probabilities[i] * scale);
         }
-        for (int b = 0; b < size; b++) {
-            int index = targets[b] * size + b;
-            dLogits.put(index, dLogits.get(index) - 1f / size);
+        for (int p = 0; p < predictions; p++) {
+            for (int b = 0; b < size; b++) {
+                int index = (p * vocabularySize + s.targets[p * size + b]) * size + b;
+                dLogits.put(index, dLogits.get(index) - scale);
+            }
         }
-        Nd4j.gemm(s.top, s.dLogits, gradients[3 * layers], false, true, 1, 0);
-        s.dLogits.sum(gradients[3 * layers + 1], 1);
-        Nd4j.gemm(weights[3 * layers], s.dLogits, s.dTop, false, false, 1, 0);
+        Layer top = s.layers[layers - 1];
         boolean drop = dropout > 0;
+        for (int p = 0; p < predictions; p++) {
+            INDArray dLogitsOfPrediction = s.dLogits.slice(p);
+            Nd4j.gemm(s.inputsOfPrediction[p], dLogitsOfPrediction, gradients[3 * layers], false, true, 1, 1);
+            // the gradient by the top layer's output: at the last step only, or at every step (all-steps)
+            Nd4j.gemm(weights[3 * layers], dLogitsOfPrediction, predictions == 1 ? s.dTop : top.dOutputs.slice(p),
+                    false, false, 1, 0);
+        }
+        s.dLogits.sum(gradients[3 * layers + 1], 0, 2);
         if (drop) {
-            mul(s.dTop, s.layers[layers - 1].mask.slice(steps - 1), s.dTop);
+            if (predictions == 1) {
+                mul(s.dTop, top.mask.slice(steps - 1), s.dTop);
+            } else {
+                mul(top.dOutputs, top.mask, top.dOutputs);
+            }
         }
         for (int n = layers - 1; n >= 0; n--) {
             Layer layer = s.layers[n];
@@ -356,12 +389,10 @@ final class LstmGradient {
             int parity = 0;
             for (int t = steps - 1; t >= 0; t--) {
                 Step step = layer.steps[t];
-                if (n == layers - 1) {
-                    if (t == steps - 1) {
-                        add(layer.dh, s.dTop, layer.dh);
-                    }
-                } else {
+                if (n < layers - 1 || predictions > 1) {
                     add(layer.dh, layer.dOutputs.slice(t), layer.dh);
+                } else if (t == steps - 1) {
+                    add(layer.dh, s.dTop, layer.dh);
                 }
                 INDArray dc = layer.dc[parity];
                 mul(layer.dh, layer.tanhC[t], step.daOutput);
@@ -446,10 +477,14 @@ final class LstmGradient {
         final float[] kernelByGate = new float[4 * hidden * vocabularySize];
         final INDArray ones;
         final Layer[] layers = new Layer[LstmGradient.this.layers];
+        /** Logits and their gradient, {@code [predictions, V, B]}: one prediction, or one per step (all-steps). */
         final INDArray logits;
         final INDArray dLogits;
+        final INDArray[] inputsOfPrediction;
+        /** The target of each prediction and window, {@code [predictions][B]}. */
+        final int[] targets;
         final INDArray dTop;
-        INDArray top;
+        int predictions;
 
         Buffers(int size, int steps) {
             this.size = size;
@@ -460,8 +495,11 @@ final class LstmGradient {
             for (int n = 0; n < layers.length; n++) {
                 layers[n] = new Layer(size, steps);
             }
-            this.logits = zeros(vocabularySize, size);
-            this.dLogits = zeros(vocabularySize, size);
+            int most = allSteps ? steps : 1;
+            this.logits = zeros(most, vocabularySize, size);
+            this.dLogits = zeros(most, vocabularySize, size);
+            this.inputsOfPrediction = new INDArray[most];
+            this.targets = new int[most * size];
             this.dTop = zeros(hidden, size);
         }
     }

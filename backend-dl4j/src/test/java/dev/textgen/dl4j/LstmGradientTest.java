@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * {@link LstmGradient}'s hand-written backpropagation through time checked against central finite
  * differences: of the float64 {@link ReferenceLstm} loss without dropout (every tensor of every layer), and of
- * its own float32 loss with a fixed dropout mask.
+ * its own float32 loss with fixed dropout masks; for the last-step and the all-steps loss.
  */
 class LstmGradientTest {
     private static final int V = 11;
@@ -41,11 +41,11 @@ class LstmGradientTest {
         boolean hard = gates.equals("hard_sigmoid");
         ModelWeights weights = Fixtures.weights(V, hidden, layers, 0.5, 42 + layers);
         Batch batch = Fixtures.batch(windows, BATCH);
-        LstmGradient network = new LstmGradient(Fixtures.config(hidden, layers, gates, 0, MAXLEN).model(), V);
+        LstmGradient network = new LstmGradient(Fixtures.config(hidden, layers, gates, 0, MAXLEN).model(), V, false);
         network.setWeights(weights);
         double loss = network.forward(batch, true);
         assertThat(loss).isCloseTo(referenceLoss(weights, hard, batch), within(1e-5));
-        network.backward(batch.targets());
+        network.backward();
         List<float[]> gradient = tensors(network, network.gradient);
         SplittableRandom random = new SplittableRandom(7);
         String[] names = network.tensorNames();
@@ -65,19 +65,75 @@ class LstmGradientTest {
         assertThat(checked).isGreaterThan(gradient.size() * 4);
     }
 
+    @ParameterizedTest(name = "{0} x LSTM {1}, dropout {2}")
+    @CsvSource({"1, 6, 0", "2, 5, 0", "2, 5, 0.3"})
+    void allStepsLossAndGradientMatchTheMeanOverEveryStep(int layers, int hidden, double dropout) {
+        ModelWeights weights = Fixtures.weights(V, hidden, layers, 0.5, 45 + layers);
+        Batch batch = Fixtures.batch(windows, BATCH);
+        LstmGradient network = new LstmGradient(Fixtures.config(hidden, layers, "sigmoid", dropout, MAXLEN).model(), V, true);
+        network.setWeights(weights);
+        assertThat(network.forward(batch, false)).as("evaluation is the last-step loss")
+                .isCloseTo(referenceLoss(weights, false, batch), within(1e-5));
+        Nd4j.getRandom().setSeed(9);
+        double loss = network.forward(batch, true);
+        if (dropout == 0) {
+            assertThat(loss).isCloseTo(allStepsReferenceLoss(weights, batch), within(1e-5));
+        }
+        network.backward();
+        List<float[]> gradient = tensors(network, network.gradient);
+        SplittableRandom random = new SplittableRandom(10);
+        for (int k = 0; k < gradient.size(); k++) {
+            for (int sample = 0; sample < 4; sample++) {
+                int index = k == 0 ? batch.inputs()[sample] * 4 * hidden + random.nextInt(4 * hidden)
+                        : random.nextInt(gradient.get(k).length);
+                double numeric;
+                if (dropout == 0) {
+                    numeric = (allStepsReferenceLoss(perturb(weights, k, index, 1e-4), batch)
+                            - allStepsReferenceLoss(perturb(weights, k, index, -1e-4), batch)) / 2e-4;
+                } else { // the same masks: float32 differences of the network's own loss
+                    network.setWeights(perturb(weights, k, index, 1e-2));
+                    Nd4j.getRandom().setSeed(9);
+                    double up = network.forward(batch, true);
+                    network.setWeights(perturb(weights, k, index, -1e-2));
+                    Nd4j.getRandom().setSeed(9);
+                    numeric = (up - network.forward(batch, true)) / 2e-2;
+                }
+                double tolerance = dropout == 0 ? 2e-5 + 1e-3 * Math.abs(numeric) : 2e-4 + 0.01 * Math.abs(numeric);
+                assertThat((double) gradient.get(k)[index]).as("%s[%d]", network.tensorNames()[k], index)
+                        .isCloseTo(numeric, within(tolerance));
+            }
+        }
+    }
+
+    /** The all-steps loss: after each prefix of a window, the next input (the window's target after the last). */
+    static double allStepsReferenceLoss(ModelWeights weights, Batch batch) {
+        ReferenceLstm reference = new ReferenceLstm(weights, false);
+        int steps = batch.maxlen();
+        double sum = 0;
+        for (int b = 0; b < batch.size(); b++) {
+            reference.reset();
+            for (int t = 0; t < steps; t++) {
+                double[] p = reference.step(batch.inputs()[b * steps + t]);
+                int target = t < steps - 1 ? batch.inputs()[b * steps + t + 1] : batch.targets()[b];
+                sum -= Math.log(p[target]);
+            }
+        }
+        return sum / (batch.size() * steps);
+    }
+
     @Test
     void gradientWithDropoutMatchesFiniteDifferencesOfTheSameMaskedLoss() {
         TextgenConfig config = Fixtures.config(6, 2, "sigmoid", 0.3, MAXLEN);
         ModelWeights weights = Fixtures.weights(V, 6, 2, 0.5, 44);
         Batch batch = Fixtures.batch(windows, BATCH);
-        LstmGradient network = new LstmGradient(config.model(), V);
+        LstmGradient network = new LstmGradient(config.model(), V, false);
         network.setWeights(weights);
         Nd4j.getRandom().setSeed(5);
         double loss = network.forward(batch, true);
         assertThat(loss).as("dropout changes the loss").isNotCloseTo(network.forward(batch, false), within(1e-3));
         Nd4j.getRandom().setSeed(5);
         assertThat(network.forward(batch, true)).as("same seed, same masks").isEqualTo(loss);
-        network.backward(batch.targets());
+        network.backward();
         List<float[]> gradient = tensors(network, network.gradient);
         SplittableRandom random = new SplittableRandom(8);
         for (int k = 0; k < gradient.size(); k++) {

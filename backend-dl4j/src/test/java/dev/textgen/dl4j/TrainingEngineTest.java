@@ -1,6 +1,5 @@
 package dev.textgen.dl4j;
 
-import dev.textgen.api.ConfigException;
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.OptimizerConfig;
@@ -107,14 +106,16 @@ class TrainingEngineTest {
     }
 
     @Test
-    void theAllStepsLossIsRejectedNamingTheFieldAndValue() {
-        TextgenConfig config = Fixtures.config(H, 1, "sigmoid", 0, MAXLEN);
+    void allStepsTrainingReturnsTheMeanOverEveryStepAndEvaluationTheLastStep() {
+        TextgenConfig config = Fixtures.config(H, 2, "sigmoid", 0, MAXLEN);
         TextgenConfig allSteps = config.withTraining(config.training().withLoss("all-steps"));
-
-        assertThatThrownBy(() -> engine(allSteps, null))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.path()).contains("training.loss"))
-                .hasMessage("training.loss: \"all-steps\" is not supported by the dl4j backend, which supports only"
-                        + " \"last-step\" for now; use the scratch backend for \"all-steps\"");
+        ModelWeights weights = Fixtures.weights(V, H, 2, 0.4, 37);
+        Batch batch = Fixtures.batch(windows, BATCH);
+        try (TrainingEngine engine = engine(allSteps, weights)) {
+            assertThat(engine.evaluateBatch(batch)).isCloseTo(referenceLoss(weights, false, batch), within(1e-5));
+            assertThat(engine.trainBatch(batch, 0.01)).isCloseTo(LstmGradientTest.allStepsReferenceLoss(weights, batch), within(1e-5));
+            assertThat(engine.weights().denseBias()).isNotEqualTo(weights.denseBias());
+        }
     }
 
     @Test
