@@ -327,16 +327,18 @@ final class LstmGradient {
                     probabilities[first + j * size] = logit;
                     max = Math.max(max, logit);
                 }
-                double sum = 0;
-                for (int j = 0; j < v; j++) {
-                    sum += Math.exp(probabilities[first + j * size] - max);
-                }
-                double logSum = Math.log(sum) + max;
                 int target = p < s.predictions - 1 ? batch.inputs()[b * s.steps + p + 1] : batch.targets()[b];
                 s.targets[p * size + b] = target;
-                loss += logSum - probabilities[first + target * size];
+                double targetLogit = probabilities[first + target * size];
+                double sum = 0;
                 for (int j = 0; j < v; j++) {
-                    probabilities[first + j * size] = (float) Math.exp(probabilities[first + j * size] - logSum);
+                    float e = (float) Math.exp(probabilities[first + j * size] - max);
+                    probabilities[first + j * size] = e;
+                    sum += e;
+                }
+                loss += Math.log(sum) + max - targetLogit;
+                for (int j = 0; j < v; j++) {
+                    probabilities[first + j * size] = (float) (probabilities[first + j * size] / sum);
                 }
             }
         }
