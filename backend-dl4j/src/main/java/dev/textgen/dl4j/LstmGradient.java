@@ -23,7 +23,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -60,7 +60,20 @@ final class LstmGradient {
     final INDArray gradient;
     private final INDArray[] weights;
     private final INDArray[] gradients;
-    private final Map<Long, Buffers> buffersByShape = new HashMap<>();
+    /**
+     * The arrays of the two batch shapes used last (a run has at most three: the batch size, the remainder of
+     * an epoch and of the held-out set); older ones are freed at once rather than left to the garbage collector.
+     */
+    private final Map<Long, Buffers> buffersByShape = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Buffers> eldest) {
+            if (size() > 2) {
+                eldest.getValue().close();
+                return true;
+            }
+            return false;
+        }
+    };
     private Buffers current;
     private float[] probabilities = new float[0];
     private final float[] denseBias;
@@ -463,10 +476,6 @@ final class LstmGradient {
         Nd4j.exec(new AddOp(x, y, z));
     }
 
-    private static INDArray zeros(long... shape) {
-        return Nd4j.zeros(DataType.FLOAT, shape);
-    }
-
     /** The arrays for batches of one shape: activations kept for the backward pass, and its scratch space. */
     private final class Buffers {
         final int size;
@@ -487,15 +496,16 @@ final class LstmGradient {
         final int[] targets;
         final INDArray dTop;
         int predictions;
+        private final List<INDArray> owned = new ArrayList<>();
 
         Buffers(int size, int steps) {
             this.size = size;
             this.steps = steps;
             this.ids = new int[steps * size];
             this.staging = new float[steps * 4 * hidden * size];
-            this.ones = Nd4j.ones(DataType.FLOAT, size, 1);
+            this.ones = zeros(size, 1).assign(1);
             for (int n = 0; n < layers.length; n++) {
-                layers[n] = new Layer(size, steps);
+                layers[n] = new Layer(this, size, steps);
             }
             int most = allSteps ? steps : 1;
             this.logits = zeros(most, vocabularySize, size);
@@ -503,6 +513,16 @@ final class LstmGradient {
             this.inputsOfPrediction = new INDArray[most];
             this.targets = new int[most * size];
             this.dTop = zeros(hidden, size);
+        }
+
+        INDArray zeros(long... shape) {
+            INDArray array = Nd4j.zeros(DataType.FLOAT, shape);
+            owned.add(array);
+            return array;
+        }
+
+        void close() {
+            owned.forEach(INDArray::close);
         }
     }
 
@@ -530,16 +550,16 @@ final class LstmGradient {
         final INDArray[] dc;
         final Step[] steps;
 
-        Layer(int size, int steps) {
-            this.z = zeros(steps, 4L * hidden, size);
-            this.a = zeros(steps, 4L * hidden, size);
-            this.dz = zeros(steps, 4L * hidden, size);
-            this.da = zeros(4L * hidden, size);
-            this.derivative = zeros(4L * hidden, size);
+        Layer(Buffers owner, int size, int steps) {
+            this.z = owner.zeros(steps, 4L * hidden, size);
+            this.a = owner.zeros(steps, 4L * hidden, size);
+            this.dz = owner.zeros(steps, 4L * hidden, size);
+            this.da = owner.zeros(4L * hidden, size);
+            this.derivative = owner.zeros(4L * hidden, size);
             this.derivativeCandidate = derivative.get(NDArrayIndex.interval(2L * hidden, 3L * hidden), NDArrayIndex.all());
-            INDArray cells = zeros(steps + 1, hidden, size);
-            INDArray states = zeros(steps + 1, hidden, size);
-            INDArray tanhCells = zeros(steps, hidden, size);
+            INDArray cells = owner.zeros(steps + 1, hidden, size);
+            INDArray states = owner.zeros(steps + 1, hidden, size);
+            INDArray tanhCells = owner.zeros(steps, hidden, size);
             this.c = new INDArray[steps + 1];
             this.h = new INDArray[steps + 1];
             this.tanhC = new INDArray[steps];
@@ -552,13 +572,13 @@ final class LstmGradient {
             }
             this.outputs = states.get(NDArrayIndex.interval(1, steps + 1), NDArrayIndex.all(), NDArrayIndex.all());
             boolean drop = dropout > 0;
-            this.mask = drop ? zeros(steps, hidden, size) : null;
-            this.dropped = drop ? zeros(steps, hidden, size) : null;
-            this.dOutputs = zeros(steps, hidden, size);
-            this.scratch = zeros(hidden, size);
-            this.scratch2 = zeros(hidden, size);
-            this.dh = zeros(hidden, size);
-            this.dc = new INDArray[]{zeros(hidden, size), zeros(hidden, size)};
+            this.mask = drop ? owner.zeros(steps, hidden, size) : null;
+            this.dropped = drop ? owner.zeros(steps, hidden, size) : null;
+            this.dOutputs = owner.zeros(steps, hidden, size);
+            this.scratch = owner.zeros(hidden, size);
+            this.scratch2 = owner.zeros(hidden, size);
+            this.dh = owner.zeros(hidden, size);
+            this.dc = new INDArray[]{owner.zeros(hidden, size), owner.zeros(hidden, size)};
             this.steps = new Step[steps];
             for (int t = 0; t < steps; t++) {
                 this.steps[t] = new Step(z.slice(t), a.slice(t), dz.slice(t), da);

@@ -122,6 +122,19 @@ class LstmGradientTest {
     }
 
     @Test
+    void batchesOfChangingSizesKeepTheirLossesWhileOldBuffersAreFreed() {
+        ModelWeights weights = Fixtures.weights(V, 5, 2, 0.5, 46);
+        LstmGradient network = new LstmGradient(Fixtures.config(5, 2, "sigmoid", 0, MAXLEN).model(), V, false);
+        network.setWeights(weights);
+        for (int size : new int[]{BATCH, 5, 3, BATCH, 3, 5, 1, BATCH}) { // more shapes than are kept
+            Batch batch = Fixtures.batch(windows, size);
+            assertThat(network.forward(batch, true)).as("batch of %d", size)
+                    .isCloseTo(referenceLoss(weights, false, batch), within(1e-5));
+            network.backward();
+        }
+    }
+
+    @Test
     void gradientWithDropoutMatchesFiniteDifferencesOfTheSameMaskedLoss() {
         TextgenConfig config = Fixtures.config(6, 2, "sigmoid", 0.3, MAXLEN);
         ModelWeights weights = Fixtures.weights(V, 6, 2, 0.5, 44);
