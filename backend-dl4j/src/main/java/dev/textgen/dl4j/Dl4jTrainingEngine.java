@@ -10,13 +10,11 @@ import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.spi.TrainingEngine;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Trains the model one batch at a time: {@link LstmGradient} computes the loss and the gradient with ND4J
@@ -44,38 +42,12 @@ final class Dl4jTrainingEngine implements TrainingEngine {
         this.layers = config.model().layers();
         this.network = new LstmGradient(config.model(), vocabulary.size(),
                 TrainingConfig.ALL_STEPS.equals(config.training().loss()));
-        if (initial != null) {
-            setWeights(initial);
-        } else {
-            initialise(config.training().seed());
-        }
+        setWeights(initial != null ? initial : ModelWeights.initialize(vocabulary.size(), config.model().hiddenSize(),
+                layers, config.training().seed()));
         this.optimizer = config.training().optimizer();
         this.clipNorm = config.training().clipNorm();
         this.first = network.parameters.ulike().assign(0);
         this.second = optimizer instanceof OptimizerConfig.Adam ? network.parameters.ulike().assign(0) : null;
-    }
-
-    /**
-     * Fresh weights from {@code seed}: Glorot-uniform kernels ({@code +-sqrt(6 / (fanIn + fanOut))}, the
-     * recurrent kernel too), zero biases except the forget gate's 1.
-     */
-    private void initialise(long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        INDArray[] tensors = network.tensors(network.parameters);
-        for (INDArray tensor : tensors) {
-            if (tensor.rank() == 2) {
-                double limit = Math.sqrt(6.0 / (tensor.size(0) + tensor.size(1)));
-                float[] values = new float[(int) tensor.length()];
-                for (int i = 0; i < values.length; i++) {
-                    values[i] = (float) ((random.nextDouble() * 2 - 1) * limit);
-                }
-                tensor.assign(Nd4j.create(values, tensor.shape(), 'c'));
-            }
-        }
-        int hidden = config.model().hiddenSize();
-        for (int n = 0; n < layers; n++) {
-            tensors[3 * n + 2].get(NDArrayIndex.interval(hidden, 2 * hidden)).assign(1); // portable order i, f, c, o
-        }
     }
 
     @Override
