@@ -262,20 +262,35 @@ final class PanamaKernels extends ScalarKernels {
             sigmoidInPlace(z, zOff + 3 * hidden, hidden);
         }
         tanhInPlace(z, zOff + 2 * hidden, hidden);
-        int j = 0;
+        // The cell update in two loops, each with at most one tanh: with tanh in the same loop as the state
+        // update, C2 hit its inlining node limit and called tanh out of line, boxing every vector.
+        cellState(z, zOff, cPrev, cPrevOff, c, cOff, hidden);
+        cellOutput(z, zOff + 3 * hidden, c, cOff, tanhC, tanhCOff, h, hOff, hidden);
+        cell(S.loopBound(hidden), hidden, z, zOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff, hidden);
+    }
+
+    /** {@code c = f * cPrev + i * g} over whole vectors. */
+    private static void cellState(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, int hidden) {
         int f = zOff + hidden;
         int g = zOff + 2 * hidden;
-        int o = zOff + 3 * hidden;
+        int j = 0;
         for (int bound = S.loopBound(hidden); j < bound; j += L) {
             FloatVector ig = FloatVector.fromArray(S, z, zOff + j).mul(FloatVector.fromArray(S, z, g + j));
             FloatVector cv = cPrev == null ? ig
                     : FloatVector.fromArray(S, z, f + j).fma(FloatVector.fromArray(S, cPrev, cPrevOff + j), ig);
             cv.intoArray(c, cOff + j);
-            FloatVector t = tanh(cv);
+        }
+    }
+
+    /** {@code tanhC = tanh(c), h = o * tanhC} over whole vectors. */
+    private static void cellOutput(float[] z, int o, float[] c, int cOff, float[] tanhC, int tanhCOff, float[] h, int hOff,
+                                  int hidden) {
+        int j = 0;
+        for (int bound = S.loopBound(hidden); j < bound; j += L) {
+            FloatVector t = tanh(FloatVector.fromArray(S, c, cOff + j));
             t.intoArray(tanhC, tanhCOff + j);
             FloatVector.fromArray(S, z, o + j).mul(t).intoArray(h, hOff + j);
         }
-        cell(j, hidden, z, zOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff, hidden);
     }
 
     private static void sigmoidInPlace(float[] x, int off, int n) {
