@@ -25,6 +25,11 @@ import java.util.Arrays;
  * one row per window. Evaluation ({@code train == false}) is always the last-step loss.
  */
 public final class TrainingPass {
+    /**
+     * Steps of the backward pass between two meetings of the workers: their gate gradients (4 x 256 KiB for the
+     * seed's batch) still fit in L2, and fewer meetings mean less waiting for a worker that lost its core.
+     */
+    private static final int STEPS_PER_MEETING = 4;
     private final Network net;
     private final Kernels kernels;
     private final Workers workers;
@@ -314,10 +319,11 @@ public final class TrainingPass {
     }
 
     /**
-     * Backpropagates part {@code part}'s windows through time. After each step's cell gradients, the workers
-     * meet, and each adds that step of every window to its own block of gate columns of the recurrent kernel's,
-     * the bias' and (first layer) the input kernel's gradients while the step's rows are still in cache; the
-     * block and the order (steps descending, windows ascending) do not depend on the number of workers.
+     * Backpropagates part {@code part}'s windows through time. Every {@link #STEPS_PER_MEETING} steps the
+     * workers meet, and each adds those steps of every window to its own block of gate columns of the recurrent
+     * kernel's, the bias' and (first layer) the input kernel's gradients while their rows are still in cache. The
+     * blocks of steps and the order (blocks descending, rows ascending within a block) do not depend on the
+     * number of workers.
      */
     private void backwardPart(int part) {
         int b0 = workers.start(part, windows);
@@ -352,6 +358,7 @@ public final class TrainingPass {
             clearColumns(l, n0, n1);
             Arrays.fill(recurrentGrad, b0 * h, b1 * h, 0f);
             Arrays.fill(cellGrad, b0 * h, b1 * h, 0f);
+            int pending = steps;
             for (int t = steps - 1; t >= 0; t--) {
                 if (l < layers - 1) {
                     kernels.add(hiddenGrad[l], (t * batch + b0) * h, recurrentGrad, b0 * h, nb * h);
@@ -365,8 +372,11 @@ public final class TrainingPass {
                     kernels.lstmBackward(z, row * g4, t > 0 ? c : null, (row - batch) * h, cellTanh[l], row * h,
                             recurrentGrad, b * h, cellGrad, b * h, h, hardSigmoid);
                 }
-                workers.await();
-                accumulateStep(l, t, n0, n1);
+                if (t % STEPS_PER_MEETING == 0) {
+                    workers.await();
+                    accumulateSteps(l, t, pending, n0, n1);
+                    pending = t;
+                }
                 if (t > 0 && nb > 0) {
                     Arrays.fill(recurrentGrad, b0 * h, b1 * h, 0f);
                     kernels.gemm(nb, h, g4, z, (t * batch + b0) * g4, g4, recurrentT[l], 0, h,
@@ -405,30 +415,30 @@ public final class TrainingPass {
     }
 
     /**
-     * Adds step {@code t} of every window to gate columns {@code [n0, n1)} of layer {@code l}'s gradients:
-     * {@code dU += h[t-1]^T dz[t]}, {@code db += dz[t]} and, for the first layer, the rows of the input kernel
-     * that the step's ids gathered.
+     * Adds steps {@code [from, to)} of every window to gate columns {@code [n0, n1)} of layer {@code l}'s
+     * gradients: {@code dU += h[t-1]^T dz[t]}, {@code db += dz[t]} and, for the first layer, the rows of the input
+     * kernel that the steps' ids gathered. The steps' rows are contiguous (time-major), so {@code dU} is one product.
      */
-    private void accumulateStep(int l, int t, int n0, int n1) {
+    private void accumulateSteps(int l, int from, int to, int n0, int n1) {
         if (n1 == n0) {
             return;
         }
         int h = net.hiddenSize(l);
         int g4 = 4 * h;
         int batch = windows;
-        int first = t * batch;
         float[] z = gates[l];
-        if (t > 0) {
-            kernels.gemmTransA(h, n1 - n0, batch, hidden[l], (first - batch) * h, h, z, first * g4 + n0, g4,
-                    gradients[3 * l + 1], n0, g4);
+        int withPrevious = Math.max(from, 1);
+        if (to > withPrevious) {
+            kernels.gemmTransA(h, n1 - n0, (to - withPrevious) * batch, hidden[l], (withPrevious - 1) * batch * h, h,
+                    z, withPrevious * batch * g4 + n0, g4, gradients[3 * l + 1], n0, g4);
         }
         float[] dBias = gradients[3 * l + 2];
         float[] dKernel = gradients[3 * l];
-        for (int b = 0; b < batch; b++) {
-            int row = (first + b) * g4 + n0;
+        for (int r = from * batch; r < to * batch; r++) {
+            int row = r * g4 + n0;
             kernels.add(z, row, dBias, n0, n1 - n0);
             if (l == 0) {
-                kernels.add(z, row, dKernel, ids[b * steps + t] * g4 + n0, n1 - n0);
+                kernels.add(z, row, dKernel, ids[(r % batch) * steps + r / batch] * g4 + n0, n1 - n0);
             }
         }
     }
