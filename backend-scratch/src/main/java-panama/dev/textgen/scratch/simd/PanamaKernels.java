@@ -55,11 +55,11 @@ final class PanamaKernels extends ScalarKernels {
      * {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]}.
      *
      * <p>For each block of {@link #PANEL_DEPTH} rows of B, the part that fills whole 4 x 4-vector tiles is first
-     * copied to thread-local panels: B as one contiguous {@code depth x 4L} strip per tile column, A as one
-     * {@code depth x 4} strip per tile row. The tile loop then reads both at constant strides, which lets C2
-     * hoist its bounds checks and keep the indices in registers (in place, with strides only known at run time,
-     * it checked every load and spilled), and the strips stream through L1 without the set conflicts of rows
-     * one leading dimension (often 2 KiB) apart.
+     * copied to a thread-local panel, one contiguous {@code depth x 4L} strip per tile column, and a transposed A
+     * to a row-major one. The tile loop then reads both at constant strides, which lets C2 hoist most of its bounds
+     * checks and keep the indices in registers (in place, with strides only known at run time, it checked every
+     * load and spilled), and the strips stream through the caches without the set conflicts of rows one leading
+     * dimension (often 2 KiB) apart.
      */
     @Override
     void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
@@ -82,7 +82,7 @@ final class PanamaKernels extends ScalarKernels {
                 for (int n = 0; n < wide; n += 4 * L) {
                     for (int m = 0; m < tall; m += 4) {
                         if (packA) {
-                            packedTile(kn, aPanel, m * kn, bPanel, n * kn, c, cOff + m * ldc + n, ldc);
+                            rowTile(kn, aPanel, m * kn, kn, bPanel, n * kn, c, cOff + m * ldc + n, ldc);
                         } else {
                             rowTile(kn, a, aOff + m * rowStride + k0, rowStride, bPanel, n * kn, c, cOff + m * ldc + n, ldc);
                         }
@@ -140,88 +140,21 @@ final class PanamaKernels extends ScalarKernels {
         }
     }
 
-    /** Copies {@code A(m, k)} for {@code m < tall, k < depth} to {@code panel}: {@code A(m + i, k)} at {@code m * depth + 4 k + i}. */
+    /** Copies {@code A(m, k)} for {@code m < tall, k < depth} to {@code panel}, row-major: at {@code m * depth + k}. */
     private static void packA(float[] a, int aOff, int rowStride, int depthStride, int depth, int tall, float[] panel) {
-        for (int m = 0; m < tall; m += 4) {
+        for (int m = 0; m < tall; m++) {
             int dst = m * depth;
             int src = aOff + m * rowStride;
-            for (int k = 0; k < depth; k++, dst += 4, src += depthStride) {
-                panel[dst] = a[src];
-                panel[dst + 1] = a[src + rowStride];
-                panel[dst + 2] = a[src + 2 * rowStride];
-                panel[dst + 3] = a[src + 3 * rowStride];
+            for (int k = 0; k < depth; k++, src += depthStride) {
+                panel[dst + k] = a[src];
             }
         }
     }
 
-    /** The 4 x 4-vector tile of C at {@code c0} plus the product of packed strips of A (at {@code a0}) and B (at {@code b0}). */
-    private static void packedTile(int depth, float[] a, int a0, float[] b, int b0, float[] c, int c0, int ldc) {
-        int c1 = c0 + ldc;
-        int c2 = c1 + ldc;
-        int c3 = c2 + ldc;
-        FloatVector r00 = FloatVector.fromArray(S, c, c0);
-        FloatVector r01 = FloatVector.fromArray(S, c, c0 + L);
-        FloatVector r02 = FloatVector.fromArray(S, c, c0 + 2 * L);
-        FloatVector r03 = FloatVector.fromArray(S, c, c0 + 3 * L);
-        FloatVector r10 = FloatVector.fromArray(S, c, c1);
-        FloatVector r11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector r12 = FloatVector.fromArray(S, c, c1 + 2 * L);
-        FloatVector r13 = FloatVector.fromArray(S, c, c1 + 3 * L);
-        FloatVector r20 = FloatVector.fromArray(S, c, c2);
-        FloatVector r21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector r22 = FloatVector.fromArray(S, c, c2 + 2 * L);
-        FloatVector r23 = FloatVector.fromArray(S, c, c2 + 3 * L);
-        FloatVector r30 = FloatVector.fromArray(S, c, c3);
-        FloatVector r31 = FloatVector.fromArray(S, c, c3 + L);
-        FloatVector r32 = FloatVector.fromArray(S, c, c3 + 2 * L);
-        FloatVector r33 = FloatVector.fromArray(S, c, c3 + 3 * L);
-        for (int k = 0; k < depth; k++) {
-            int bi = b0 + k * 4 * L;
-            int ai = a0 + k * 4;
-            FloatVector v0 = FloatVector.fromArray(S, b, bi);
-            FloatVector v1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector v2 = FloatVector.fromArray(S, b, bi + 2 * L);
-            FloatVector v3 = FloatVector.fromArray(S, b, bi + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[ai]);
-            r00 = x.fma(v0, r00);
-            r01 = x.fma(v1, r01);
-            r02 = x.fma(v2, r02);
-            r03 = x.fma(v3, r03);
-            x = FloatVector.broadcast(S, a[ai + 1]);
-            r10 = x.fma(v0, r10);
-            r11 = x.fma(v1, r11);
-            r12 = x.fma(v2, r12);
-            r13 = x.fma(v3, r13);
-            x = FloatVector.broadcast(S, a[ai + 2]);
-            r20 = x.fma(v0, r20);
-            r21 = x.fma(v1, r21);
-            r22 = x.fma(v2, r22);
-            r23 = x.fma(v3, r23);
-            x = FloatVector.broadcast(S, a[ai + 3]);
-            r30 = x.fma(v0, r30);
-            r31 = x.fma(v1, r31);
-            r32 = x.fma(v2, r32);
-            r33 = x.fma(v3, r33);
-        }
-        r00.intoArray(c, c0);
-        r01.intoArray(c, c0 + L);
-        r02.intoArray(c, c0 + 2 * L);
-        r03.intoArray(c, c0 + 3 * L);
-        r10.intoArray(c, c1);
-        r11.intoArray(c, c1 + L);
-        r12.intoArray(c, c1 + 2 * L);
-        r13.intoArray(c, c1 + 3 * L);
-        r20.intoArray(c, c2);
-        r21.intoArray(c, c2 + L);
-        r22.intoArray(c, c2 + 2 * L);
-        r23.intoArray(c, c2 + 3 * L);
-        r30.intoArray(c, c3);
-        r31.intoArray(c, c3 + L);
-        r32.intoArray(c, c3 + 2 * L);
-        r33.intoArray(c, c3 + 3 * L);
-    }
-
-    /** {@link #packedTile} with A read in place: rows {@code a0 + i * rowStride} of a row-major A (depth stride 1). */
+    /**
+     * The 4 x 4-vector tile of C at {@code c0} plus the product of 4 rows of a row-major A (row {@code i} at
+     * {@code a0 + i * rowStride}, depth stride 1) and a packed strip of B at {@code b0}.
+     */
     private static void rowTile(int depth, float[] a, int a0, int rowStride, float[] b, int b0, float[] c, int c0, int ldc) {
         int a1 = a0 + rowStride;
         int a2 = a1 + rowStride;
