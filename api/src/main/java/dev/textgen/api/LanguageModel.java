@@ -40,6 +40,18 @@ public interface LanguageModel {
     /** A new stateful session at the zero state. */
     Session newSession();
 
+    /**
+     * A session in window context: after ids {@code x[0, n)} were fed, {@link Session#probabilities} is
+     * {@link #predict predict(x, max(0, n - maxlen), n)}, each distribution read from the zero state over
+     * the last {@link #maxlen()} ids as the seed does. This default re-reads the window per call; backends
+     * override it with a window {@link dev.textgen.api.spi.RecurrentSession}, which advances the maxlen
+     * windows in flight as one batch, one batched step per fed id, instead of maxlen steps per prediction.
+     * Like every session it belongs to one thread.
+     */
+    default Session newWindowSession() {
+        return new RecomputingWindowSession(this);
+    }
+
     /** A copy of the weights in the portable (Keras) layout. */
     ModelWeights weights();
 

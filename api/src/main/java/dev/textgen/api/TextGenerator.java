@@ -26,9 +26,9 @@ import java.util.stream.StreamSupport;
  * <p>The seed text is encoded with the {@code generation.unknownChars} policy; a seed shorter than the
  * model's maxlen is used as it is (no padding), a longer one by its last maxlen symbols, and an empty one
  * is replaced by the model's stored {@link LanguageModel#seedWindow() seed window}. Each step draws the
- * next symbol from the model's distribution, in context {@code window} by re-reading the last maxlen
- * symbols (the seed's way) or in context {@code stateful} by carrying a {@link Session} one symbol at a
- * time. Generation ends after {@code length} symbols or right after a {@code generation.stop} sequence
+ * next symbol from the model's distribution, in context {@code window} from the last maxlen symbols read
+ * from the zero state (the seed's way, through {@link LanguageModel#newWindowSession()}) or in context
+ * {@code stateful} by carrying the LSTM state one symbol at a time ({@link LanguageModel#newSession()}). Generation ends after {@code length} symbols or right after a {@code generation.stop} sequence
  * appears in the generated text (the sequence is part of the output). Chunks are single symbols.
  *
  * <p><b>Randomness and thread safety.</b> Every call draws from its own {@value #RANDOM_ALGORITHM}
@@ -157,19 +157,15 @@ public final class TextGenerator {
         return StreamSupport.stream(chunks, false).onClose(generation::close);
     }
 
-    /** One generation in progress: its own sampler, random generator, context and session. */
+    /** One generation in progress: its own sampler, random generator and session. */
     private final class Generation implements Iterator<String>, AutoCloseable {
         private final Sampler sampler = samplers.create(config.sampler());
         private final RandomGenerator random = RANDOM.create(config.seed() != null ? config.seed()
                 : ThreadLocalRandom.current().nextLong());
         private final float[] probabilities = new float[model.vocabulary().size()];
-        private final int maxlen = model.maxlen();
-        /** The last ids, for window context; holds up to 2 maxlen so that sliding is amortised. */
-        private final int[] context;
         private final Session session;
         private final StringBuilder tail = new StringBuilder();
         private final int longestStop;
-        private int size;
         private int remaining;
         private boolean stopped;
 
@@ -178,15 +174,17 @@ public final class TextGenerator {
                 throw new IllegalArgumentException("length must be >= 0, got " + length);
             }
             int[] seed = seedIds(seedText);
-            int from = Math.max(0, seed.length - maxlen);
-            this.context = new int[2 * maxlen];
+            int from = Math.max(0, seed.length - model.maxlen());
             this.remaining = length;
             this.longestStop = config.stop().stream().mapToInt(String::length).max().orElse(0);
-            this.session = GenerationConfig.STATEFUL.equals(config.context()) && length > 0 ? model.newSession() : null;
+            this.session = length == 0 ? null
+                    : GenerationConfig.STATEFUL.equals(config.context()) ? model.newSession() : model.newWindowSession();
             sampler.reset();
             for (int i = from; i < seed.length; i++) {
                 sampler.observe(seed[i]);
-                append(seed[i]);
+                if (session != null) {
+                    session.feed(seed[i]);
+                }
             }
         }
 
@@ -200,15 +198,14 @@ public final class TextGenerator {
             if (!hasNext()) {
                 throw new NoSuchElementException("the generation has ended");
             }
-            float[] p = session != null ? session.probabilities(probabilities)
-                    : model.predict(context, Math.max(0, size - maxlen), size, probabilities);
+            float[] p = session.probabilities(probabilities);
             int id = sampler.sample(p, random);
             sampler.observe(id);
             remaining--;
             String chunk = Character.toString(model.vocabulary().codePoint(id));
             stopped = endsWithStop(chunk);
             if (hasNext()) {
-                append(id);
+                session.feed(id);
             } else {
                 close();
             }
@@ -220,18 +217,6 @@ public final class TextGenerator {
             if (session != null) {
                 session.close();
             }
-        }
-
-        private void append(int id) {
-            if (session != null) {
-                session.feed(id);
-                return;
-            }
-            if (size == context.length) {
-                System.arraycopy(context, size - maxlen, context, 0, maxlen);
-                size = maxlen;
-            }
-            context[size++] = id;
         }
 
         private boolean endsWithStop(String chunk) {

@@ -1,12 +1,10 @@
 package dev.textgen.dl4j;
 
 import dev.textgen.api.BackendUnavailableException;
-import dev.textgen.api.ConfigException;
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.ModelConfig;
 import dev.textgen.api.config.TextgenConfig;
-import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
@@ -98,12 +96,6 @@ final class Dl4jBackend implements Backend {
 
     @Override
     public TrainingEngine newEngine(TextgenConfig config, Vocabulary vocabulary, ModelWeights initial) {
-        String loss = config.training().loss();
-        if (!TrainingConfig.LAST_STEP.equals(loss)) {
-            throw new ConfigException("training.loss", "training.loss: \"" + loss + "\" is not supported by the dl4j"
-                    + " backend, which supports only \"" + TrainingConfig.LAST_STEP + "\" for now; use the scratch"
-                    + " backend for \"" + loss + "\"");
-        }
         if (initial != null) {
             checkShape(config.model(), initial);
             if (initial.vocabularySize() != vocabulary.size()) {

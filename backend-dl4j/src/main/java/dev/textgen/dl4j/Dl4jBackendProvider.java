@@ -19,7 +19,7 @@ public final class Dl4jBackendProvider implements BackendProvider {
 
     @Override
     public String description() {
-        return "Deeplearning4j 1.0.0-M2.1 (ND4J native CPU): the same LSTM model, trained by a DL4J MultiLayerNetwork";
+        return "Deeplearning4j 1.0.0-M2.1 (ND4J native CPU): the same LSTM model, trained with ND4J ops";
     }
 
     @Override

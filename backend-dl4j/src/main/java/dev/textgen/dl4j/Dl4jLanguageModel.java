@@ -5,6 +5,7 @@ import dev.textgen.api.Session;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.spi.ModelArguments;
+import dev.textgen.api.spi.RecurrentSession;
 import dev.textgen.api.io.ModelWeights;
 
 import java.util.Optional;
@@ -48,7 +49,12 @@ final class Dl4jLanguageModel implements LanguageModel {
 
     @Override
     public Session newSession() {
-        return new Dl4jSession(this, inference.newState());
+        return RecurrentSession.stateful(inference.newState(1), vocabulary.size());
+    }
+
+    @Override
+    public Session newWindowSession() {
+        return RecurrentSession.window(inference.newState(maxlen()), vocabulary.size());
     }
 
     @Override

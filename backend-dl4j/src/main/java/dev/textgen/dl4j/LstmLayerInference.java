@@ -2,6 +2,7 @@ package dev.textgen.dl4j;
 
 import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
+import dev.textgen.api.spi.RecurrentRows;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -11,6 +12,7 @@ import org.nd4j.linalg.api.ops.impl.layers.recurrent.config.LSTMDirectionMode;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -84,9 +86,9 @@ final class LstmLayerInference {
         return windows.get().computeIfAbsent(steps, Window::new).run(ids, from, out);
     }
 
-    /** A new recurrent state at zero. */
-    State newState() {
-        return new State();
+    /** A new recurrent state of {@code rows} independent rows, all at zero. */
+    State newState(int rows) {
+        return new State(rows);
     }
 
     /** Writes softmax(h W + b) into {@code out}; {@code h} is the top layer's last hidden state. */
@@ -162,41 +164,56 @@ final class LstmLayerInference {
     }
 
     /**
-     * One caller's recurrent state: h and c of every layer, in two sets that the ops of alternate steps
-     * read from and write to (an op never writes the arrays it reads). Not thread-safe.
+     * One caller's recurrent state: h and c of every layer for each of {@code rows} independent rows, in two
+     * sets that the ops of alternate steps read from and write to (an op never writes the arrays it reads).
+     * Every row reads the same symbol per step. Not thread-safe; unusable after {@link #close()}.
      */
-    final class State {
+    final class State implements RecurrentRows {
+        private final int rows;
         private final INDArray[][] h = new INDArray[2][layers.length];
         private final INDArray[][] c = new INDArray[2][layers.length];
+        private final FloatBuffer[][] hData = new FloatBuffer[2][layers.length];
+        private final FloatBuffer[][] cData = new FloatBuffer[2][layers.length];
         private final DynamicCustomOp[][] ops = new DynamicCustomOp[2][layers.length];
-        private final FloatBuffer[] lastHidden = new FloatBuffer[2];
-        private final INDArray x = zeros(1, 1, vocabularySize);
-        private final FloatBuffer oneHot = x.data().asNioFloat();
+        private final INDArray x;
+        private final FloatBuffer oneHot;
+        private final float[] zeros = new float[Arrays.stream(hidden).max().orElseThrow()];
         private final float[] top = new float[hidden[layers.length - 1]];
         private final float[] logits = new float[vocabularySize];
+        /** The set holding the current state. */
         private int parity;
         private int hot;
+        private boolean closed;
 
-        private State() {
+        private State(int rows) {
+            this.rows = rows;
+            this.x = zeros(rows, 1, vocabularySize);
+            this.oneHot = x.data().asNioFloat();
             for (int p = 0; p < 2; p++) {
                 for (int n = 0; n < layers.length; n++) {
-                    h[p][n] = zeros(1, hidden[n]);
-                    c[p][n] = zeros(1, hidden[n]);
+                    h[p][n] = zeros(rows, hidden[n]);
+                    c[p][n] = zeros(rows, hidden[n]);
+                    hData[p][n] = h[p][n].data().asNioFloat();
+                    cData[p][n] = c[p][n].data().asNioFloat();
                 }
             }
             for (int p = 0; p < 2; p++) {
                 INDArray input = x;
                 for (int n = 0; n < layers.length; n++) {
-                    INDArray[] from = {h[p][n], c[p][n]};
-                    INDArray[] to = {h[1 - p][n], c[1 - p][n]};
-                    ops[p][n] = lstmLayer(n, input, from[0], from[1], to[0], to[1]);
-                    input = to[0].reshape(1, 1, hidden[n]);
+                    ops[p][n] = lstmLayer(n, input, h[p][n], c[p][n], h[1 - p][n], c[1 - p][n]);
+                    input = h[1 - p][n].reshape(rows, 1, hidden[n]);
                 }
-                lastHidden[p] = h[1 - p][layers.length - 1].data().asNioFloat();
             }
         }
 
-        void reset() {
+        @Override
+        public int rows() {
+            return rows;
+        }
+
+        @Override
+        public void reset() {
+            checkOpen();
             for (int p = 0; p < 2; p++) {
                 for (int n = 0; n < layers.length; n++) {
                     h[p][n].assign(0);
@@ -206,17 +223,45 @@ final class LstmLayerInference {
             parity = 0;
         }
 
-        /** Advances by {@code id} and writes the next-symbol distribution into {@code out}. */
-        float[] step(int id, float[] out) {
-            oneHot.put(hot, 0f);
+        @Override
+        public void reset(int row) {
+            checkOpen();
+            for (int n = 0; n < layers.length; n++) {
+                hData[parity][n].put(row * hidden[n], zeros, 0, hidden[n]);
+                cData[parity][n].put(row * hidden[n], zeros, 0, hidden[n]);
+            }
+        }
+
+        @Override
+        public void step(int id) {
+            checkOpen();
+            for (int r = 0; r < rows; r++) {
+                oneHot.put(r * vocabularySize + hot, 0f);
+                oneHot.put(r * vocabularySize + id, 1f);
+            }
             hot = id;
-            oneHot.put(hot, 1f);
             for (DynamicCustomOp op : ops[parity]) {
                 Nd4j.exec(op);
             }
-            lastHidden[parity].get(0, top);
             parity = 1 - parity;
+        }
+
+        @Override
+        public float[] probabilities(int row, float[] out) {
+            checkOpen();
+            hData[parity][layers.length - 1].get(row * top.length, top);
             return denseSoftmax(top, logits, out);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+
+        private void checkOpen() {
+            if (closed) {
+                throw new IllegalStateException("the session is closed");
+            }
         }
     }
 }

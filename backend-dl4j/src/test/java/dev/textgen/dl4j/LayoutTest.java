@@ -11,6 +11,9 @@ import dev.textgen.api.spi.TrainingEngine;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -21,8 +24,8 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * Measures the parameter layouts against {@link ReferenceLstm}: the same portable weights must give the
  * same next-symbol probabilities (window and stateful, through the fused lstmLayer op that models run on)
- * and the same greedy text, the same loss through the training network (DL4J's LSTM layer, whose gate
- * order differs), and survive the round trip. A wrong gate order or a transposed matrix fails these.
+ * and the same greedy text, the same loss through the training engine and through a DL4J
+ * {@code MultiLayerNetwork} (whose LSTM layer has another gate order), and survive the round trip. A wrong gate order or a transposed matrix fails these.
  */
 class LayoutTest {
     private static final int V = 57;
@@ -61,7 +64,7 @@ class LayoutTest {
 
     @ParameterizedTest(name = "{0} x LSTM {1}, {2}")
     @CsvSource({"1, 128, sigmoid", "2, 24, hard_sigmoid"})
-    void theTrainingNetworkInDl4jsGateOrderMatchesTheReferenceOn100Windows(int layers, int hidden, String gates) {
+    void theTrainingEngineAndDl4jsLstmLayerInItsGateOrderMatchTheReferenceOn100Windows(int layers, int hidden, String gates) {
         ModelWeights weights = Fixtures.weights(V, hidden, layers, 0.4, 16);
         ReferenceLstm reference = new ReferenceLstm(weights, gates.equals("hard_sigmoid"));
         Batch batch = Fixtures.batch(Fixtures.windows(Fixtures.text(5_000, V, 7), MAXLEN, 37, V), 100);
@@ -69,10 +72,21 @@ class LayoutTest {
         for (int b = 0; b < batch.size(); b++) {
             expected -= Math.log(reference.window(batch.inputs(), b * MAXLEN, (b + 1) * MAXLEN)[batch.targets()[b]]);
         }
-        try (TrainingEngine engine = backend.newEngine(Fixtures.config(hidden, layers, gates, 0, MAXLEN),
-                Fixtures.vocabulary(V), weights)) {
+        TextgenConfig config = Fixtures.config(hidden, layers, gates, 0, MAXLEN);
+        try (TrainingEngine engine = backend.newEngine(config, Fixtures.vocabulary(V), weights)) {
             assertThat(engine.evaluateBatch(batch)).isCloseTo(expected / batch.size(), within(1e-5));
         }
+        // the MultiLayerNetwork the benchmarks compare with, its LSTM layers in DL4J's gate order
+        INDArray oneHot = Nd4j.zeros(DataType.FLOAT, batch.size(), MAXLEN, V);
+        for (int i = 0; i < batch.size() * MAXLEN; i++) {
+            oneHot.putScalar(new long[]{i / MAXLEN, i % MAXLEN, batch.inputs()[i]}, 1f);
+        }
+        INDArray output = Networks.build(config.model(), weights).output(oneHot);
+        double network = 0;
+        for (int b = 0; b < batch.size(); b++) {
+            network -= Math.log(output.getDouble(b, MAXLEN - 1, batch.targets()[b]));
+        }
+        assertThat(network / batch.size()).isCloseTo(expected / batch.size(), within(1e-5));
     }
 
     @ParameterizedTest(name = "{0} x LSTM {1}, {2}")

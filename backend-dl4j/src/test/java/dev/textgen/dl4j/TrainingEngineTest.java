@@ -1,6 +1,5 @@
 package dev.textgen.dl4j;
 
-import dev.textgen.api.ConfigException;
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.OptimizerConfig;
@@ -10,6 +9,7 @@ import dev.textgen.api.data.WindowSet;
 import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.spi.TrainingEngine;
+import dev.textgen.api.testing.BackendContractTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,29 +107,25 @@ class TrainingEngineTest {
     }
 
     @Test
-    void theAllStepsLossIsRejectedNamingTheFieldAndValue() {
-        TextgenConfig config = Fixtures.config(H, 1, "sigmoid", 0, MAXLEN);
+    void allStepsTrainingReturnsTheMeanOverEveryStepAndEvaluationTheLastStep() {
+        TextgenConfig config = Fixtures.config(H, 2, "sigmoid", 0, MAXLEN);
         TextgenConfig allSteps = config.withTraining(config.training().withLoss("all-steps"));
-
-        assertThatThrownBy(() -> engine(allSteps, null))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.path()).contains("training.loss"))
-                .hasMessage("training.loss: \"all-steps\" is not supported by the dl4j backend, which supports only"
-                        + " \"last-step\" for now; use the scratch backend for \"all-steps\"");
+        ModelWeights weights = Fixtures.weights(V, H, 2, 0.4, 37);
+        Batch batch = Fixtures.batch(windows, BATCH);
+        try (TrainingEngine engine = engine(allSteps, weights)) {
+            assertThat(engine.evaluateBatch(batch)).isCloseTo(referenceLoss(weights, false, batch), within(1e-5));
+            assertThat(engine.trainBatch(batch, 0.01)).isCloseTo(LstmGradientTest.allStepsReferenceLoss(weights, batch), within(1e-5));
+            assertThat(engine.weights().denseBias()).isNotEqualTo(weights.denseBias());
+        }
     }
 
     @Test
-    void freshWeightsAreSeededWithForgetGateBiasOne() {
+    void freshWeightsAreTheSharedKerasInitialisationOfTheSeed() {
+        // the same weights as every backend's fresh engine for this seed (scratch included)
         TextgenConfig config = Fixtures.config(H, 2, "sigmoid", 0, MAXLEN);
-        try (TrainingEngine a = engine(config, null); TrainingEngine b = engine(config, null)) {
-            ModelWeights weights = a.weights();
-            assertThat(b.weights().lstm().get(1).kernel()).containsExactly(weights.lstm().get(1).kernel());
-            for (LstmWeights layer : weights.lstm()) {
-                float[] bias = layer.bias(); // portable order: input, forget, cell candidate, output
-                for (int k = 0; k < 4 * H; k++) {
-                    assertThat(bias[k]).as("bias %d", k).isEqualTo(k >= H && k < 2 * H ? 1f : 0f);
-                }
-                assertThat(layer.kernel()).as("a random kernel").doesNotContain(0f);
-            }
+        try (TrainingEngine a = engine(config, null)) {
+            BackendContractTest.assertSameWeights(a.weights(),
+                    ModelWeights.initialize(V, H, 2, config.training().seed()), 0);
         }
     }
 

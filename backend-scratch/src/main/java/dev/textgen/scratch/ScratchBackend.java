@@ -50,7 +50,7 @@ public final class ScratchBackend implements Backend {
         ModelConfig model = config.model();
         Network network;
         if (initial == null) {
-            network = Network.initialize(vocabulary.size(), model.hiddenSize(), model.layers(), config.training().seed());
+            network = Network.of(ModelWeights.initialize(vocabulary.size(), model.hiddenSize(), model.layers(), config.training().seed()));
         } else {
             if (initial.vocabularySize() != vocabulary.size()) {
                 throw new IllegalArgumentException("the initial weights are for " + initial.vocabularySize()

@@ -5,6 +5,7 @@ import dev.textgen.api.Session;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.spi.ModelArguments;
+import dev.textgen.api.spi.RecurrentSession;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.scratch.nn.Network;
 import dev.textgen.scratch.nn.Stepper;
@@ -41,16 +42,21 @@ final class ScratchModel implements LanguageModel {
     @Override
     public float[] predict(int[] context, int from, int to, float[] out) {
         int start = ModelArguments.windowStart(context, from, to, out, maxlen(), vocabulary.size());
-        Stepper stepper = newStepper();
+        Stepper stepper = newStepper(1);
         for (int i = start; i < to; i++) {
             stepper.step(context[i]);
         }
-        return stepper.probabilities(out);
+        return stepper.probabilities(0, out);
     }
 
     @Override
     public Session newSession() {
-        return new ScratchSession(this);
+        return RecurrentSession.stateful(newStepper(1), vocabulary.size());
+    }
+
+    @Override
+    public Session newWindowSession() {
+        return RecurrentSession.window(newStepper(maxlen()), vocabulary.size());
     }
 
     @Override
@@ -68,8 +74,7 @@ final class ScratchModel implements LanguageModel {
         return ScratchBackend.NAME;
     }
 
-    Stepper newStepper() {
-        return new Stepper(network, kernels, config.model().hardSigmoid());
+    private Stepper newStepper(int rows) {
+        return new Stepper(network, kernels, config.model().hardSigmoid(), rows);
     }
-
 }

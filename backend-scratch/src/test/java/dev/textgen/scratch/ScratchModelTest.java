@@ -81,6 +81,26 @@ class ScratchModelTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void theWindowSessionIsBitIdenticalToPredictOnTheLastMaxlenIds(Kernels kernels) {
+        // 2 layers of 9 units, maxlen 7: the batched rows run the same FMAs in the same order as one row
+        for (String activation : ModelConfig.RECURRENT_ACTIVATIONS) {
+            LanguageModel model = trained(kernels, activation);
+            int[] text = new int[40];
+            for (int i = 0; i < text.length; i++) {
+                text[i] = CONTEXT[(7 * i + i / CONTEXT.length) % CONTEXT.length];
+            }
+            try (Session session = model.newWindowSession()) {
+                for (int n = 1; n <= text.length; n++) {
+                    session.feed(text[n - 1]);
+                    assertThat(session.probabilities(new float[VOCABULARY.size()])).as("%s, after %d ids", activation, n)
+                            .containsExactly(model.predict(text, Math.max(0, n - 7), n, new float[VOCABULARY.size()]));
+                }
+            }
+        }
+    }
+
     @Test
     void theSameWeightsPredictTheSameThroughATrainingPass() {
         // The model's stepper and the training pass are separate code: their forward passes must agree.

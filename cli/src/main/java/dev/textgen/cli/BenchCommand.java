@@ -39,11 +39,13 @@ import java.util.stream.IntStream;
         description = "On the seed's setup: milliseconds per training batch (the median of --batches after --warmup,"
                 + " through the backend's training engine) on the windows of --corpus (e.g. nietzsche.txt), else on"
                 + " random text of the same shape; then generated chars per second in window and stateful context"
-                + " (400 chars each). Ends with one JSON line of the numbers.",
+                + " (the median of 3 generations of 400 chars each, after 2 untimed ones). Ends with one JSON line of the numbers.",
         footerHeading = "%n", footer = ExitCodes.HELP)
 final class BenchCommand implements Callable<Integer> {
     private static final int SEED_SYMBOLS = 57;
     private static final int GENERATED_CHARS = 400;
+    private static final int GENERATION_WARMUP_RUNS = 2;
+    private static final int GENERATION_RUNS = 3;
 
     @Spec
     CommandSpec spec;
@@ -116,7 +118,7 @@ final class BenchCommand implements Callable<Integer> {
         String seedText = text.randomWindow(new SplittableRandom(settings.training().seed()));
         double window = charsPerSecond(model, settings.generation(), GenerationConfig.WINDOW, seedText, clock);
         double stateful = charsPerSecond(model, settings.generation(), GenerationConfig.STATEFUL, seedText, clock);
-        stdout.printf(Locale.ROOT, "generation: %.0f chars/s in window context, %.0f chars/s stateful (%d chars each)%n", window,
+        stdout.printf(Locale.ROOT, "generation: %.0f chars/s in window context, %.0f chars/s stateful (%d chars each, median of 3)%n", window,
                 stateful, GENERATED_CHARS);
 
         ObjectNode json = new ObjectMapper().createObjectNode();
@@ -141,15 +143,25 @@ final class BenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /**
+     * The median chars per second of {@value #GENERATION_RUNS} generations of {@value #GENERATED_CHARS} chars
+     * after {@value #GENERATION_WARMUP_RUNS} untimed ones, so that the JIT has compiled the generation path.
+     */
     private static double charsPerSecond(LanguageModel model, GenerationConfig base, String context, String seedText,
                                          LongSupplier clock) {
         GenerationConfig generation = new GenerationConfig(base.sampler(), GENERATED_CHARS, context, base.unknownChars(),
                 base.replacement(), 1L, List.of());
         TextGenerator generator = new TextGenerator(model, generation);
-        long start = clock.getAsLong();
-        String text = generator.generate(seedText, GENERATED_CHARS);
-        double seconds = (clock.getAsLong() - start) / 1e9;
-        return text.codePointCount(0, text.length()) / seconds;
+        double[] rates = new double[GENERATION_RUNS];
+        for (int run = -GENERATION_WARMUP_RUNS; run < GENERATION_RUNS; run++) {
+            long start = clock.getAsLong();
+            String text = generator.generate(seedText, GENERATED_CHARS);
+            double seconds = (clock.getAsLong() - start) / 1e9;
+            if (run >= 0) {
+                rates[run] = text.codePointCount(0, text.length()) / seconds;
+            }
+        }
+        return median(rates);
     }
 
     /**

@@ -28,6 +28,15 @@ public record ModelWeights(List<LstmWeights> lstm, float[] denseKernel, float[] 
         denseBias = denseBias.clone();
     }
 
+    /**
+     * Fresh weights as Keras initialises them: Glorot-uniform input and dense kernels, orthogonal recurrent
+     * kernels (Keras' Orthogonal: Q of the QR of a Gaussian matrix, signs making R's diagonal positive), zero
+     * biases except 1 for the forget gate; drawn from {@code seed} only, the same on every backend.
+     */
+    public static ModelWeights initialize(int vocabularySize, int hiddenSize, int layers, long seed) {
+        return KerasInitializer.initialize(vocabularySize, hiddenSize, layers, seed);
+    }
+
     /** Vocabulary size: the first layer's input width and the Dense layer's output width. */
     public int vocabularySize() {
         return lstm.get(0).inputSize();

@@ -40,7 +40,7 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * The contract every backend keeps, run on {@link TinyCorpus}. A backend module's test extends this
  * class and supplies its {@link Backend}; it may override {@link #config()} (a small model) and the
- * tolerances. Models must give distributions, agree between sessions and windows, round-trip their
+ * tolerances. Models must give distributions, agree between sessions, window sessions and windows, round-trip their
  * weights, stay unchanged by later training, serve threads concurrently (predictions and whole generations),
  * train deterministically, learn,
  * and resume through {@link dev.textgen.api.training.TrainingLoop} as if never interrupted.
@@ -123,6 +123,35 @@ public abstract class BackendContractTest {
             session.feed(context[0]);
             model.predict(context, 0, 1, window);
             assertThat(session.probabilities(stateful)).containsExactly(window, within((float) sessionTolerance()));
+        }
+    }
+
+    @Test
+    public void windowSessionGivesPredictOfTheLastMaxlenIdsAfterEveryFeed() {
+        LanguageModel model = trainedModel(config(), 30);
+        int[] context = randomContext(new SplittableRandom(4), 3 * model.maxlen() + 7);
+        float[] window = new float[vocabulary.size()];
+        float[] windowed = new float[vocabulary.size()];
+        try (Session session = model.newWindowSession()) {
+            assertThatThrownBy(() -> session.probabilities(windowed)).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(() -> session.feed(vocabulary.size())).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> session.feed(-1)).isInstanceOf(IllegalArgumentException.class);
+            for (int round = 0; round < 2; round++) {
+                for (int n = 1; n <= context.length; n++) {
+                    session.feed(context[n - 1]);
+                    model.predict(context, Math.max(0, n - model.maxlen()), n, window);
+                    session.probabilities(windowed);
+                    for (int k = 0; k < window.length; k++) {
+                        assertThat(windowed[k]).as("round %d, after %d ids, symbol %d", round, n, k)
+                                .isCloseTo(window[k], within((float) sessionTolerance()));
+                    }
+                }
+                session.reset();
+                assertThatThrownBy(() -> session.probabilities(windowed)).isInstanceOf(IllegalStateException.class);
+            }
+            session.feed(context[0]);
+            assertThatThrownBy(() -> session.probabilities(new float[vocabulary.size() + 1]))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 

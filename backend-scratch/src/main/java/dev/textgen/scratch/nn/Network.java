@@ -5,7 +5,6 @@ import dev.textgen.api.io.ModelWeights;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * The parameters of stacked LSTM layers and a Dense softmax layer, in the Keras layout the model file
@@ -39,81 +38,6 @@ public final class Network {
         tensors[3 * lstm.size()] = weights.denseKernel().clone();
         tensors[3 * lstm.size() + 1] = weights.denseBias().clone();
         return new Network(weights.vocabularySize(), hidden, tensors);
-    }
-
-    /**
-     * Fresh weights as Keras initialises them: Glorot-uniform input and dense kernels, orthogonal recurrent
-     * kernels, zero biases except 1 for the forget gate; drawn from {@code seed} only.
-     */
-    public static Network initialize(int vocabularySize, int hiddenSize, int layers, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        int[] hidden = new int[layers];
-        float[][] tensors = new float[3 * layers + 2][];
-        int in = vocabularySize;
-        for (int l = 0; l < layers; l++) {
-            hidden[l] = hiddenSize;
-            tensors[3 * l] = glorotUniform(in, 4 * hiddenSize, random);
-            tensors[3 * l + 1] = orthogonal(hiddenSize, 4 * hiddenSize, random);
-            float[] bias = new float[4 * hiddenSize];
-            java.util.Arrays.fill(bias, hiddenSize, 2 * hiddenSize, 1f);
-            tensors[3 * l + 2] = bias;
-            in = hiddenSize;
-        }
-        tensors[3 * layers] = glorotUniform(hiddenSize, vocabularySize, random);
-        tensors[3 * layers + 1] = new float[vocabularySize];
-        return new Network(vocabularySize, hidden, tensors);
-    }
-
-    private static float[] glorotUniform(int fanIn, int fanOut, SplittableRandom random) {
-        double limit = Math.sqrt(6.0 / (fanIn + fanOut));
-        float[] values = new float[fanIn * fanOut];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) random.nextDouble(-limit, limit);
-        }
-        return values;
-    }
-
-    /**
-     * A {@code rows x cols} matrix (rows <= cols) with orthonormal rows, as Keras' Orthogonal: the Q of a
-     * QR decomposition of a Gaussian matrix with the signs that make R's diagonal positive.
-     */
-    private static float[] orthogonal(int rows, int cols, SplittableRandom random) {
-        // Q's columns are the rows of the result: Gram-Schmidt on `rows` Gaussian vectors of length `cols`,
-        // which yields R with a positive diagonal directly.
-        double[][] q = new double[rows][cols];
-        for (double[] row : q) {
-            for (int j = 0; j < cols; j++) {
-                row[j] = random.nextGaussian();
-            }
-        }
-        for (int i = 0; i < rows; i++) {
-            for (int pass = 0; pass < 2; pass++) {
-                for (int p = 0; p < i; p++) {
-                    double dot = 0;
-                    for (int j = 0; j < cols; j++) {
-                        dot += q[i][j] * q[p][j];
-                    }
-                    for (int j = 0; j < cols; j++) {
-                        q[i][j] -= dot * q[p][j];
-                    }
-                }
-            }
-            double norm = 0;
-            for (int j = 0; j < cols; j++) {
-                norm += q[i][j] * q[i][j];
-            }
-            norm = Math.sqrt(norm);
-            for (int j = 0; j < cols; j++) {
-                q[i][j] /= norm;
-            }
-        }
-        float[] values = new float[rows * cols];
-        for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                values[i * cols + j] = (float) q[i][j];
-            }
-        }
-        return values;
     }
 
     /** A deep copy. */

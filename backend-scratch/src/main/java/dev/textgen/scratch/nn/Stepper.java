@@ -1,41 +1,52 @@
 package dev.textgen.scratch.nn;
 
+import dev.textgen.api.spi.RecurrentRows;
 import dev.textgen.scratch.simd.Kernels;
 
 import java.util.Arrays;
 
 /**
- * Runs a network one symbol at a time for one caller: the LSTM state of every layer, advanced by
- * {@link #step}, and the softmax of the top layer's output. Not thread-safe; the network is only read.
+ * Runs a network one symbol at a time for one caller, on a batch of {@code rows} independent states: the
+ * LSTM state of every layer and row, advanced together by {@link #step}, and the softmax of a row's top
+ * layer output. One row serves a window prediction or a stateful {@link dev.textgen.api.spi.RecurrentSession}; maxlen
+ * rows serve a window {@link dev.textgen.api.spi.RecurrentSession}. Not thread-safe; the network is only read.
  */
-public final class Stepper {
+public final class Stepper implements RecurrentRows {
     private final Network network;
     private final Kernels kernels;
     private final boolean hardSigmoid;
+    private final int rows;
+    /** Per layer, {@code rows x hiddenSize} row-major. */
     private final float[][] h;
     private final float[][] c;
     private final float[] z;
     private final float[] tanhC;
     private boolean fresh = true;
 
-    public Stepper(Network network, Kernels kernels, boolean hardSigmoid) {
+    public Stepper(Network network, Kernels kernels, boolean hardSigmoid, int rows) {
         this.network = network;
         this.kernels = kernels;
         this.hardSigmoid = hardSigmoid;
+        this.rows = rows;
         int layers = network.layers();
         h = new float[layers][];
         c = new float[layers][];
         int widest = 0;
         for (int l = 0; l < layers; l++) {
-            h[l] = new float[network.hiddenSize(l)];
-            c[l] = new float[network.hiddenSize(l)];
+            h[l] = new float[rows * network.hiddenSize(l)];
+            c[l] = new float[rows * network.hiddenSize(l)];
             widest = Math.max(widest, network.hiddenSize(l));
         }
-        z = new float[4 * widest];
+        z = new float[rows * 4 * widest];
         tanhC = new float[widest];
     }
 
-    /** Back to the zero state. */
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
     public void reset() {
         for (int l = 0; l < h.length; l++) {
             Arrays.fill(h[l], 0f);
@@ -44,37 +55,53 @@ public final class Stepper {
         fresh = true;
     }
 
-    /** Whether no symbol was fed since the zero state. */
-    public boolean fresh() {
-        return fresh;
+    @Override
+    public void reset(int row) {
+        for (int l = 0; l < h.length; l++) {
+            int hidden = network.hiddenSize(l);
+            Arrays.fill(h[l], row * hidden, (row + 1) * hidden, 0f);
+            Arrays.fill(c[l], row * hidden, (row + 1) * hidden, 0f);
+        }
     }
 
-    /** Advances every layer by symbol {@code id} (not checked: callers validate ids). */
+    @Override
     public void step(int id) {
         for (int l = 0; l < h.length; l++) {
             int hidden = network.hiddenSize(l);
             int gates = 4 * hidden;
             System.arraycopy(network.bias(l), 0, z, 0, gates);
             if (l == 0) {
+                // every row reads the same symbol, so its gathered input row is added once and copied
                 kernels.add(network.kernel(0), id * gates, z, 0, gates);
+                for (int r = 1; r < rows; r++) {
+                    System.arraycopy(z, 0, z, r * gates, gates);
+                }
             } else {
-                kernels.gemm(1, gates, network.inputSize(l), h[l - 1], 0, hidden, network.kernel(l), 0, gates, z, 0, gates);
+                for (int r = 1; r < rows; r++) {
+                    System.arraycopy(z, 0, z, r * gates, gates);
+                }
+                int in = network.inputSize(l);
+                kernels.gemm(rows, gates, in, h[l - 1], 0, in, network.kernel(l), 0, gates, z, 0, gates);
             }
             if (!fresh) {
-                kernels.gemm(1, gates, hidden, h[l], 0, hidden, network.recurrentKernel(l), 0, gates, z, 0, gates);
+                kernels.gemm(rows, gates, hidden, h[l], 0, hidden, network.recurrentKernel(l), 0, gates, z, 0, gates);
             }
-            // The cell's previous state is read before h and c are overwritten, so they can be updated in place.
-            kernels.lstmForward(z, 0, fresh ? null : c[l], 0, c[l], 0, tanhC, 0, h[l], 0, hidden, hardSigmoid);
+            for (int r = 0; r < rows; r++) {
+                // The cell's previous state is read before h and c are overwritten, so they can be updated in place.
+                kernels.lstmForward(z, r * gates, fresh ? null : c[l], r * hidden, c[l], r * hidden, tanhC, 0,
+                        h[l], r * hidden, hidden, hardSigmoid);
+            }
         }
         fresh = false;
     }
 
-    /** The softmax over the vocabulary after the last step, written into {@code out}. */
-    public float[] probabilities(float[] out) {
+    /** The softmax over the vocabulary of {@code row} after the last step, written into {@code out}. */
+    @Override
+    public float[] probabilities(int row, float[] out) {
         int v = network.vocabularySize();
         int top = network.topSize();
         System.arraycopy(network.denseBias(), 0, out, 0, v);
-        kernels.gemm(1, v, top, h[h.length - 1], 0, top, network.denseKernel(), 0, v, out, 0, v);
+        kernels.gemm(1, v, top, h[h.length - 1], row * top, top, network.denseKernel(), 0, v, out, 0, v);
         Softmax.inPlace(out, 0, v);
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.textgen.scratch.nn;
 
+import dev.textgen.api.io.ModelWeights;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -20,7 +21,7 @@ class ReferenceLstmGradientTest {
         int vocabulary = 5;
         int batch = 3;
         int steps = 4;
-        ReferenceLstm ref = ReferenceLstm.of(Network.initialize(vocabulary, 3, 2, 7L), hardSigmoid, allSteps);
+        ReferenceLstm ref = ReferenceLstm.of(Network.of(ModelWeights.initialize(vocabulary, 3, 2, 7L)), hardSigmoid, allSteps);
         SplittableRandom random = new SplittableRandom(11L);
         for (double[] tensor : ref.tensors) {
             for (int i = 0; i < tensor.length; i++) {

@@ -1,6 +1,7 @@
 package dev.textgen.scratch.nn;
 
 import dev.textgen.api.data.Batch;
+import dev.textgen.api.io.ModelWeights;
 import dev.textgen.scratch.TestData;
 import dev.textgen.scratch.simd.Kernels;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class TrainingPassTest {
     }
 
     static Network smallNetwork(long seed, int layers) {
-        Network net = Network.initialize(VOCABULARY, HIDDEN, layers, seed);
+        Network net = Network.of(ModelWeights.initialize(VOCABULARY, HIDDEN, layers, seed));
         SplittableRandom random = new SplittableRandom(seed);
         for (float[] tensor : net.tensors()) {
             for (int i = 0; i < tensor.length; i++) {
@@ -122,7 +123,7 @@ class TrainingPassTest {
 
     @Test
     void dropoutMasksAreInvertedAndSeeded() {
-        Network net = Network.initialize(VOCABULARY, 64, 2, 1L);
+        Network net = Network.of(ModelWeights.initialize(VOCABULARY, 64, 2, 1L));
         Batch batch = TestData.batch(TestData.windows(2000, VOCABULARY, 20, 1, 5L), 32, 9L, 0);
         try (Workers workers = new Workers(2)) {
             TrainingPass pass = new TrainingPass(net, KernelChoices.all().get(0), workers, false, 0.25, false);
