@@ -14,8 +14,14 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaKernels extends ScalarKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Rows of B per pass: a 4-vector panel of B then stays in L1 while every row tile of C uses it. */
-    private static final int PANEL_DEPTH = Integer.getInteger("textgen.panelDepth", 64);
+    /**
+     * Rows of B per pass. Deeper passes load and store each tile of C less often; a packed 4-vector strip of B
+     * (64 KiB at 256 rows of 16 floats) then streams from L2, which keeps up with the FMAs (measured: 256 beat
+     * 64 and 128 on all three training shapes).
+     */
+    private static final int PANEL_DEPTH = Integer.getInteger("textgen.panelDepth", 256);
+    /** Per thread: the packed panels of B and of A. */
+    private static final ThreadLocal<float[][]> PANELS = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
     private static final FloatVector HALF = FloatVector.broadcast(S, 0.5f);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector ZERO = FloatVector.zero(S);
@@ -45,19 +51,47 @@ final class PanamaKernels extends ScalarKernels {
         return "vector-" + S.vectorBitSize() + "bit";
     }
 
-    /** {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]}. */
+    /**
+     * {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]}.
+     *
+     * <p>For each block of {@link #PANEL_DEPTH} rows of B, the part that fills whole 4 x 4-vector tiles is first
+     * copied to a thread-local panel, one contiguous {@code depth x 4L} strip per tile column, and a transposed A
+     * to a row-major one. The tile loop then reads both at constant strides, which lets C2 hoist most of its bounds
+     * checks and keep the indices in registers (in place, with strides only known at run time, it checked every
+     * load and spilled), and the strips stream through the caches without the set conflicts of rows one leading
+     * dimension (often 2 KiB) apart.
+     */
     @Override
     void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
                  float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        int wide = cols - cols % (4 * L);
+        int tall = rows - rows % 4;
+        boolean packed = wide > 0 && tall > 0;
+        // With A row-major (depth stride 1) the tile reads its rows in place; otherwise A is packed too.
+        boolean packA = packed && depthStride != 1;
+        float[] bPanel = packed ? panel(0, Math.min(depth, PANEL_DEPTH) * wide) : null;
+        float[] aPanel = packA ? panel(1, Math.min(depth, PANEL_DEPTH) * tall) : null;
         for (int k0 = 0; k0 < depth; k0 += PANEL_DEPTH) {
             int k1 = Math.min(depth, k0 + PANEL_DEPTH);
+            int kn = k1 - k0;
+            if (packed) {
+                packB(b, bOff + k0 * ldb, ldb, kn, wide, bPanel);
+                if (packA) {
+                    packA(a, aOff + k0 * depthStride, rowStride, depthStride, kn, tall, aPanel);
+                }
+                for (int n = 0; n < wide; n += 4 * L) {
+                    for (int m = 0; m < tall; m += 4) {
+                        if (packA) {
+                            rowTile(kn, aPanel, m * kn, kn, bPanel, n * kn, c, cOff + m * ldc + n, ldc);
+                        } else {
+                            rowTile(kn, a, aOff + m * rowStride + k0, rowStride, bPanel, n * kn, c, cOff + m * ldc + n, ldc);
+                        }
+                    }
+                }
+            }
             int n = 0;
             for (; n + 4 * L <= cols; n += 4 * L) {
-                int m = 0;
-                for (; m + 4 <= rows; m += 4) {
-                    tile4x4(k0, k1, a, aOff + m * rowStride, rowStride, depthStride, b, bOff + n, ldb, c, cOff + m * ldc + n, ldc);
-                }
-                for (; m < rows; m++) {
+                for (int m = packed ? tall : 0; m < rows; m++) {
                     tile1x4(k0, k1, a, aOff + m * rowStride, depthStride, b, bOff + n, ldb, c, cOff + m * ldc + n);
                 }
             }
@@ -83,8 +117,48 @@ final class PanamaKernels extends ScalarKernels {
         }
     }
 
-    private static void tile4x4(int k0, int k1, float[] a, int a0, int rs, int ds, float[] b, int b0, int ldb,
-                                float[] c, int c0, int ldc) {
+    /** This thread's panel buffer {@code which}, grown to at least {@code size} floats. */
+    private static float[] panel(int which, int size) {
+        float[][] panels = PANELS.get();
+        if (panels[which].length < size) {
+            panels[which] = new float[size];
+        }
+        return panels[which];
+    }
+
+    /** Copies rows {@code [0, depth)}, columns {@code [0, wide)} of B to {@code panel}: strip {@code n / 4L} at {@code n * depth}. */
+    private static void packB(float[] b, int bOff, int ldb, int depth, int wide, float[] panel) {
+        for (int k = 0; k < depth; k++) {
+            int src = bOff + k * ldb;
+            for (int n = 0; n < wide; n += 4 * L) {
+                int dst = n * depth + k * 4 * L;
+                FloatVector.fromArray(S, b, src + n).intoArray(panel, dst);
+                FloatVector.fromArray(S, b, src + n + L).intoArray(panel, dst + L);
+                FloatVector.fromArray(S, b, src + n + 2 * L).intoArray(panel, dst + 2 * L);
+                FloatVector.fromArray(S, b, src + n + 3 * L).intoArray(panel, dst + 3 * L);
+            }
+        }
+    }
+
+    /** Copies {@code A(m, k)} for {@code m < tall, k < depth} to {@code panel}, row-major: at {@code m * depth + k}. */
+    private static void packA(float[] a, int aOff, int rowStride, int depthStride, int depth, int tall, float[] panel) {
+        for (int m = 0; m < tall; m++) {
+            int dst = m * depth;
+            int src = aOff + m * rowStride;
+            for (int k = 0; k < depth; k++, src += depthStride) {
+                panel[dst + k] = a[src];
+            }
+        }
+    }
+
+    /**
+     * The 4 x 4-vector tile of C at {@code c0} plus the product of 4 rows of a row-major A (row {@code i} at
+     * {@code a0 + i * rowStride}, depth stride 1) and a packed strip of B at {@code b0}.
+     */
+    private static void rowTile(int depth, float[] a, int a0, int rowStride, float[] b, int b0, float[] c, int c0, int ldc) {
+        int a1 = a0 + rowStride;
+        int a2 = a1 + rowStride;
+        int a3 = a2 + rowStride;
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
@@ -104,29 +178,28 @@ final class PanamaKernels extends ScalarKernels {
         FloatVector r31 = FloatVector.fromArray(S, c, c3 + L);
         FloatVector r32 = FloatVector.fromArray(S, c, c3 + 2 * L);
         FloatVector r33 = FloatVector.fromArray(S, c, c3 + 3 * L);
-        int ai = a0 + k0 * ds;
-        int bi = b0 + k0 * ldb;
-        for (int k = k0; k < k1; k++, ai += ds, bi += ldb) {
+        for (int k = 0; k < depth; k++) {
+            int bi = b0 + k * 4 * L;
             FloatVector v0 = FloatVector.fromArray(S, b, bi);
             FloatVector v1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector v2 = FloatVector.fromArray(S, b, bi + 2 * L);
             FloatVector v3 = FloatVector.fromArray(S, b, bi + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[ai]);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
             r00 = x.fma(v0, r00);
             r01 = x.fma(v1, r01);
             r02 = x.fma(v2, r02);
             r03 = x.fma(v3, r03);
-            x = FloatVector.broadcast(S, a[ai + rs]);
+            x = FloatVector.broadcast(S, a[a1 + k]);
             r10 = x.fma(v0, r10);
             r11 = x.fma(v1, r11);
             r12 = x.fma(v2, r12);
             r13 = x.fma(v3, r13);
-            x = FloatVector.broadcast(S, a[ai + 2 * rs]);
+            x = FloatVector.broadcast(S, a[a2 + k]);
             r20 = x.fma(v0, r20);
             r21 = x.fma(v1, r21);
             r22 = x.fma(v2, r22);
             r23 = x.fma(v3, r23);
-            x = FloatVector.broadcast(S, a[ai + 3 * rs]);
+            x = FloatVector.broadcast(S, a[a3 + k]);
             r30 = x.fma(v0, r30);
             r31 = x.fma(v1, r31);
             r32 = x.fma(v2, r32);
@@ -262,20 +335,35 @@ final class PanamaKernels extends ScalarKernels {
             sigmoidInPlace(z, zOff + 3 * hidden, hidden);
         }
         tanhInPlace(z, zOff + 2 * hidden, hidden);
-        int j = 0;
+        // The cell update in two loops, each with at most one tanh: with tanh in the same loop as the state
+        // update, C2 hit its inlining node limit and called tanh out of line, boxing every vector.
+        cellState(z, zOff, cPrev, cPrevOff, c, cOff, hidden);
+        cellOutput(z, zOff + 3 * hidden, c, cOff, tanhC, tanhCOff, h, hOff, hidden);
+        cell(S.loopBound(hidden), hidden, z, zOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff, hidden);
+    }
+
+    /** {@code c = f * cPrev + i * g} over whole vectors. */
+    private static void cellState(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, int hidden) {
         int f = zOff + hidden;
         int g = zOff + 2 * hidden;
-        int o = zOff + 3 * hidden;
+        int j = 0;
         for (int bound = S.loopBound(hidden); j < bound; j += L) {
             FloatVector ig = FloatVector.fromArray(S, z, zOff + j).mul(FloatVector.fromArray(S, z, g + j));
             FloatVector cv = cPrev == null ? ig
                     : FloatVector.fromArray(S, z, f + j).fma(FloatVector.fromArray(S, cPrev, cPrevOff + j), ig);
             cv.intoArray(c, cOff + j);
-            FloatVector t = tanh(cv);
+        }
+    }
+
+    /** {@code tanhC = tanh(c), h = o * tanhC} over whole vectors. */
+    private static void cellOutput(float[] z, int o, float[] c, int cOff, float[] tanhC, int tanhCOff, float[] h, int hOff,
+                                  int hidden) {
+        int j = 0;
+        for (int bound = S.loopBound(hidden); j < bound; j += L) {
+            FloatVector t = tanh(FloatVector.fromArray(S, c, cOff + j));
             t.intoArray(tanhC, tanhCOff + j);
             FloatVector.fromArray(S, z, o + j).mul(t).intoArray(h, hOff + j);
         }
-        cell(j, hidden, z, zOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff, hidden);
     }
 
     private static void sigmoidInPlace(float[] x, int off, int n) {

@@ -25,6 +25,11 @@ import java.util.Arrays;
  * one row per window. Evaluation ({@code train == false}) is always the last-step loss.
  */
 public final class TrainingPass {
+    /**
+     * Steps of the backward pass between two meetings of the workers: their gate gradients (4 x 256 KiB for the
+     * seed's batch) still fit in L2, and fewer meetings mean less waiting for a worker that lost its core.
+     */
+    private static final int STEPS_PER_MEETING = 4;
     private final Network net;
     private final Kernels kernels;
     private final Workers workers;
@@ -313,17 +318,21 @@ public final class TrainingPass {
         }
     }
 
+    /**
+     * Backpropagates part {@code part}'s windows through time. Every {@link #STEPS_PER_MEETING} steps the
+     * workers meet, and each adds those steps of every window to its own block of gate columns of the recurrent
+     * kernel's, the bias' and (first layer) the input kernel's gradients while their rows are still in cache. The
+     * blocks of steps and the order (blocks descending, rows ascending within a block) do not depend on the
+     * number of workers.
+     */
     private void backwardPart(int part) {
         int b0 = workers.start(part, windows);
         int b1 = workers.start(part + 1, windows);
-        if (b0 == b1) {
-            return;
-        }
         int nb = b1 - b0;
         int batch = windows;
         float inv = 1f / outputs;
         int top = net.topSize();
-        for (int s = 0; s < segments(); s++) {
+        for (int s = 0; s < segments() && nb > 0; s++) {
             int first = s * batch + b0;
             for (int r = first; r < first + nb; r++) {
                 int off = r * vocabulary;
@@ -344,8 +353,12 @@ public final class TrainingPass {
             int g4 = 4 * h;
             float[] z = gates[l];
             float[] c = cells[l];
+            int n0 = workers.start(part, g4);
+            int n1 = workers.start(part + 1, g4);
+            clearColumns(l, n0, n1);
             Arrays.fill(recurrentGrad, b0 * h, b1 * h, 0f);
             Arrays.fill(cellGrad, b0 * h, b1 * h, 0f);
+            int pending = steps;
             for (int t = steps - 1; t >= 0; t--) {
                 if (l < layers - 1) {
                     kernels.add(hiddenGrad[l], (t * batch + b0) * h, recurrentGrad, b0 * h, nb * h);
@@ -359,7 +372,12 @@ public final class TrainingPass {
                     kernels.lstmBackward(z, row * g4, t > 0 ? c : null, (row - batch) * h, cellTanh[l], row * h,
                             recurrentGrad, b * h, cellGrad, b * h, h, hardSigmoid);
                 }
-                if (t > 0) {
+                if (t % STEPS_PER_MEETING == 0) {
+                    workers.await();
+                    accumulateSteps(l, t, pending, n0, n1);
+                    pending = t;
+                }
+                if (t > 0 && nb > 0) {
                     Arrays.fill(recurrentGrad, b0 * h, b1 * h, 0f);
                     kernels.gemm(nb, h, g4, z, (t * batch + b0) * g4, g4, recurrentT[l], 0, h,
                             recurrentGrad, b0 * h, h);
@@ -380,45 +398,63 @@ public final class TrainingPass {
         }
     }
 
-    private void gradientPart(int part) {
+    /** Clears gate columns {@code [n0, n1)} of layer {@code l}'s recurrent kernel, bias and (first layer) kernel gradients. */
+    private void clearColumns(int l, int n0, int n1) {
+        int g4 = 4 * net.hiddenSize(l);
+        float[] dRecurrent = gradients[3 * l + 1];
+        for (int m = 0; m < net.hiddenSize(l); m++) {
+            Arrays.fill(dRecurrent, m * g4 + n0, m * g4 + n1, 0f);
+        }
+        Arrays.fill(gradients[3 * l + 2], n0, n1, 0f);
+        if (l == 0) {
+            float[] dKernel = gradients[0];
+            for (int v = 0; v < net.inputSize(0); v++) {
+                Arrays.fill(dKernel, v * g4 + n0, v * g4 + n1, 0f);
+            }
+        }
+    }
+
+    /**
+     * Adds steps {@code [from, to)} of every window to gate columns {@code [n0, n1)} of layer {@code l}'s
+     * gradients: {@code dU += h[t-1]^T dz[t]}, {@code db += dz[t]} and, for the first layer, the rows of the input
+     * kernel that the steps' ids gathered. The steps' rows are contiguous (time-major), so {@code dU} is one product.
+     */
+    private void accumulateSteps(int l, int from, int to, int n0, int n1) {
+        if (n1 == n0) {
+            return;
+        }
+        int h = net.hiddenSize(l);
+        int g4 = 4 * h;
         int batch = windows;
-        int rows = steps * batch;
-        for (int l = 0; l < layers; l++) {
-            int h = net.hiddenSize(l);
-            int g4 = 4 * h;
-            int in = net.inputSize(l);
-            float[] z = gates[l];
-            float[] dKernel = gradients[3 * l];
-            float[] dRecurrent = gradients[3 * l + 1];
-            float[] dBias = gradients[3 * l + 2];
-            int m0 = workers.start(part, h);
-            int m1 = workers.start(part + 1, h);
-            Arrays.fill(dRecurrent, m0 * g4, m1 * g4, 0f);
-            if (steps > 1 && m1 > m0) {
-                kernels.gemmTransA(m1 - m0, g4, rows - batch, hidden[l], m0, h, z, batch * g4, g4,
-                        dRecurrent, m0 * g4, g4);
-            }
-            int n0 = workers.start(part, g4);
-            int n1 = workers.start(part + 1, g4);
+        float[] z = gates[l];
+        int withPrevious = Math.max(from, 1);
+        if (to > withPrevious) {
+            kernels.gemmTransA(h, n1 - n0, (to - withPrevious) * batch, hidden[l], (withPrevious - 1) * batch * h, h,
+                    z, withPrevious * batch * g4 + n0, g4, gradients[3 * l + 1], n0, g4);
+        }
+        float[] dBias = gradients[3 * l + 2];
+        float[] dKernel = gradients[3 * l];
+        for (int r = from * batch; r < to * batch; r++) {
+            int row = r * g4 + n0;
+            kernels.add(z, row, dBias, n0, n1 - n0);
             if (l == 0) {
-                for (int v = 0; v < in; v++) {
-                    Arrays.fill(dKernel, v * g4 + n0, v * g4 + n1, 0f);
-                }
-                for (int r = 0; r < rows; r++) {
-                    int id = ids[(r % batch) * steps + r / batch];
-                    kernels.add(z, r * g4 + n0, dKernel, id * g4 + n0, n1 - n0);
-                }
-            } else {
-                int k0 = workers.start(part, in);
-                int k1 = workers.start(part + 1, in);
-                Arrays.fill(dKernel, k0 * g4, k1 * g4, 0f);
-                if (k1 > k0) {
-                    kernels.gemmTransA(k1 - k0, g4, rows, inputs[l], k0, in, z, 0, g4, dKernel, k0 * g4, g4);
-                }
+                kernels.add(z, row, dKernel, ids[(r % batch) * steps + r / batch] * g4 + n0, n1 - n0);
             }
-            Arrays.fill(dBias, n0, n1, 0f);
-            for (int r = 0; r < rows; r++) {
-                kernels.add(z, r * g4 + n0, dBias, n0, n1 - n0);
+        }
+    }
+
+    /** The gradients that need the whole backward pass: the input kernels above the first layer and the Dense layer. */
+    private void gradientPart(int part) {
+        int rows = steps * windows;
+        for (int l = 1; l < layers; l++) {
+            int g4 = 4 * net.hiddenSize(l);
+            int in = net.inputSize(l);
+            float[] dKernel = gradients[3 * l];
+            int k0 = workers.start(part, in);
+            int k1 = workers.start(part + 1, in);
+            Arrays.fill(dKernel, k0 * g4, k1 * g4, 0f);
+            if (k1 > k0) {
+                kernels.gemmTransA(k1 - k0, g4, rows, inputs[l], k0, in, gates[l], 0, g4, dKernel, k0 * g4, g4);
             }
         }
         int top = net.topSize();

@@ -90,6 +90,37 @@ class TrainingPassTest {
         }
     }
 
+    /**
+     * The workers meet during the backward pass to add up the weight gradients by blocks of gate columns; one
+     * without windows must still take part, and the result must not depend on the number of workers.
+     */
+    @ParameterizedTest(name = "{0} windows={1}")
+    @MethodSource("workerCounts")
+    void gradientsAreIdenticalForAnyNumberOfWorkersEvenWithoutWindowsForSome(Kernels kernels, int windows) {
+        Network net = smallNetwork(5L, 2);
+        Batch batch = TestData.batch(TestData.windows(200, VOCABULARY, STEPS, 2, 5L), windows, 9L, 0);
+        float[][] expected = null;
+        for (int threads : new int[] {1, 2, 3}) {
+            try (Workers workers = new Workers(threads)) {
+                TrainingPass pass = new TrainingPass(net, kernels, workers, false, 0.3, true);
+                pass.forward(batch, true);
+                pass.backward();
+                if (expected == null) {
+                    expected = pass.gradients();
+                    continue;
+                }
+                for (int p = 0; p < expected.length; p++) {
+                    assertThat(pass.gradients()[p]).as("%s with %d workers", net.tensorName(p), threads)
+                            .containsExactly(expected[p]);
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> workerCounts() {
+        return KernelChoices.all().stream().flatMap(k -> Stream.of(Arguments.of(k, 1), Arguments.of(k, BATCH)));
+    }
+
     @Test
     void dropoutMasksAreInvertedAndSeeded() {
         Network net = Network.of(ModelWeights.initialize(VOCABULARY, 64, 2, 1L));
