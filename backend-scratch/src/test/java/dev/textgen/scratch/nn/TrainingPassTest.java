@@ -93,18 +93,20 @@ class TrainingPassTest {
 
     /**
      * Each worker adds up its own slices' weight gradients and the slices are summed afterwards; with slices of
-     * two windows (5 windows: slices of 1, 2 and 2) the result must not depend on the number of workers, also
-     * when some workers have no slice.
+     * two windows (5 windows: slices of 1, 2 and 2) or the default slices (130 windows: 43, 43, 44) the result
+     * must not depend on the number of workers, also when some workers have no slice.
      */
-    @ParameterizedTest(name = "{0} windows={1}")
+    @ParameterizedTest(name = "{0} windows={1} sliceWindows={2}")
     @MethodSource("workerCounts")
-    void gradientsAreIdenticalForAnyNumberOfWorkersEvenWithoutWindowsForSome(Kernels kernels, int windows) {
+    void gradientsAreIdenticalForAnyNumberOfWorkersEvenWithoutWindowsForSome(Kernels kernels, int windows,
+                                                                            int sliceWindows) {
         Network net = smallNetwork(5L, 2);
-        Batch batch = TestData.batch(TestData.windows(200, VOCABULARY, STEPS, 2, 5L), windows, 9L, 0);
+        Batch batch = TestData.batch(TestData.windows(400, VOCABULARY, STEPS, 2, 5L), windows, 9L, 0);
+        assertThat(batch.size()).isEqualTo(windows);
         float[][] expected = null;
         for (int threads : new int[] {1, 2, 3}) {
             try (Workers workers = new Workers(threads)) {
-                TrainingPass pass = new TrainingPass(net, kernels, workers, false, 0.3, true, 2);
+                TrainingPass pass = new TrainingPass(net, kernels, workers, false, 0.3, true, sliceWindows);
                 pass.forward(batch, true);
                 pass.backward();
                 if (expected == null) {
@@ -120,7 +122,8 @@ class TrainingPassTest {
     }
 
     static Stream<Arguments> workerCounts() {
-        return KernelChoices.all().stream().flatMap(k -> Stream.of(Arguments.of(k, 1), Arguments.of(k, BATCH)));
+        return KernelChoices.all().stream().flatMap(k -> Stream.of(Arguments.of(k, 1, 2), Arguments.of(k, BATCH, 2),
+                Arguments.of(k, 130, TrainingPass.SLICE_WINDOWS)));
     }
 
     @Test
