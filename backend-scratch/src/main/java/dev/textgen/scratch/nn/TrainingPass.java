@@ -15,7 +15,7 @@ import java.util.Arrays;
  * from one matrix product {@code [B, H] x [H, 4H]}. The one-hot input of the first layer is a row gather
  * of its kernel. Windows are independent through the recurrence, so the batch is cut into slices whose
  * bounds depend only on the number of windows, and each worker runs the whole time loop (forward and
- * backward) on its own whole slices with no synchronisation at all. During the backward pass each slice adds
+ * backward) on its own whole slices with no synchronisation inside the time loop. During the backward pass each slice adds
  * its steps to its own weight-gradient accumulators; afterwards the slices' accumulators are added in slice
  * order. Each output element is thus computed by the same operations whatever the number of workers, so
  * results depend neither on it nor on timing.
