@@ -13,11 +13,12 @@ import java.util.Arrays;
  * <p>Layout: activations are time-major, row {@code t * B + b} for step {@code t} and window {@code b},
  * so that at each step the batch's rows are one contiguous matrix and the gates of the whole batch come
  * from one matrix product {@code [B, H] x [H, 4H]}. The one-hot input of the first layer is a row gather
- * of its kernel. Windows are independent through the recurrence, so each worker runs the whole time loop
- * (forward and backward) on its own slice of windows with no synchronisation per step; the weight
- * gradients are then reduced over all steps and windows at once as large products
- * ({@code [H, T*B] x [T*B, 4H]}), each worker owning a fixed part of the output. Each output element is
- * computed by the same operations whatever the split, so results do not depend on timing.
+ * of its kernel. Windows are independent through the recurrence, so the batch is cut into slices whose
+ * bounds depend only on the number of windows, and each worker runs the whole time loop (forward and
+ * backward) on its own whole slices with no synchronisation inside the time loop. During the backward pass each slice adds
+ * its steps to its own weight-gradient accumulators; afterwards the slices' accumulators are added in slice
+ * order. Each output element is thus computed by the same operations whatever the number of workers, so
+ * results depend neither on it nor on timing.
  *
  * <p>The training loss is either the cross-entropy of each window's target at the last step, or (all steps)
  * the mean over every step's prediction of the next character, the window's target at the last step. The
@@ -26,10 +27,12 @@ import java.util.Arrays;
  */
 public final class TrainingPass {
     /**
-     * Steps of the backward pass between two meetings of the workers: their gate gradients (4 x 256 KiB for the
-     * seed's batch) still fit in L2, and fewer meetings mean less waiting for a worker that lost its core.
+     * The most windows in one slice. A slice's weight-gradient accumulators (about 370 KiB for the seed's model)
+     * stay in L2 during the backward pass; a slice of 64 rows keeps each per-step accumulation product deep
+     * enough to run near the kernels' peak.
      */
-    private static final int STEPS_PER_MEETING = 4;
+    static final int SLICE_WINDOWS = 64;
+    private final int sliceWindows;
     private final Network net;
     private final Kernels kernels;
     private final Workers workers;
@@ -71,9 +74,28 @@ public final class TrainingPass {
     private final float[][] recurrentT;
     private final float[][] kernelT;
     private final float[] denseKernelT;
+    /** Slices of the current batch: {@code ceil(windows / sliceWindows)}, at least one. */
+    private int slices;
+    /**
+     * Per layer and slice, the slice's share of the recurrent kernel's, the bias' and (first layer only) the
+     * input kernel's gradients, in the layout of {@link #gradients}.
+     */
+    private float[][][] sliceRecurrent;
+    private float[][][] sliceBias;
+    private float[][] sliceKernel;
 
     public TrainingPass(Network net, Kernels kernels, Workers workers, boolean hardSigmoid, double dropout,
                         boolean allSteps) {
+        this(net, kernels, workers, hardSigmoid, dropout, allSteps, SLICE_WINDOWS);
+    }
+
+    /** As the public constructor, with at most {@code sliceWindows} windows per slice (tests use small slices). */
+    TrainingPass(Network net, Kernels kernels, Workers workers, boolean hardSigmoid, double dropout,
+                 boolean allSteps, int sliceWindows) {
+        if (sliceWindows < 1) {
+            throw new IllegalArgumentException("sliceWindows must be >= 1, got " + sliceWindows);
+        }
+        this.sliceWindows = sliceWindows;
         this.net = net;
         this.allSteps = allSteps;
         this.kernels = kernels;
@@ -115,6 +137,7 @@ public final class TrainingPass {
         training = train && dropout > 0f;
         everyStep = train && allSteps;
         outputs = everyStep ? steps * windows : windows;
+        slices = (windows + sliceWindows - 1) / sliceWindows;
         workers.run(this::forwardPart);
         double sum = 0;
         for (int r = 0; r < outputs; r++) {
@@ -132,8 +155,12 @@ public final class TrainingPass {
             }
         }
         transpose(net.denseKernel(), net.topSize(), vocabulary, denseKernelT);
-        workers.run(this::backwardPart);
-        workers.run(this::gradientPart);
+        // One hand-off for both phases (a wake-up of a parked worker costs 30-130 us): they meet once in between.
+        workers.run(part -> {
+            backwardPart(part);
+            workers.await();
+            gradientPart(part);
+        });
     }
 
     /** The global L2 norm of {@link #gradients()}, summed in a fixed order. */
@@ -184,6 +211,27 @@ public final class TrainingPass {
         rowLoss = new double[denseRows];
         recurrentGrad = new float[capacity * widest];
         cellGrad = new float[capacity * widest];
+        int maxSlices = (capacity + sliceWindows - 1) / sliceWindows;
+        sliceRecurrent = new float[layers][maxSlices][];
+        sliceBias = new float[layers][maxSlices][];
+        sliceKernel = new float[maxSlices][];
+        for (int s = 0; s < maxSlices; s++) {
+            for (int l = 0; l < layers; l++) {
+                sliceRecurrent[l][s] = new float[net.recurrentKernel(l).length];
+                sliceBias[l][s] = new float[net.bias(l).length];
+            }
+            sliceKernel[s] = new float[net.kernel(0).length];
+        }
+    }
+
+    /** The first window of slice {@code slice}; slices differ by at most one window. */
+    private int sliceStart(int slice) {
+        return (int) ((long) windows * slice / slices);
+    }
+
+    /** The first window of worker part {@code part}, which runs whole slices. */
+    private int partStart(int part) {
+        return sliceStart(workers.start(part, slices));
     }
 
     /** The dropout scale of layer {@code layer}'s input (row {@code t * B + b}) from the last training forward pass. */
@@ -208,8 +256,8 @@ public final class TrainingPass {
     }
 
     private void forwardPart(int part) {
-        int b0 = workers.start(part, windows);
-        int b1 = workers.start(part + 1, windows);
+        int b0 = partStart(part);
+        int b1 = partStart(part + 1);
         if (b0 == b1) {
             return;
         }
@@ -319,20 +367,23 @@ public final class TrainingPass {
     }
 
     /**
-     * Backpropagates part {@code part}'s windows through time. Every {@link #STEPS_PER_MEETING} steps the
-     * workers meet, and each adds those steps of every window to its own block of gate columns of the recurrent
-     * kernel's, the bias' and (first layer) the input kernel's gradients while their rows are still in cache. The
-     * blocks of steps and the order (blocks descending, rows ascending within a block) do not depend on the
-     * number of workers.
+     * Backpropagates part {@code part}'s windows through time. After each step's cell backward, each of the part's
+     * slices adds that step of its windows to its own accumulators (see {@link #accumulateStep}) while the rows
+     * are still in cache; nothing waits for another part.
      */
     private void backwardPart(int part) {
-        int b0 = workers.start(part, windows);
-        int b1 = workers.start(part + 1, windows);
+        int s0 = workers.start(part, slices);
+        int s1 = workers.start(part + 1, slices);
+        int b0 = sliceStart(s0);
+        int b1 = sliceStart(s1);
         int nb = b1 - b0;
+        if (nb == 0) {
+            return;
+        }
         int batch = windows;
         float inv = 1f / outputs;
         int top = net.topSize();
-        for (int s = 0; s < segments() && nb > 0; s++) {
+        for (int s = 0; s < segments(); s++) {
             int first = s * batch + b0;
             for (int r = first; r < first + nb; r++) {
                 int off = r * vocabulary;
@@ -353,12 +404,15 @@ public final class TrainingPass {
             int g4 = 4 * h;
             float[] z = gates[l];
             float[] c = cells[l];
-            int n0 = workers.start(part, g4);
-            int n1 = workers.start(part + 1, g4);
-            clearColumns(l, n0, n1);
+            for (int slice = s0; slice < s1; slice++) {
+                Arrays.fill(sliceRecurrent[l][slice], 0f);
+                Arrays.fill(sliceBias[l][slice], 0f);
+                if (l == 0) {
+                    Arrays.fill(sliceKernel[slice], 0f);
+                }
+            }
             Arrays.fill(recurrentGrad, b0 * h, b1 * h, 0f);
             Arrays.fill(cellGrad, b0 * h, b1 * h, 0f);
-            int pending = steps;
             for (int t = steps - 1; t >= 0; t--) {
                 if (l < layers - 1) {
                     kernels.add(hiddenGrad[l], (t * batch + b0) * h, recurrentGrad, b0 * h, nb * h);
@@ -372,12 +426,10 @@ public final class TrainingPass {
                     kernels.lstmBackward(z, row * g4, t > 0 ? c : null, (row - batch) * h, cellTanh[l], row * h,
                             recurrentGrad, b * h, cellGrad, b * h, h, hardSigmoid);
                 }
-                if (t % STEPS_PER_MEETING == 0) {
-                    workers.await();
-                    accumulateSteps(l, t, pending, n0, n1);
-                    pending = t;
+                for (int slice = s0; slice < s1; slice++) {
+                    accumulateStep(l, t, slice);
                 }
-                if (t > 0 && nb > 0) {
+                if (t > 0) {
                     Arrays.fill(recurrentGrad, b0 * h, b1 * h, 0f);
                     kernels.gemm(nb, h, g4, z, (t * batch + b0) * g4, g4, recurrentT[l], 0, h,
                             recurrentGrad, b0 * h, h);
@@ -398,53 +450,58 @@ public final class TrainingPass {
         }
     }
 
-    /** Clears gate columns {@code [n0, n1)} of layer {@code l}'s recurrent kernel, bias and (first layer) kernel gradients. */
-    private void clearColumns(int l, int n0, int n1) {
-        int g4 = 4 * net.hiddenSize(l);
-        float[] dRecurrent = gradients[3 * l + 1];
-        for (int m = 0; m < net.hiddenSize(l); m++) {
-            Arrays.fill(dRecurrent, m * g4 + n0, m * g4 + n1, 0f);
-        }
-        Arrays.fill(gradients[3 * l + 2], n0, n1, 0f);
-        if (l == 0) {
-            float[] dKernel = gradients[0];
-            for (int v = 0; v < net.inputSize(0); v++) {
-                Arrays.fill(dKernel, v * g4 + n0, v * g4 + n1, 0f);
-            }
-        }
-    }
-
     /**
-     * Adds steps {@code [from, to)} of every window to gate columns {@code [n0, n1)} of layer {@code l}'s
-     * gradients: {@code dU += h[t-1]^T dz[t]}, {@code db += dz[t]} and, for the first layer, the rows of the input
-     * kernel that the steps' ids gathered. The steps' rows are contiguous (time-major), so {@code dU} is one product.
+     * Adds step {@code t} of slice {@code slice}'s windows to the slice's accumulators of layer {@code l}:
+     * {@code dU += h[t-1]^T dz[t]}, {@code db += dz[t]} and, for the first layer, the rows of the input kernel
+     * that the step's ids gathered. Steps descending, windows ascending: the order depends only on the slice.
      */
-    private void accumulateSteps(int l, int from, int to, int n0, int n1) {
-        if (n1 == n0) {
-            return;
-        }
+    private void accumulateStep(int l, int t, int slice) {
         int h = net.hiddenSize(l);
         int g4 = 4 * h;
         int batch = windows;
         float[] z = gates[l];
-        int withPrevious = Math.max(from, 1);
-        if (to > withPrevious) {
-            kernels.gemmTransA(h, n1 - n0, (to - withPrevious) * batch, hidden[l], (withPrevious - 1) * batch * h, h,
-                    z, withPrevious * batch * g4 + n0, g4, gradients[3 * l + 1], n0, g4);
+        int w0 = sliceStart(slice);
+        int w1 = sliceStart(slice + 1);
+        if (t > 0) {
+            kernels.gemmTransA(h, g4, w1 - w0, hidden[l], ((t - 1) * batch + w0) * h, h,
+                    z, (t * batch + w0) * g4, g4, sliceRecurrent[l][slice], 0, g4);
         }
-        float[] dBias = gradients[3 * l + 2];
-        float[] dKernel = gradients[3 * l];
-        for (int r = from * batch; r < to * batch; r++) {
-            int row = r * g4 + n0;
-            kernels.add(z, row, dBias, n0, n1 - n0);
+        float[] dBias = sliceBias[l][slice];
+        float[] dKernel = sliceKernel[slice];
+        for (int b = w0; b < w1; b++) {
+            int row = (t * batch + b) * g4;
+            kernels.add(z, row, dBias, 0, g4);
             if (l == 0) {
-                kernels.add(z, row, dKernel, ids[(r % batch) * steps + r / batch] * g4 + n0, n1 - n0);
+                kernels.add(z, row, dKernel, ids[b * steps + t] * g4, g4);
             }
         }
     }
 
-    /** The gradients that need the whole backward pass: the input kernels above the first layer and the Dense layer. */
+    /** Sets part {@code part}'s share of {@code sum} to the slices' {@code parts} added in slice order. */
+    private void addSlices(int part, float[][] parts, float[] sum) {
+        int from = workers.start(part, sum.length);
+        int to = workers.start(part + 1, sum.length);
+        if (to == from) {
+            return;
+        }
+        System.arraycopy(parts[0], from, sum, from, to - from);
+        for (int slice = 1; slice < slices; slice++) {
+            kernels.add(parts[slice], from, sum, from, to - from);
+        }
+    }
+
+    /**
+     * The gradients that need the whole backward pass: the sum of the slices' accumulators, the input kernels
+     * above the first layer and the Dense layer.
+     */
     private void gradientPart(int part) {
+        for (int l = 0; l < layers; l++) {
+            if (l == 0) {
+                addSlices(part, sliceKernel, gradients[0]);
+            }
+            addSlices(part, sliceRecurrent[l], gradients[3 * l + 1]);
+            addSlices(part, sliceBias[l], gradients[3 * l + 2]);
+        }
         int rows = steps * windows;
         for (int l = 1; l < layers; l++) {
             int g4 = 4 * net.hiddenSize(l);

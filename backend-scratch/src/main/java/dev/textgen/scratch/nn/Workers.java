@@ -10,8 +10,8 @@ import java.util.function.IntConsumer;
 /**
  * A fixed number of workers that run one task per part, part 0 on the calling thread. The parts are
  * fixed by the count, never by timing, which keeps results identical run to run. Inside a task, the parts
- * can meet at a barrier ({@link #await()}), which spins briefly and then yields: the hand-offs it serves are
- * tens of microseconds apart.
+ * can meet at a barrier ({@link #await()}), which spins briefly and then yields: cheaper than a second
+ * {@link #run} when the parts finish close together.
  */
 public final class Workers implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();

@@ -63,7 +63,8 @@ class TrainingPassTest {
         Network net = smallNetwork(3L, layers);
         Batch batch = TestData.batch(TestData.windows(200, VOCABULARY, STEPS, 2, 5L), BATCH, 9L, 0);
         try (Workers workers = new Workers(threads)) {
-            TrainingPass pass = new TrainingPass(net, kernels, workers, hard, 0.3, allSteps);
+            // Slices of two windows, so that the sum over the slices' gradients is checked too.
+            TrainingPass pass = new TrainingPass(net, kernels, workers, hard, 0.3, allSteps, 2);
             double loss = pass.forward(batch, true);
             pass.backward();
 
@@ -91,18 +92,21 @@ class TrainingPassTest {
     }
 
     /**
-     * The workers meet during the backward pass to add up the weight gradients by blocks of gate columns; one
-     * without windows must still take part, and the result must not depend on the number of workers.
+     * Each worker adds up its own slices' weight gradients and the slices are summed afterwards; with slices of
+     * two windows (5 windows: slices of 1, 2 and 2) or the default slices (130 windows: 43, 43, 44) the result
+     * must not depend on the number of workers, also when some workers have no slice.
      */
-    @ParameterizedTest(name = "{0} windows={1}")
+    @ParameterizedTest(name = "{0} windows={1} sliceWindows={2}")
     @MethodSource("workerCounts")
-    void gradientsAreIdenticalForAnyNumberOfWorkersEvenWithoutWindowsForSome(Kernels kernels, int windows) {
+    void gradientsAreIdenticalForAnyNumberOfWorkersEvenWithoutWindowsForSome(Kernels kernels, int windows,
+                                                                            int sliceWindows) {
         Network net = smallNetwork(5L, 2);
-        Batch batch = TestData.batch(TestData.windows(200, VOCABULARY, STEPS, 2, 5L), windows, 9L, 0);
+        Batch batch = TestData.batch(TestData.windows(400, VOCABULARY, STEPS, 2, 5L), windows, 9L, 0);
+        assertThat(batch.size()).isEqualTo(windows);
         float[][] expected = null;
         for (int threads : new int[] {1, 2, 3}) {
             try (Workers workers = new Workers(threads)) {
-                TrainingPass pass = new TrainingPass(net, kernels, workers, false, 0.3, true);
+                TrainingPass pass = new TrainingPass(net, kernels, workers, false, 0.3, true, sliceWindows);
                 pass.forward(batch, true);
                 pass.backward();
                 if (expected == null) {
@@ -118,7 +122,8 @@ class TrainingPassTest {
     }
 
     static Stream<Arguments> workerCounts() {
-        return KernelChoices.all().stream().flatMap(k -> Stream.of(Arguments.of(k, 1), Arguments.of(k, BATCH)));
+        return KernelChoices.all().stream().flatMap(k -> Stream.of(Arguments.of(k, 1, 2), Arguments.of(k, BATCH, 2),
+                Arguments.of(k, 130, TrainingPass.SLICE_WINDOWS)));
     }
 
     @Test
