@@ -7,6 +7,7 @@ import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.io.ModelWeights;
+import dev.textgen.api.spi.ModelArguments;
 import dev.textgen.api.spi.TrainingEngine;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -52,7 +53,7 @@ final class Dl4jTrainingEngine implements TrainingEngine {
 
     @Override
     public double trainBatch(Batch batch, double learningRate) {
-        checkVocabulary(batch);
+        ModelArguments.checkBatch(batch, vocabulary.size());
         Nd4j.getRandom().setSeed(batch.seed()); // dropout masks
         double loss = network.forward(batch, true);
         if (!Double.isFinite(loss)) {
@@ -88,15 +89,8 @@ final class Dl4jTrainingEngine implements TrainingEngine {
 
     @Override
     public double evaluateBatch(Batch batch) {
-        checkVocabulary(batch);
+        ModelArguments.checkBatch(batch, vocabulary.size());
         return network.forward(batch, false);
-    }
-
-    private void checkVocabulary(Batch batch) {
-        if (batch.vocabularySize() != vocabulary.size()) {
-            throw new IllegalArgumentException("batch vocabularySize " + batch.vocabularySize()
-                    + " does not match the model's " + vocabulary.size());
-        }
     }
 
     @Override

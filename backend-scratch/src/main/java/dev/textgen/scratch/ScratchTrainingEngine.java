@@ -6,6 +6,7 @@ import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.io.ModelWeights;
+import dev.textgen.api.spi.ModelArguments;
 import dev.textgen.api.spi.TrainingEngine;
 import dev.textgen.scratch.nn.Network;
 import dev.textgen.scratch.nn.Optimizer;
@@ -40,7 +41,7 @@ final class ScratchTrainingEngine implements TrainingEngine {
 
     @Override
     public double trainBatch(Batch batch, double learningRate) {
-        check(batch);
+        ModelArguments.checkBatch(batch, vocabulary.size());
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
             throw new IllegalArgumentException("learning rate must be a finite number > 0, got " + learningRate);
         }
@@ -60,33 +61,8 @@ final class ScratchTrainingEngine implements TrainingEngine {
 
     @Override
     public double evaluateBatch(Batch batch) {
-        check(batch);
+        ModelArguments.checkBatch(batch, vocabulary.size());
         return pass.forward(batch, false);
-    }
-
-    private void check(Batch batch) {
-        if (batch.vocabularySize() != vocabulary.size()) {
-            throw new IllegalArgumentException("the batch has ids over " + batch.vocabularySize()
-                    + " symbols but the model's vocabulary has " + vocabulary.size());
-        }
-        if (batch.size() < 1) {
-            throw new IllegalArgumentException("the batch is empty");
-        }
-        int[] inputs = batch.inputs();
-        int[] targets = batch.targets();
-        int v = vocabulary.size();
-        for (int i = 0; i < batch.size() * batch.maxlen(); i++) {
-            if (inputs[i] < 0 || inputs[i] >= v) {
-                throw new IllegalArgumentException("input id " + inputs[i] + " of window " + i / batch.maxlen()
-                        + " is outside the vocabulary [0, " + v + ")");
-            }
-        }
-        for (int b = 0; b < batch.size(); b++) {
-            if (targets[b] < 0 || targets[b] >= v) {
-                throw new IllegalArgumentException("target id " + targets[b] + " of window " + b
-                        + " is outside the vocabulary [0, " + v + ")");
-            }
-        }
     }
 
     @Override

@@ -1,8 +1,10 @@
 package dev.textgen.api.spi;
 
+import dev.textgen.api.data.Batch;
+
 /**
- * Argument checks that every {@link dev.textgen.api.LanguageModel} and {@link dev.textgen.api.Session}
- * implementation shares, so that all backends reject bad input with the same messages.
+ * Argument checks that every {@link dev.textgen.api.LanguageModel}, {@link dev.textgen.api.Session} and
+ * {@link TrainingEngine} implementation shares, so that all backends reject bad input with the same messages.
  */
 public final class ModelArguments {
     private ModelArguments() {
@@ -43,6 +45,34 @@ public final class ModelArguments {
         if (out == null || out.length != vocabularySize) {
             throw new IllegalArgumentException("out must hold " + vocabularySize + " floats (the vocabulary size), got "
                     + (out == null ? "null" : out.length));
+        }
+    }
+
+    /**
+     * Checks a {@link Batch} given to a {@link TrainingEngine}: not empty, encoded over the
+     * model's vocabulary, and every input and target id inside it.
+     */
+    public static void checkBatch(Batch batch, int vocabularySize) {
+        if (batch.vocabularySize() != vocabularySize) {
+            throw new IllegalArgumentException("the batch has ids over " + batch.vocabularySize()
+                    + " symbols but the model's vocabulary has " + vocabularySize);
+        }
+        if (batch.size() < 1) {
+            throw new IllegalArgumentException("the batch is empty");
+        }
+        int[] inputs = batch.inputs();
+        int[] targets = batch.targets();
+        for (int i = 0; i < batch.size() * batch.maxlen(); i++) {
+            if (inputs[i] < 0 || inputs[i] >= vocabularySize) {
+                throw new IllegalArgumentException("input id " + inputs[i] + " of window " + i / batch.maxlen()
+                        + " is outside the vocabulary [0, " + vocabularySize + ")");
+            }
+        }
+        for (int b = 0; b < batch.size(); b++) {
+            if (targets[b] < 0 || targets[b] >= vocabularySize) {
+                throw new IllegalArgumentException("target id " + targets[b] + " of window " + b
+                        + " is outside the vocabulary [0, " + vocabularySize + ")");
+            }
         }
     }
 }

@@ -250,6 +250,22 @@ public abstract class BackendContractTest {
     }
 
     @Test
+    public void trainingRejectsABatchOfAnotherVocabularyOrWithForeignIds() {
+        try (TrainingEngine engine = backend().newEngine(config(), vocabulary, null)) {
+            Batch other = new Batch(4, train.maxlen(), vocabulary.size() + 1, engine.wantsOneHot());
+            assertThat(Batches.sequential(train, 4).next(other)).isTrue();
+            assertThatThrownBy(() -> engine.trainBatch(other, 0.01)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(String.valueOf(vocabulary.size() + 1)).hasMessageContaining(String.valueOf(vocabulary.size()));
+            assertThatThrownBy(() -> engine.evaluateBatch(other)).isInstanceOf(IllegalArgumentException.class);
+            Batch batch = new Batch(4, train.maxlen(), vocabulary.size(), engine.wantsOneHot());
+            assertThat(Batches.sequential(train, 4).next(batch)).isTrue();
+            batch.inputs()[5] = vocabulary.size(); // a caller's corrupted id
+            assertThatThrownBy(() -> engine.trainBatch(batch, 0.01)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("input id " + vocabulary.size());
+        }
+    }
+
+    @Test
     public void trainingIsDeterministicForTheSameSeed() {
         TextgenConfig config = TinyCorpus.withDropout(config(), 0.25);
         List<Double> first = new ArrayList<>();

@@ -7,6 +7,7 @@ import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
+import dev.textgen.api.spi.ModelArguments;
 import dev.textgen.api.spi.TrainingEngine;
 
 import java.util.Arrays;
@@ -83,6 +84,7 @@ final class TestDoubleEngine implements TrainingEngine {
 
     @Override
     public double trainBatch(Batch batch, double learningRate) {
+        ModelArguments.checkBatch(batch, symbols);
         TestDoubleBackend.Fault fault = faults.at(++calls, learningRate);
         if (fault == TestDoubleBackend.Fault.NAN_LOSS) {
             return Double.NaN;
@@ -171,6 +173,7 @@ final class TestDoubleEngine implements TrainingEngine {
 
     @Override
     public double evaluateBatch(Batch batch) {
+        ModelArguments.checkBatch(batch, symbols);
         float[] h = new float[hidden];
         float[] a = new float[hidden];
         double[] p = new double[symbols];
