@@ -424,8 +424,8 @@ final class LstmGradient {
                 parity = 1 - parity;
                 // the activations' derivatives from their outputs: a (1 - a) for sigmoid, 1 - a^2 for tanh
                 if (hardSigmoid) {
-                    exec(hardSigmoidBackward(step.zInputForget, step.daInputForget, step.dzInputForget));
-                    exec(hardSigmoidBackward(step.zOutput, step.daOutput, step.dzOutput));
+                    Nd4j.exec(hardSigmoidBackward(step.zInputForget, step.daInputForget, step.dzInputForget));
+                    Nd4j.exec(hardSigmoidBackward(step.zOutput, step.daOutput, step.dzOutput));
                 } else {
                     Nd4j.exec(new TimesOneMinus(step.a, layer.derivative));
                 }
@@ -462,10 +462,6 @@ final class LstmGradient {
     private static CustomOp hardSigmoidBackward(INDArray preActivation, INDArray gradientOut, INDArray gradientIn) {
         return DynamicCustomOp.builder("hardsigmoid_bp")
                 .addInputs(preActivation, gradientOut).addOutputs(gradientIn).build();
-    }
-
-    private static void exec(CustomOp op) {
-        Nd4j.exec(op);
     }
 
     private static void mul(INDArray x, INDArray y, INDArray z) {

@@ -71,15 +71,13 @@ public final class Stepper implements RecurrentRows {
             int gates = 4 * hidden;
             System.arraycopy(network.bias(l), 0, z, 0, gates);
             if (l == 0) {
-                // every row reads the same symbol, so its gathered input row is added once and copied
+                // every row reads the same symbol, so its gathered input row is added once and copied below
                 kernels.add(network.kernel(0), id * gates, z, 0, gates);
-                for (int r = 1; r < rows; r++) {
-                    System.arraycopy(z, 0, z, r * gates, gates);
-                }
-            } else {
-                for (int r = 1; r < rows; r++) {
-                    System.arraycopy(z, 0, z, r * gates, gates);
-                }
+            }
+            for (int r = 1; r < rows; r++) {
+                System.arraycopy(z, 0, z, r * gates, gates);
+            }
+            if (l > 0) {
                 int in = network.inputSize(l);
                 kernels.gemm(rows, gates, in, h[l - 1], 0, in, network.kernel(l), 0, gates, z, 0, gates);
             }
