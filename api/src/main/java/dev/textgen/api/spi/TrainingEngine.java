@@ -24,10 +24,16 @@ public interface TrainingEngine extends AutoCloseable {
      *
      * @return the batch's mean cross-entropy in nats per symbol, computed before the update. When it or
      *         the gradient is not finite, nothing is updated and a non-finite value is returned.
+     * @throws IllegalArgumentException when the batch is empty, over another vocabulary or holds an id outside
+     *                                  it ({@link ModelArguments#checkBatch})
      */
     double trainBatch(Batch batch, double learningRate);
 
-    /** The batch's mean cross-entropy without dropout or any update. */
+    /**
+     * The batch's mean cross-entropy without dropout or any update.
+     *
+     * @throws IllegalArgumentException as {@link #trainBatch}
+     */
     double evaluateBatch(Batch batch);
 
     /** A copy of the current weights in the portable layout. */
