@@ -325,8 +325,8 @@ final class PanamaKernels extends ScalarKernels {
     // inlined tanh calls exceeds the JIT's inlining budget, and a vector operation that is not inlined
     // falls back to a per-lane loop.
     @Override
-    public void lstmForward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC,
-                            int tanhCOff, float[] h, int hOff, int hidden, boolean hardSigmoid) {
+    public void lstmForward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] h, int hOff,
+                            int hidden, boolean hardSigmoid) {
         if (hardSigmoid) {
             hardSigmoidInPlace(z, zOff, 2 * hidden);
             hardSigmoidInPlace(z, zOff + 3 * hidden, hidden);
@@ -338,8 +338,8 @@ final class PanamaKernels extends ScalarKernels {
         // The cell update in two loops, each with at most one tanh: with tanh in the same loop as the state
         // update, C2 hit its inlining node limit and called tanh out of line, boxing every vector.
         cellState(z, zOff, cPrev, cPrevOff, c, cOff, hidden);
-        cellOutput(z, zOff + 3 * hidden, c, cOff, tanhC, tanhCOff, h, hOff, hidden);
-        cell(S.loopBound(hidden), hidden, z, zOff, cPrev, cPrevOff, c, cOff, tanhC, tanhCOff, h, hOff, hidden);
+        cellOutput(z, zOff + 3 * hidden, c, cOff, h, hOff, hidden);
+        cell(S.loopBound(hidden), hidden, z, zOff, cPrev, cPrevOff, c, cOff, h, hOff, hidden);
     }
 
     /** {@code c = f * cPrev + i * g} over whole vectors. */
@@ -355,14 +355,11 @@ final class PanamaKernels extends ScalarKernels {
         }
     }
 
-    /** {@code tanhC = tanh(c), h = o * tanhC} over whole vectors. */
-    private static void cellOutput(float[] z, int o, float[] c, int cOff, float[] tanhC, int tanhCOff, float[] h, int hOff,
-                                  int hidden) {
+    /** {@code h = o * tanh(c)} over whole vectors. */
+    private static void cellOutput(float[] z, int o, float[] c, int cOff, float[] h, int hOff, int hidden) {
         int j = 0;
         for (int bound = S.loopBound(hidden); j < bound; j += L) {
-            FloatVector t = tanh(FloatVector.fromArray(S, c, cOff + j));
-            t.intoArray(tanhC, tanhCOff + j);
-            FloatVector.fromArray(S, z, o + j).mul(t).intoArray(h, hOff + j);
+            FloatVector.fromArray(S, z, o + j).mul(tanh(FloatVector.fromArray(S, c, cOff + j))).intoArray(h, hOff + j);
         }
     }
 
@@ -391,8 +388,8 @@ final class PanamaKernels extends ScalarKernels {
     }
 
     @Override
-    public void lstmBackward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] tanhC, int tanhCOff,
-                             float[] dh, int dhOff, float[] dc, int dcOff, int hidden, boolean hardSigmoid) {
+    public void lstmBackward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] dh, int dhOff,
+                             float[] dc, int dcOff, float[] dz, int dzOff, int hidden, boolean hardSigmoid) {
         int f = zOff + hidden;
         int g = zOff + 2 * hidden;
         int o = zOff + 3 * hidden;
@@ -402,16 +399,16 @@ final class PanamaKernels extends ScalarKernels {
             FloatVector fv = FloatVector.fromArray(S, z, f + j);
             FloatVector gv = FloatVector.fromArray(S, z, g + j);
             FloatVector ov = FloatVector.fromArray(S, z, o + j);
-            FloatVector t = FloatVector.fromArray(S, tanhC, tanhCOff + j);
+            FloatVector t = tanh(FloatVector.fromArray(S, c, cOff + j));
             FloatVector dhj = FloatVector.fromArray(S, dh, dhOff + j);
             FloatVector dcj = FloatVector.fromArray(S, dc, dcOff + j).add(dhj.mul(ov).mul(ONE.sub(t.mul(t))));
             FloatVector cp = cPrev == null ? FloatVector.zero(S) : FloatVector.fromArray(S, cPrev, cPrevOff + j);
-            dhj.mul(t).mul(gateSlope(ov, hardSigmoid)).intoArray(z, o + j);
-            dcj.mul(gv).mul(gateSlope(iv, hardSigmoid)).intoArray(z, zOff + j);
-            dcj.mul(cp).mul(gateSlope(fv, hardSigmoid)).intoArray(z, f + j);
-            dcj.mul(iv).mul(ONE.sub(gv.mul(gv))).intoArray(z, g + j);
+            dhj.mul(t).mul(gateSlope(ov, hardSigmoid)).intoArray(dz, dzOff + 3 * hidden + j);
+            dcj.mul(gv).mul(gateSlope(iv, hardSigmoid)).intoArray(dz, dzOff + j);
+            dcj.mul(cp).mul(gateSlope(fv, hardSigmoid)).intoArray(dz, dzOff + hidden + j);
+            dcj.mul(iv).mul(ONE.sub(gv.mul(gv))).intoArray(dz, dzOff + 2 * hidden + j);
             dcj.mul(fv).intoArray(dc, dcOff + j);
         }
-        backwardRange(j, hidden, z, zOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff, dc, dcOff, hidden, hardSigmoid);
+        backwardRange(j, hidden, z, zOff, cPrev, cPrevOff, c, cOff, dh, dhOff, dc, dcOff, dz, dzOff, hidden, hardSigmoid);
     }
 }

@@ -20,7 +20,6 @@ public final class Stepper implements RecurrentRows {
     private final float[][] h;
     private final float[][] c;
     private final float[] z;
-    private final float[] tanhC;
     private boolean fresh = true;
 
     public Stepper(Network network, Kernels kernels, boolean hardSigmoid, int rows) {
@@ -38,7 +37,6 @@ public final class Stepper implements RecurrentRows {
             widest = Math.max(widest, network.hiddenSize(l));
         }
         z = new float[rows * 4 * widest];
-        tanhC = new float[widest];
     }
 
     @Override
@@ -86,8 +84,8 @@ public final class Stepper implements RecurrentRows {
             }
             for (int r = 0; r < rows; r++) {
                 // The cell's previous state is read before h and c are overwritten, so they can be updated in place.
-                kernels.lstmForward(z, r * gates, fresh ? null : c[l], r * hidden, c[l], r * hidden, tanhC, 0,
-                        h[l], r * hidden, hidden, hardSigmoid);
+                kernels.lstmForward(z, r * gates, fresh ? null : c[l], r * hidden, c[l], r * hidden, h[l], r * hidden,
+                        hidden, hardSigmoid);
             }
         }
         fresh = false;

@@ -57,7 +57,6 @@ public final class TrainingPass {
 
     private float[][] gates;
     private float[][] cells;
-    private float[][] cellTanh;
     private float[][] hidden;
     /** Input of layer l > 0 after dropout (the hidden output of layer l - 1 itself when there is none). */
     private float[][] inputs;
@@ -71,18 +70,23 @@ public final class TrainingPass {
     private double[] rowLoss;
     private float[] recurrentGrad;
     private float[] cellGrad;
+    /**
+     * The current backward step's gate gradients, row {@code b} for window {@code b}: written by the cell
+     * backward and consumed by the same step's products, so the gate activations are only ever read back.
+     */
+    private float[] gateGrad;
     private final float[][] recurrentT;
     private final float[][] kernelT;
     private final float[] denseKernelT;
     /** Slices of the current batch: {@code ceil(windows / sliceWindows)}, at least one. */
     private int slices;
     /**
-     * Per layer and slice, the slice's share of the recurrent kernel's, the bias' and (first layer only) the
-     * input kernel's gradients, in the layout of {@link #gradients}.
+     * Per layer and slice, the slice's share of the input kernel's, the recurrent kernel's and the bias'
+     * gradients, in the layout of {@link #gradients}.
      */
+    private float[][][] sliceKernel;
     private float[][][] sliceRecurrent;
     private float[][][] sliceBias;
-    private float[][] sliceKernel;
 
     public TrainingPass(Network net, Kernels kernels, Workers workers, boolean hardSigmoid, double dropout,
                         boolean allSteps) {
@@ -183,7 +187,6 @@ public final class TrainingPass {
         long rows = (long) capacity * steps;
         gates = new float[layers][];
         cells = new float[layers][];
-        cellTanh = new float[layers][];
         hidden = new float[layers][];
         inputs = new float[layers][];
         inputScale = new float[layers][];
@@ -194,7 +197,6 @@ public final class TrainingPass {
             widest = Math.max(widest, h);
             gates[l] = new float[size(rows * 4 * h)];
             cells[l] = new float[size(rows * h)];
-            cellTanh[l] = new float[size(rows * h)];
             hidden[l] = new float[size(rows * h)];
             if (l > 0) {
                 inputs[l] = dropout > 0f ? new float[size(rows * net.inputSize(l))] : hidden[l - 1];
@@ -211,16 +213,17 @@ public final class TrainingPass {
         rowLoss = new double[denseRows];
         recurrentGrad = new float[capacity * widest];
         cellGrad = new float[capacity * widest];
+        gateGrad = new float[capacity * 4 * widest];
         int maxSlices = (capacity + sliceWindows - 1) / sliceWindows;
+        sliceKernel = new float[layers][maxSlices][];
         sliceRecurrent = new float[layers][maxSlices][];
         sliceBias = new float[layers][maxSlices][];
-        sliceKernel = new float[maxSlices][];
         for (int s = 0; s < maxSlices; s++) {
             for (int l = 0; l < layers; l++) {
+                sliceKernel[l][s] = new float[net.kernel(l).length];
                 sliceRecurrent[l][s] = new float[net.recurrentKernel(l).length];
                 sliceBias[l][s] = new float[net.bias(l).length];
             }
-            sliceKernel[s] = new float[net.kernel(0).length];
         }
     }
 
@@ -295,8 +298,8 @@ public final class TrainingPass {
                 }
                 for (int b = b0; b < b1; b++) {
                     int row = t * batch + b;
-                    kernels.lstmForward(z, row * g4, t > 0 ? c : null, (row - batch) * h, c, row * h,
-                            cellTanh[l], row * h, hs, row * h, h, hardSigmoid);
+                    kernels.lstmForward(z, row * g4, t > 0 ? c : null, (row - batch) * h, c, row * h, hs, row * h, h,
+                            hardSigmoid);
                 }
             }
         }
@@ -405,11 +408,9 @@ public final class TrainingPass {
             float[] z = gates[l];
             float[] c = cells[l];
             for (int slice = s0; slice < s1; slice++) {
+                Arrays.fill(sliceKernel[l][slice], 0f);
                 Arrays.fill(sliceRecurrent[l][slice], 0f);
                 Arrays.fill(sliceBias[l][slice], 0f);
-                if (l == 0) {
-                    Arrays.fill(sliceKernel[slice], 0f);
-                }
             }
             Arrays.fill(recurrentGrad, b0 * h, b1 * h, 0f);
             Arrays.fill(cellGrad, b0 * h, b1 * h, 0f);
@@ -423,25 +424,22 @@ public final class TrainingPass {
                 }
                 for (int b = b0; b < b1; b++) {
                     int row = t * batch + b;
-                    kernels.lstmBackward(z, row * g4, t > 0 ? c : null, (row - batch) * h, cellTanh[l], row * h,
-                            recurrentGrad, b * h, cellGrad, b * h, h, hardSigmoid);
+                    kernels.lstmBackward(z, row * g4, t > 0 ? c : null, (row - batch) * h, c, row * h,
+                            recurrentGrad, b * h, cellGrad, b * h, gateGrad, b * g4, h, hardSigmoid);
                 }
                 for (int slice = s0; slice < s1; slice++) {
                     accumulateStep(l, t, slice);
                 }
                 if (t > 0) {
                     Arrays.fill(recurrentGrad, b0 * h, b1 * h, 0f);
-                    kernels.gemm(nb, h, g4, z, (t * batch + b0) * g4, g4, recurrentT[l], 0, h,
-                            recurrentGrad, b0 * h, h);
+                    kernels.gemm(nb, h, g4, gateGrad, b0 * g4, g4, recurrentT[l], 0, h, recurrentGrad, b0 * h, h);
                 }
-            }
-            if (l > 0) {
-                int in = net.inputSize(l);
-                float[] below = hiddenGrad[l - 1];
-                for (int t = 0; t < steps; t++) {
+                if (l > 0) {
+                    int in = net.inputSize(l);
+                    float[] below = hiddenGrad[l - 1];
                     int off = (t * batch + b0) * in;
                     Arrays.fill(below, off, off + nb * in, 0f);
-                    kernels.gemm(nb, in, g4, z, (t * batch + b0) * g4, g4, kernelT[l], 0, in, below, off, in);
+                    kernels.gemm(nb, in, g4, gateGrad, b0 * g4, g4, kernelT[l], 0, in, below, off, in);
                     if (training) {
                         kernels.multiply(inputScale[l], off, below, off, nb * in);
                     }
@@ -452,27 +450,31 @@ public final class TrainingPass {
 
     /**
      * Adds step {@code t} of slice {@code slice}'s windows to the slice's accumulators of layer {@code l}:
-     * {@code dU += h[t-1]^T dz[t]}, {@code db += dz[t]} and, for the first layer, the rows of the input kernel
-     * that the step's ids gathered. Steps descending, windows ascending: the order depends only on the slice.
+     * {@code dU += h[t-1]^T dz[t]}, {@code db += dz[t]} and {@code dW += x[t]^T dz[t]}, which for the first
+     * layer adds each window's gate gradients to the kernel row its id gathered. Steps descending, windows
+     * ascending: the order depends only on the slice.
      */
     private void accumulateStep(int l, int t, int slice) {
         int h = net.hiddenSize(l);
         int g4 = 4 * h;
         int batch = windows;
-        float[] z = gates[l];
         int w0 = sliceStart(slice);
         int w1 = sliceStart(slice + 1);
+        float[] dKernel = sliceKernel[l][slice];
         if (t > 0) {
             kernels.gemmTransA(h, g4, w1 - w0, hidden[l], ((t - 1) * batch + w0) * h, h,
-                    z, (t * batch + w0) * g4, g4, sliceRecurrent[l][slice], 0, g4);
+                    gateGrad, w0 * g4, g4, sliceRecurrent[l][slice], 0, g4);
+        }
+        if (l > 0) {
+            int in = net.inputSize(l);
+            kernels.gemmTransA(in, g4, w1 - w0, inputs[l], (t * batch + w0) * in, in,
+                    gateGrad, w0 * g4, g4, dKernel, 0, g4);
         }
         float[] dBias = sliceBias[l][slice];
-        float[] dKernel = sliceKernel[slice];
         for (int b = w0; b < w1; b++) {
-            int row = (t * batch + b) * g4;
-            kernels.add(z, row, dBias, 0, g4);
+            kernels.add(gateGrad, b * g4, dBias, 0, g4);
             if (l == 0) {
-                kernels.add(z, row, dKernel, ids[b * steps + t] * g4, g4);
+                kernels.add(gateGrad, b * g4, dKernel, ids[b * steps + t] * g4, g4);
             }
         }
     }
@@ -490,29 +492,12 @@ public final class TrainingPass {
         }
     }
 
-    /**
-     * The gradients that need the whole backward pass: the sum of the slices' accumulators, the input kernels
-     * above the first layer and the Dense layer.
-     */
+    /** The gradients that need the whole backward pass: the sum of the slices' accumulators and the Dense layer. */
     private void gradientPart(int part) {
         for (int l = 0; l < layers; l++) {
-            if (l == 0) {
-                addSlices(part, sliceKernel, gradients[0]);
-            }
+            addSlices(part, sliceKernel[l], gradients[3 * l]);
             addSlices(part, sliceRecurrent[l], gradients[3 * l + 1]);
             addSlices(part, sliceBias[l], gradients[3 * l + 2]);
-        }
-        int rows = steps * windows;
-        for (int l = 1; l < layers; l++) {
-            int g4 = 4 * net.hiddenSize(l);
-            int in = net.inputSize(l);
-            float[] dKernel = gradients[3 * l];
-            int k0 = workers.start(part, in);
-            int k1 = workers.start(part + 1, in);
-            Arrays.fill(dKernel, k0 * g4, k1 * g4, 0f);
-            if (k1 > k0) {
-                kernels.gemmTransA(k1 - k0, g4, rows, inputs[l], k0, in, gates[l], 0, g4, dKernel, k0 * g4, g4);
-            }
         }
         int top = net.topSize();
         float[] dDense = gradients[3 * layers];

@@ -33,18 +33,19 @@ public interface Kernels {
 
     /**
      * One LSTM cell step for one row. {@code z[zOff, zOff + 4H)} holds the gate pre-activations in the
-     * order i, f, c, o and is overwritten with the activations; then {@code c = f * cPrev + i * g},
-     * {@code tanhC = tanh(c)}, {@code h = o * tanhC}. A null {@code cPrev} is the zero state.
+     * order i, f, c, o and is overwritten with the activations; then {@code c = f * cPrev + i * g} and
+     * {@code h = o * tanh(c)}. A null {@code cPrev} is the zero state.
      */
-    void lstmForward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC, int tanhCOff,
-                     float[] h, int hOff, int hidden, boolean hardSigmoid);
+    void lstmForward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] h, int hOff,
+                     int hidden, boolean hardSigmoid);
 
     /**
-     * Backpropagates one LSTM cell step for one row. {@code z} holds the step's gate activations and is
-     * overwritten with the gradients of the pre-activations; {@code dh} is the gradient of the step's
-     * output; {@code dc} carries the cell-state gradient from the next step in and to the previous step out.
-     * A null {@code cPrev} is the zero state.
+     * Backpropagates one LSTM cell step for one row. {@code z} holds the step's gate activations and {@code c}
+     * its cell state, whose {@code tanh} is recomputed (training keeps no copy of it: one array less to write
+     * and read back per step); the gradients of the gate pre-activations are written to {@code dz}, which may
+     * be {@code z} itself. {@code dh} is the gradient of the step's output; {@code dc} carries the cell-state
+     * gradient from the next step in and to the previous step out. A null {@code cPrev} is the zero state.
      */
-    void lstmBackward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] tanhC, int tanhCOff,
-                      float[] dh, int dhOff, float[] dc, int dcOff, int hidden, boolean hardSigmoid);
+    void lstmBackward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] dh, int dhOff,
+                      float[] dc, int dcOff, float[] dz, int dzOff, int hidden, boolean hardSigmoid);
 }

@@ -225,8 +225,8 @@ public class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void lstmForward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] tanhC,
-                            int tanhCOff, float[] h, int hOff, int hidden, boolean hardSigmoid) {
+    public void lstmForward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] h, int hOff,
+                            int hidden, boolean hardSigmoid) {
         gates(z, zOff, 0, 2 * hidden, hardSigmoid);
         gates(z, zOff + 3 * hidden, 0, hidden, hardSigmoid);
         tanh(z, zOff + 2 * hidden, 0, hidden);
@@ -238,8 +238,7 @@ public class ScalarKernels implements Kernels {
         float[] g = w[2];
         float[] o = w[3];
         float[] cv = w[4];
-        float[] t = w[5];
-        float[] hv = w[6];
+        float[] hv = w[5];
         System.arraycopy(z, zOff, i, 0, hidden);
         System.arraycopy(z, zOff + 2 * hidden, g, 0, hidden);
         System.arraycopy(z, zOff + 3 * hidden, o, 0, hidden);
@@ -255,12 +254,9 @@ public class ScalarKernels implements Kernels {
             }
         }
         for (int j = 0; j < hidden; j++) {
-            float tj = tanh(cv[j]);
-            t[j] = tj;
-            hv[j] = o[j] * tj;
+            hv[j] = o[j] * tanh(cv[j]);
         }
         System.arraycopy(cv, 0, c, cOff, hidden);
-        System.arraycopy(t, 0, tanhC, tanhCOff, hidden);
         System.arraycopy(hv, 0, h, hOff, hidden);
     }
 
@@ -286,7 +282,7 @@ public class ScalarKernels implements Kernels {
 
     /** The cell update of {@link #lstmForward} for units {@code [from, to)}, from activated gates. */
     static void cell(int from, int to, float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
-                     float[] tanhC, int tanhCOff, float[] h, int hOff, int hidden) {
+                     float[] h, int hOff, int hidden) {
         int f = zOff + hidden;
         int g = zOff + 2 * hidden;
         int o = zOff + 3 * hidden;
@@ -294,15 +290,13 @@ public class ScalarKernels implements Kernels {
             float ig = z[zOff + j] * z[g + j];
             float cv = cPrev == null ? ig : Math.fma(z[f + j], cPrev[cPrevOff + j], ig);
             c[cOff + j] = cv;
-            float t = tanh(cv);
-            tanhC[tanhCOff + j] = t;
-            h[hOff + j] = z[o + j] * t;
+            h[hOff + j] = z[o + j] * tanh(cv);
         }
     }
 
     @Override
-    public void lstmBackward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] tanhC, int tanhCOff,
-                             float[] dh, int dhOff, float[] dc, int dcOff, int hidden, boolean hardSigmoid) {
+    public void lstmBackward(float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff, float[] dh, int dhOff,
+                             float[] dc, int dcOff, float[] dz, int dzOff, int hidden, boolean hardSigmoid) {
         float[][] w = PANELS.get().cellRows(hidden);
         float[] i = w[0];
         float[] f = w[1];
@@ -321,7 +315,9 @@ public class ScalarKernels implements Kernels {
         } else {
             System.arraycopy(cPrev, cPrevOff, cp, 0, hidden);
         }
-        System.arraycopy(tanhC, tanhCOff, t, 0, hidden);
+        for (int j = 0; j < hidden; j++) {
+            t[j] = tanh(c[cOff + j]);
+        }
         System.arraycopy(dh, dhOff, dhv, 0, hidden);
         System.arraycopy(dc, dcOff, dcv, 0, hidden);
         if (hardSigmoid) {
@@ -329,10 +325,10 @@ public class ScalarKernels implements Kernels {
         } else {
             backwardRows(i, f, g, o, cp, t, dhv, dcv, hidden, false);
         }
-        System.arraycopy(i, 0, z, zOff, hidden);
-        System.arraycopy(f, 0, z, zOff + hidden, hidden);
-        System.arraycopy(g, 0, z, zOff + 2 * hidden, hidden);
-        System.arraycopy(o, 0, z, zOff + 3 * hidden, hidden);
+        System.arraycopy(i, 0, dz, dzOff, hidden);
+        System.arraycopy(f, 0, dz, dzOff + hidden, hidden);
+        System.arraycopy(g, 0, dz, dzOff + 2 * hidden, hidden);
+        System.arraycopy(o, 0, dz, dzOff + 3 * hidden, hidden);
         System.arraycopy(dcv, 0, dc, dcOff, hidden);
     }
 
@@ -356,24 +352,22 @@ public class ScalarKernels implements Kernels {
     }
 
     /** {@link #lstmBackward} for units {@code [from, to)} only. */
-    static void backwardRange(int from, int to, float[] z, int zOff, float[] cPrev, int cPrevOff, float[] tanhC,
-                              int tanhCOff, float[] dh, int dhOff, float[] dc, int dcOff, int hidden, boolean hardSigmoid) {
-        int f = zOff + hidden;
-        int g = zOff + 2 * hidden;
-        int o = zOff + 3 * hidden;
+    static void backwardRange(int from, int to, float[] z, int zOff, float[] cPrev, int cPrevOff, float[] c, int cOff,
+                              float[] dh, int dhOff, float[] dc, int dcOff, float[] dz, int dzOff, int hidden,
+                              boolean hardSigmoid) {
         for (int j = from; j < to; j++) {
             float iv = z[zOff + j];
-            float fv = z[f + j];
-            float gv = z[g + j];
-            float ov = z[o + j];
-            float t = tanhC[tanhCOff + j];
+            float fv = z[zOff + hidden + j];
+            float gv = z[zOff + 2 * hidden + j];
+            float ov = z[zOff + 3 * hidden + j];
+            float t = tanh(c[cOff + j]);
             float dhj = dh[dhOff + j];
             float dcj = dc[dcOff + j] + dhj * ov * (1f - t * t);
             float cp = cPrev == null ? 0f : cPrev[cPrevOff + j];
-            z[o + j] = dhj * t * sigmoidSlope(ov, hardSigmoid);
-            z[zOff + j] = dcj * gv * sigmoidSlope(iv, hardSigmoid);
-            z[f + j] = dcj * cp * sigmoidSlope(fv, hardSigmoid);
-            z[g + j] = dcj * iv * (1f - gv * gv);
+            dz[dzOff + 3 * hidden + j] = dhj * t * sigmoidSlope(ov, hardSigmoid);
+            dz[dzOff + j] = dcj * gv * sigmoidSlope(iv, hardSigmoid);
+            dz[dzOff + hidden + j] = dcj * cp * sigmoidSlope(fv, hardSigmoid);
+            dz[dzOff + 2 * hidden + j] = dcj * iv * (1f - gv * gv);
             dc[dcOff + j] = dcj * fv;
         }
     }

@@ -49,7 +49,8 @@ public class KernelBenchmark {
     float[] grad;
     float[] c;
     float[] cPrev;
-    float[] tanhC;
+    float[] dc;
+    float[] gateGrad;
 
     @Setup
     public void setUp() {
@@ -68,7 +69,8 @@ public class KernelBenchmark {
         grad = new float[HIDDEN * GATES];
         c = new float[ROWS * HIDDEN];
         cPrev = fill(ROWS * HIDDEN, random);
-        tanhC = new float[ROWS * HIDDEN];
+        dc = fill(ROWS * HIDDEN, random);
+        gateGrad = new float[ROWS * GATES];
     }
 
     private static float[] fill(int n, SplittableRandom random) {
@@ -105,8 +107,18 @@ public class KernelBenchmark {
     public float cellStep() {
         System.arraycopy(dz, 0, z, 0, z.length);
         for (int b = 0; b < ROWS; b++) {
-            k.lstmForward(z, b * GATES, cPrev, b * HIDDEN, c, b * HIDDEN, tanhC, b * HIDDEN, h, b * HIDDEN, HIDDEN, false);
+            k.lstmForward(z, b * GATES, cPrev, b * HIDDEN, c, b * HIDDEN, h, b * HIDDEN, HIDDEN, false);
         }
         return h[0];
+    }
+
+    /** The cell backward for 64 rows (it recomputes {@code tanh(c)}), gate gradients to their own buffer. */
+    @Benchmark
+    public float cellBackward() {
+        for (int b = 0; b < ROWS; b++) {
+            k.lstmBackward(z, b * GATES, cPrev, b * HIDDEN, c, b * HIDDEN, dh, b * HIDDEN, dc, b * HIDDEN, gateGrad,
+                    b * GATES, HIDDEN, false);
+        }
+        return gateGrad[0];
     }
 }

@@ -3,6 +3,7 @@ package dev.textgen.scratch.simd;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.SplittableRandom;
 
@@ -147,20 +148,34 @@ class KernelsTest {
                 for (boolean zeroState : new boolean[] {false, true}) {
                     float[] z = random(1 + 4 * hidden, hidden);
                     float[] cPrev = zeroState ? null : random(2 + hidden, hidden + 1);
-                    float[][] s = {z.clone(), new float[hidden], new float[hidden], new float[hidden]};
-                    float[][] v = {z.clone(), new float[hidden], new float[hidden], new float[hidden]};
-                    scalar.lstmForward(s[0], 1, cPrev, 2, s[1], 0, s[2], 0, s[3], 0, hidden, hard);
-                    vector.lstmForward(v[0], 1, cPrev, 2, v[1], 0, v[2], 0, v[3], 0, hidden, hard);
-                    for (int i = 0; i < 4; i++) {
+                    float[][] s = {z.clone(), new float[hidden + 3], new float[hidden + 1]};
+                    float[][] v = {z.clone(), new float[hidden + 3], new float[hidden + 1]};
+                    scalar.lstmForward(s[0], 1, cPrev, 2, s[1], 3, s[2], 1, hidden, hard);
+                    vector.lstmForward(v[0], 1, cPrev, 2, v[1], 3, v[2], 1, hidden, hard);
+                    for (int i = 0; i < 3; i++) {
                         assertThat(v[i]).as("forward output %d, hidden %d, hard %s", i, hidden, hard).containsExactly(s[i]);
+                    }
+                    for (int j = 0; j < hidden; j++) {
+                        assertThat(s[2][1 + j]).as("h = o tanh(c)")
+                                .isEqualTo(s[0][1 + 3 * hidden + j] * ScalarKernels.tanh(s[1][3 + j]));
                     }
                     float[] dh = random(hidden, 5);
                     float[] dcS = random(hidden, 6);
                     float[] dcV = dcS.clone();
-                    scalar.lstmBackward(s[0], 1, cPrev, 2, s[2], 0, dh, 0, dcS, 0, hidden, hard);
-                    vector.lstmBackward(v[0], 1, cPrev, 2, v[2], 0, dh, 0, dcV, 0, hidden, hard);
-                    assertThat(v[0]).as("gate gradients, hidden %d", hidden).containsExactly(s[0]);
+                    float[] dzS = new float[2 + 4 * hidden];
+                    float[] dzV = new float[2 + 4 * hidden];
+                    float[] activations = v[0].clone();
+                    scalar.lstmBackward(s[0], 1, cPrev, 2, s[1], 3, dh, 0, dcS, 0, dzS, 2, hidden, hard);
+                    vector.lstmBackward(v[0], 1, cPrev, 2, v[1], 3, dh, 0, dcV, 0, dzV, 2, hidden, hard);
+                    assertThat(dzV).as("gate gradients, hidden %d", hidden).containsExactly(dzS);
                     assertThat(dcV).as("cell gradient, hidden %d", hidden).containsExactly(dcS);
+                    assertThat(v[0]).as("gate activations are only read").containsExactly(activations);
+                    assertThat(s[0]).containsExactly(activations);
+                    // in place (dz = z), as a caller may ask: the same gradients
+                    float[] inPlace = s[0].clone();
+                    float[] dcIn = random(hidden, 6);
+                    vector.lstmBackward(inPlace, 1, cPrev, 2, s[1], 3, dh, 0, dcIn, 0, inPlace, 1, hidden, hard);
+                    assertThat(Arrays.copyOfRange(inPlace, 1, 1 + 4 * hidden)).containsExactly(Arrays.copyOfRange(dzS, 2, 2 + 4 * hidden));
                 }
             }
             float[] src = random(hidden + 2, 8);
