@@ -8,6 +8,7 @@ import dev.textgen.api.spi.ModelArguments;
 import dev.textgen.api.spi.RecurrentSession;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.scratch.nn.Network;
+import dev.textgen.scratch.nn.PackedNetwork;
 import dev.textgen.scratch.nn.Stepper;
 import dev.textgen.scratch.simd.Kernels;
 
@@ -18,6 +19,8 @@ final class ScratchModel implements LanguageModel {
     private final TextgenConfig config;
     private final Vocabulary vocabulary;
     private final Network network;
+    /** The network's weights packed for the products once: the model never changes. */
+    private final PackedNetwork packed;
     private final String seedWindow;
     private final Kernels kernels;
 
@@ -25,6 +28,7 @@ final class ScratchModel implements LanguageModel {
         this.config = config;
         this.vocabulary = vocabulary;
         this.network = network;
+        this.packed = new PackedNetwork(network, kernels);
         this.seedWindow = seedWindow;
         this.kernels = kernels;
     }
@@ -75,6 +79,6 @@ final class ScratchModel implements LanguageModel {
     }
 
     private Stepper newStepper(int rows) {
-        return new Stepper(network, kernels, config.model().hardSigmoid(), rows);
+        return new Stepper(packed, kernels, config.model().hardSigmoid(), rows);
     }
 }

@@ -20,8 +20,8 @@ final class PanamaKernels extends ScalarKernels {
      * 64 and 128 on all three training shapes).
      */
     private static final int PANEL_DEPTH = Integer.getInteger("textgen.panelDepth", 256);
-    /** Per thread: the packed panels of B and of A. */
-    private static final ThreadLocal<float[][]> PANELS = ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+    /** Per thread: the panel B is copied to. */
+    private static final ThreadLocal<float[][]> PANEL = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
     private static final FloatVector HALF = FloatVector.broadcast(S, 0.5f);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector ZERO = FloatVector.zero(S);
@@ -52,39 +52,42 @@ final class PanamaKernels extends ScalarKernels {
     }
 
     /**
-     * {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]}.
+     * {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]}
+     * and one of the strides is 1 ({@link #gemm}: A row-major; {@link #gemmTransA}: A transposed).
      *
      * <p>For each block of {@link #PANEL_DEPTH} rows of B, the part that fills whole 4 x 4-vector tiles is first
-     * copied to a thread-local panel, one contiguous {@code depth x 4L} strip per tile column, and a transposed A
-     * to a row-major one. The tile loop then reads both at constant strides, which lets C2 hoist most of its bounds
-     * checks and keep the indices in registers (in place, with strides only known at run time, it checked every
-     * load and spilled), and the strips stream through the caches without the set conflicts of rows one leading
-     * dimension (often 2 KiB) apart.
+     * copied to a thread-local panel, one contiguous {@code depth x 4L} strip per tile column. The tile loop then
+     * reads B at a constant stride, which lets C2 hoist most of its bounds checks and keep the indices in
+     * registers (in place, with strides only known at run time, it checked every load and spilled), and the
+     * strips stream through the caches without the set conflicts of rows one leading dimension (often 2 KiB)
+     * apart. A B packed by {@link #pack} brings these strips along ({@code strips}, every pass at
+     * {@code k0 * wide}), so repeated products with the same B skip the copy.
      */
     @Override
     void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
-                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+                 float[] b, int bOff, int ldb, float[] strips, float[] c, int cOff, int ldc) {
         int wide = cols - cols % (4 * L);
         int tall = rows - rows % 4;
         boolean packed = wide > 0 && tall > 0;
-        // With A row-major (depth stride 1) the tile reads its rows in place; otherwise A is packed too.
-        boolean packA = packed && depthStride != 1;
-        float[] bPanel = packed ? panel(0, Math.min(depth, PANEL_DEPTH) * wide) : null;
-        float[] aPanel = packA ? panel(1, Math.min(depth, PANEL_DEPTH) * tall) : null;
+        float[] bPanel = !packed ? null : strips != null ? strips : panel(Math.min(depth, PANEL_DEPTH) * wide);
         for (int k0 = 0; k0 < depth; k0 += PANEL_DEPTH) {
             int k1 = Math.min(depth, k0 + PANEL_DEPTH);
             int kn = k1 - k0;
             if (packed) {
-                packB(b, bOff + k0 * ldb, ldb, kn, wide, bPanel);
-                if (packA) {
-                    packA(a, aOff + k0 * depthStride, rowStride, depthStride, kn, tall, aPanel);
+                int pass = 0;
+                if (strips == null) {
+                    packB(b, bOff + k0 * ldb, ldb, kn, wide, bPanel, 0);
+                } else {
+                    pass = k0 * wide;
                 }
                 for (int n = 0; n < wide; n += 4 * L) {
                     for (int m = 0; m < tall; m += 4) {
-                        if (packA) {
-                            rowTile(kn, aPanel, m * kn, kn, bPanel, n * kn, c, cOff + m * ldc + n, ldc);
+                        if (depthStride != 1) {
+                            columnTile(kn, a, aOff + m * rowStride + k0 * depthStride, depthStride, bPanel, pass + n * kn,
+                                    c, cOff + m * ldc + n, ldc);
                         } else {
-                            rowTile(kn, a, aOff + m * rowStride + k0, rowStride, bPanel, n * kn, c, cOff + m * ldc + n, ldc);
+                            rowTile(kn, a, aOff + m * rowStride + k0, rowStride, bPanel, pass + n * kn, c,
+                                    cOff + m * ldc + n, ldc);
                         }
                     }
                 }
@@ -117,36 +120,44 @@ final class PanamaKernels extends ScalarKernels {
         }
     }
 
-    /** This thread's panel buffer {@code which}, grown to at least {@code size} floats. */
-    private static float[] panel(int which, int size) {
-        float[][] panels = PANELS.get();
-        if (panels[which].length < size) {
-            panels[which] = new float[size];
+    /** This thread's panel buffer, grown to at least {@code size} floats. */
+    private static float[] panel(int size) {
+        float[][] panel = PANEL.get();
+        if (panel[0].length < size) {
+            panel[0] = new float[size];
         }
-        return panels[which];
+        return panel[0];
     }
 
-    /** Copies rows {@code [0, depth)}, columns {@code [0, wide)} of B to {@code panel}: strip {@code n / 4L} at {@code n * depth}. */
-    private static void packB(float[] b, int bOff, int ldb, int depth, int wide, float[] panel) {
+    @Override
+    int stripLength(int depth, int cols) {
+        return depth * (cols - cols % (4 * L));
+    }
+
+    @Override
+    void packStrips(float[] b, int depth, int cols, float[] strips) {
+        int wide = cols - cols % (4 * L);
+        if (wide == 0) {
+            return;
+        }
+        for (int k0 = 0; k0 < depth; k0 += PANEL_DEPTH) {
+            packB(b, k0 * cols, cols, Math.min(depth, k0 + PANEL_DEPTH) - k0, wide, strips, k0 * wide);
+        }
+    }
+
+    /**
+     * Copies rows {@code [0, depth)}, columns {@code [0, wide)} of B to {@code panel} from {@code at}: strip
+     * {@code n / 4L} at {@code at + n * depth}.
+     */
+    private static void packB(float[] b, int bOff, int ldb, int depth, int wide, float[] panel, int at) {
         for (int k = 0; k < depth; k++) {
             int src = bOff + k * ldb;
             for (int n = 0; n < wide; n += 4 * L) {
-                int dst = n * depth + k * 4 * L;
+                int dst = at + n * depth + k * 4 * L;
                 FloatVector.fromArray(S, b, src + n).intoArray(panel, dst);
                 FloatVector.fromArray(S, b, src + n + L).intoArray(panel, dst + L);
                 FloatVector.fromArray(S, b, src + n + 2 * L).intoArray(panel, dst + 2 * L);
                 FloatVector.fromArray(S, b, src + n + 3 * L).intoArray(panel, dst + 3 * L);
-            }
-        }
-    }
-
-    /** Copies {@code A(m, k)} for {@code m < tall, k < depth} to {@code panel}, row-major: at {@code m * depth + k}. */
-    private static void packA(float[] a, int aOff, int rowStride, int depthStride, int depth, int tall, float[] panel) {
-        for (int m = 0; m < tall; m++) {
-            int dst = m * depth;
-            int src = aOff + m * rowStride;
-            for (int k = 0; k < depth; k++, src += depthStride) {
-                panel[dst + k] = a[src];
             }
         }
     }
@@ -200,6 +211,82 @@ final class PanamaKernels extends ScalarKernels {
             r22 = x.fma(v2, r22);
             r23 = x.fma(v3, r23);
             x = FloatVector.broadcast(S, a[a3 + k]);
+            r30 = x.fma(v0, r30);
+            r31 = x.fma(v1, r31);
+            r32 = x.fma(v2, r32);
+            r33 = x.fma(v3, r33);
+        }
+        r00.intoArray(c, c0);
+        r01.intoArray(c, c0 + L);
+        r02.intoArray(c, c0 + 2 * L);
+        r03.intoArray(c, c0 + 3 * L);
+        r10.intoArray(c, c1);
+        r11.intoArray(c, c1 + L);
+        r12.intoArray(c, c1 + 2 * L);
+        r13.intoArray(c, c1 + 3 * L);
+        r20.intoArray(c, c2);
+        r21.intoArray(c, c2 + L);
+        r22.intoArray(c, c2 + 2 * L);
+        r23.intoArray(c, c2 + 3 * L);
+        r30.intoArray(c, c3);
+        r31.intoArray(c, c3 + L);
+        r32.intoArray(c, c3 + 2 * L);
+        r33.intoArray(c, c3 + 3 * L);
+    }
+
+    /**
+     * As {@link #rowTile}, for A stored transposed ({@code A(m, k) = a[a0 + m + k * lda]}, the layout of the weight
+     * gradients' {@code H^T}): the 4 values a step broadcasts are adjacent, so A is read in place, with one bounds
+     * check per step, instead of being transposed into a panel first (measured: 90 against 83 GFLOP/s for a
+     * step's {@code [128, 64] x [64, 512]}).
+     */
+    private static void columnTile(int depth, float[] a, int a0, int lda, float[] b, int b0, float[] c, int c0, int ldc) {
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        FloatVector r00 = FloatVector.fromArray(S, c, c0);
+        FloatVector r01 = FloatVector.fromArray(S, c, c0 + L);
+        FloatVector r02 = FloatVector.fromArray(S, c, c0 + 2 * L);
+        FloatVector r03 = FloatVector.fromArray(S, c, c0 + 3 * L);
+        FloatVector r10 = FloatVector.fromArray(S, c, c1);
+        FloatVector r11 = FloatVector.fromArray(S, c, c1 + L);
+        FloatVector r12 = FloatVector.fromArray(S, c, c1 + 2 * L);
+        FloatVector r13 = FloatVector.fromArray(S, c, c1 + 3 * L);
+        FloatVector r20 = FloatVector.fromArray(S, c, c2);
+        FloatVector r21 = FloatVector.fromArray(S, c, c2 + L);
+        FloatVector r22 = FloatVector.fromArray(S, c, c2 + 2 * L);
+        FloatVector r23 = FloatVector.fromArray(S, c, c2 + 3 * L);
+        FloatVector r30 = FloatVector.fromArray(S, c, c3);
+        FloatVector r31 = FloatVector.fromArray(S, c, c3 + L);
+        FloatVector r32 = FloatVector.fromArray(S, c, c3 + 2 * L);
+        FloatVector r33 = FloatVector.fromArray(S, c, c3 + 3 * L);
+        int ai = a0;
+        for (int k = 0; k < depth; k++, ai += lda) {
+            int bi = b0 + k * 4 * L;
+            FloatVector v0 = FloatVector.fromArray(S, b, bi);
+            FloatVector v1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector v2 = FloatVector.fromArray(S, b, bi + 2 * L);
+            FloatVector v3 = FloatVector.fromArray(S, b, bi + 3 * L);
+            float x0 = a[ai];
+            float x1 = a[ai + 1];
+            float x2 = a[ai + 2];
+            float x3 = a[ai + 3];
+            FloatVector x = FloatVector.broadcast(S, x0);
+            r00 = x.fma(v0, r00);
+            r01 = x.fma(v1, r01);
+            r02 = x.fma(v2, r02);
+            r03 = x.fma(v3, r03);
+            x = FloatVector.broadcast(S, x1);
+            r10 = x.fma(v0, r10);
+            r11 = x.fma(v1, r11);
+            r12 = x.fma(v2, r12);
+            r13 = x.fma(v3, r13);
+            x = FloatVector.broadcast(S, x2);
+            r20 = x.fma(v0, r20);
+            r21 = x.fma(v1, r21);
+            r22 = x.fma(v2, r22);
+            r23 = x.fma(v3, r23);
+            x = FloatVector.broadcast(S, x3);
             r30 = x.fma(v0, r30);
             r31 = x.fma(v1, r31);
             r32 = x.fma(v2, r32);

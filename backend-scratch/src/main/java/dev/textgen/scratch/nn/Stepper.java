@@ -12,6 +12,7 @@ import java.util.Arrays;
  * rows serve a window {@link dev.textgen.api.spi.RecurrentSession}. Not thread-safe; the network is only read.
  */
 public final class Stepper implements RecurrentRows {
+    private final PackedNetwork packed;
     private final Network network;
     private final Kernels kernels;
     private final boolean hardSigmoid;
@@ -22,8 +23,9 @@ public final class Stepper implements RecurrentRows {
     private final float[] z;
     private boolean fresh = true;
 
-    public Stepper(Network network, Kernels kernels, boolean hardSigmoid, int rows) {
-        this.network = network;
+    public Stepper(PackedNetwork packed, Kernels kernels, boolean hardSigmoid, int rows) {
+        this.packed = packed;
+        this.network = packed.network();
         this.kernels = kernels;
         this.hardSigmoid = hardSigmoid;
         this.rows = rows;
@@ -77,10 +79,10 @@ public final class Stepper implements RecurrentRows {
             }
             if (l > 0) {
                 int in = network.inputSize(l);
-                kernels.gemm(rows, gates, in, h[l - 1], 0, in, network.kernel(l), 0, gates, z, 0, gates);
+                kernels.gemm(rows, h[l - 1], 0, in, packed.kernel(l), z, 0, gates);
             }
             if (!fresh) {
-                kernels.gemm(rows, gates, hidden, h[l], 0, hidden, network.recurrentKernel(l), 0, gates, z, 0, gates);
+                kernels.gemm(rows, h[l], 0, hidden, packed.recurrent(l), z, 0, gates);
             }
             for (int r = 0; r < rows; r++) {
                 // The cell's previous state is read before h and c are overwritten, so they can be updated in place.

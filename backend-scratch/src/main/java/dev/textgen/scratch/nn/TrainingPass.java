@@ -3,6 +3,7 @@ package dev.textgen.scratch.nn;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.SplitMix;
 import dev.textgen.scratch.simd.Kernels;
+import dev.textgen.scratch.simd.PackedMatrix;
 
 import java.util.Arrays;
 
@@ -78,6 +79,10 @@ public final class TrainingPass {
     private final float[][] recurrentT;
     private final float[][] kernelT;
     private final float[] denseKernelT;
+    /** The weights every forward step multiplies by, packed once per batch; their transposes below for the backward. */
+    private final PackedNetwork packed;
+    private final PackedMatrix[] recurrentTPacked;
+    private final PackedMatrix[] kernelTPacked;
     /** Slices of the current batch: {@code ceil(windows / sliceWindows)}, at least one. */
     private int slices;
     /**
@@ -120,6 +125,9 @@ public final class TrainingPass {
             kernelT[l] = l == 0 ? null : new float[net.kernel(l).length];
         }
         denseKernelT = new float[net.denseKernel().length];
+        packed = new PackedNetwork(net, kernels);
+        recurrentTPacked = new PackedMatrix[layers];
+        kernelTPacked = new PackedMatrix[layers];
     }
 
     /** The gradients of the last {@link #backward()}, in the order of {@link Network#tensors()}. */
@@ -142,6 +150,7 @@ public final class TrainingPass {
         everyStep = train && allSteps;
         outputs = everyStep ? steps * windows : windows;
         slices = (windows + sliceWindows - 1) / sliceWindows;
+        packed.refresh();
         workers.run(this::forwardPart);
         double sum = 0;
         for (int r = 0; r < outputs; r++) {
@@ -153,9 +162,13 @@ public final class TrainingPass {
     /** Backpropagates the last {@link #forward} and fills {@link #gradients()}. */
     public void backward() {
         for (int l = 0; l < layers; l++) {
-            transpose(net.recurrentKernel(l), net.hiddenSize(l), 4 * net.hiddenSize(l), recurrentT[l]);
+            int h = net.hiddenSize(l);
+            transpose(net.recurrentKernel(l), h, 4 * h, recurrentT[l]);
+            recurrentTPacked[l] = kernels.pack(recurrentT[l], 0, h, 4 * h, h, recurrentTPacked[l]);
             if (l > 0) {
-                transpose(net.kernel(l), net.inputSize(l), 4 * net.hiddenSize(l), kernelT[l]);
+                int in = net.inputSize(l);
+                transpose(net.kernel(l), in, 4 * h, kernelT[l]);
+                kernelTPacked[l] = kernels.pack(kernelT[l], 0, in, 4 * h, in, kernelTPacked[l]);
             }
         }
         transpose(net.denseKernel(), net.topSize(), vocabulary, denseKernelT);
@@ -276,7 +289,6 @@ public final class TrainingPass {
             float[] x = training ? inputs[l] : l > 0 ? hidden[l - 1] : null;
             float[] c = cells[l];
             float[] hs = hidden[l];
-            float[] recurrent = net.recurrentKernel(l);
             // Everything for step t is done while its rows are in cache: bias, input, recurrent product, cell.
             for (int t = 0; t < steps; t++) {
                 int first = t * batch + b0;
@@ -291,10 +303,10 @@ public final class TrainingPass {
                     if (training) {
                         dropRows(l, t, hidden[l - 1], inputs[l], inputScale[l], in, b0, b1);
                     }
-                    kernels.gemm(nb, g4, in, x, first * in, in, kernel, 0, g4, z, first * g4, g4);
+                    kernels.gemm(nb, x, first * in, in, packed.kernel(l), z, first * g4, g4);
                 }
                 if (t > 0) {
-                    kernels.gemm(nb, g4, h, hs, (first - batch) * h, h, recurrent, 0, g4, z, first * g4, g4);
+                    kernels.gemm(nb, hs, (first - batch) * h, h, packed.recurrent(l), z, first * g4, g4);
                 }
                 for (int b = b0; b < b1; b++) {
                     int row = t * batch + b;
@@ -432,14 +444,14 @@ public final class TrainingPass {
                 }
                 if (t > 0) {
                     Arrays.fill(recurrentGrad, b0 * h, b1 * h, 0f);
-                    kernels.gemm(nb, h, g4, gateGrad, b0 * g4, g4, recurrentT[l], 0, h, recurrentGrad, b0 * h, h);
+                    kernels.gemm(nb, gateGrad, b0 * g4, g4, recurrentTPacked[l], recurrentGrad, b0 * h, h);
                 }
                 if (l > 0) {
                     int in = net.inputSize(l);
                     float[] below = hiddenGrad[l - 1];
                     int off = (t * batch + b0) * in;
                     Arrays.fill(below, off, off + nb * in, 0f);
-                    kernels.gemm(nb, in, g4, gateGrad, b0 * g4, g4, kernelT[l], 0, in, below, off, in);
+                    kernels.gemm(nb, gateGrad, b0 * g4, g4, kernelTPacked[l], below, off, in);
                     if (training) {
                         kernels.multiply(inputScale[l], off, below, off, nb * in);
                     }

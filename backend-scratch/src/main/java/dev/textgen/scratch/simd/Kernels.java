@@ -25,6 +25,16 @@ public interface Kernels {
     void gemmTransA(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                     float[] c, int cOff, int ldc);
 
+    /**
+     * Lays out {@code B = b[bOff + k * ldb + n]} ({@code depth x cols}) for {@link #gemm(int, float[], int, int,
+     * PackedMatrix, float[], int, int)}, reusing {@code reuse} when it has the same shape (pass null the first
+     * time). Products with a packed B give the same bits as {@link #gemm} on B itself.
+     */
+    PackedMatrix pack(float[] b, int bOff, int ldb, int depth, int cols, PackedMatrix reuse);
+
+    /** {@code C[m][n] += sum_k A[m][k] * B[k][n]}, as {@link #gemm}, with B packed by {@link #pack}. */
+    void gemm(int rows, float[] a, int aOff, int lda, PackedMatrix b, float[] c, int cOff, int ldc);
+
     /** {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < length}. */
     void add(float[] src, int srcOff, float[] dst, int dstOff, int length);
 

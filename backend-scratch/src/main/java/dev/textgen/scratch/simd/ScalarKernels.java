@@ -63,17 +63,44 @@ public class ScalarKernels implements Kernels {
     @Override
     public void gemm(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                      float[] c, int cOff, int ldc) {
-        product(rows, cols, depth, a, aOff, lda, 1, b, bOff, ldb, c, cOff, ldc);
+        product(rows, cols, depth, a, aOff, lda, 1, b, bOff, ldb, null, c, cOff, ldc);
     }
 
     @Override
     public void gemmTransA(int rows, int cols, int depth, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float[] c, int cOff, int ldc) {
-        product(rows, cols, depth, a, aOff, 1, lda, b, bOff, ldb, c, cOff, ldc);
+        product(rows, cols, depth, a, aOff, 1, lda, b, bOff, ldb, null, c, cOff, ldc);
+    }
+
+    @Override
+    public PackedMatrix pack(float[] b, int bOff, int ldb, int depth, int cols, PackedMatrix reuse) {
+        int stripLength = stripLength(depth, cols);
+        PackedMatrix packed = reuse != null && reuse.fits(depth, cols, stripLength) ? reuse
+                : new PackedMatrix(depth, cols, new float[depth * cols], new float[stripLength]);
+        for (int k = 0; k < depth; k++) {
+            System.arraycopy(b, bOff + k * ldb, packed.matrix, k * cols, cols);
+        }
+        packStrips(packed.matrix, depth, cols, packed.strips);
+        return packed;
+    }
+
+    @Override
+    public void gemm(int rows, float[] a, int aOff, int lda, PackedMatrix b, float[] c, int cOff, int ldc) {
+        product(rows, b.cols, b.depth, a, aOff, lda, 1, b.matrix, 0, b.cols, b.strips, c, cOff, ldc);
+    }
+
+    /** The length of the tile layout of a {@code depth x cols} B: none here, the scalar loops copy their own blocks. */
+    int stripLength(int depth, int cols) {
+        return 0;
+    }
+
+    /** Writes the tile layout of the row-major {@code depth x cols} B into {@code strips}: none here. */
+    void packStrips(float[] b, int depth, int cols, float[] strips) {
     }
 
     /**
-     * {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]}.
+     * {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]};
+     * {@code strips}, if not null, is B's tile layout from {@link #packStrips} (unused here).
      *
      * <p>C2 in JDK 17 auto-vectorizes a loop only when its arrays are indexed with the same loop-invariant
      * offset (constants may differ); {@code c[cOff + j] += x * b[bOff + j]} stays scalar. So a block of B is
@@ -88,7 +115,7 @@ public class ScalarKernels implements Kernels {
      * random, depending on compilation order.)
      */
     void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
-                 float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+                 float[] b, int bOff, int ldb, float[] strips, float[] c, int cOff, int ldc) {
         Panel panel = PANELS.get();
         float[][] packedB = panel.b;
         float[] t = panel.c;

@@ -109,6 +109,40 @@ class KernelsTest {
     }
 
     @Test
+    void productsWithAPackedBEqualPlainOnes() {
+        Kernels vector = vector();
+        long seed = 40;
+        for (Kernels kernels : new Kernels[] {scalar, vector}) {
+            PackedMatrix reused = null;
+            for (int rows : SIZES) {
+                for (int cols : new int[] {1, 17, 64, 129}) {
+                    // 257 and 513: more than one pass of the Vector API kernels' 256-row strips
+                    for (int depth : new int[] {3, 257, 513}) {
+                        int ldb = cols + 3;
+                        float[] a = random(5 + rows * (depth + 2), seed++);
+                        float[] b = random(3 + depth * ldb, seed++);
+                        float[] c = random(4 + rows * (cols + 1), seed++);
+                        float[] expected = c.clone();
+                        float[] actual = c.clone();
+                        scalar.gemm(rows, cols, depth, a, 5, depth + 2, b, 3, ldb, expected, 4, cols + 1);
+                        PackedMatrix packed = kernels.pack(b, 3, ldb, depth, cols, null);
+                        kernels.gemm(rows, a, 5, depth + 2, packed, actual, 4, cols + 1);
+                        assertThat(actual).as("%s packed %dx%dx%d", kernels.name(), rows, cols, depth)
+                                .containsExactly(expected);
+                        // Packing into an instance of another shape makes a new one; of the same shape, refills it.
+                        reused = kernels.pack(b, 3, ldb, depth, cols, reused);
+                        assertThat(kernels.pack(b, 3, ldb, depth, cols, reused)).isSameAs(reused);
+                        actual = c.clone();
+                        kernels.gemm(rows, a, 5, depth + 2, reused, actual, 4, cols + 1);
+                        assertThat(actual).as("%s repacked %dx%dx%d", kernels.name(), rows, cols, depth)
+                                .containsExactly(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void productsWiderAndDeeperThanTheScalarBlocksAgree() {
         Kernels vector = vector();
         // Past ScalarKernels' 256-column and 128-row blocks, with tails in both, on both products.
