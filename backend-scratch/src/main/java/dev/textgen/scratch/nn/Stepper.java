@@ -69,10 +69,11 @@ public final class Stepper implements RecurrentRows {
         for (int l = 0; l < h.length; l++) {
             int hidden = network.hiddenSize(l);
             int gates = 4 * hidden;
-            System.arraycopy(network.bias(l), 0, z, 0, gates);
             if (l == 0) {
-                // every row reads the same symbol, so its gathered input row is added once and copied below
-                kernels.add(network.kernel(0), id * gates, z, 0, gates);
+                // every row reads the same symbol, so its gathered input row is copied once here and again below
+                System.arraycopy(packed.biasedInput(), id * gates, z, 0, gates);
+            } else {
+                System.arraycopy(network.bias(l), 0, z, 0, gates);
             }
             for (int r = 1; r < rows; r++) {
                 System.arraycopy(z, 0, z, r * gates, gates);
