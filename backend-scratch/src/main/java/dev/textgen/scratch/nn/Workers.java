@@ -1,47 +1,56 @@
 package dev.textgen.scratch.nn;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
 /**
  * A fixed number of workers that run one task per part, part 0 on the calling thread. The parts are
  * fixed by the count, never by timing, which keeps results identical run to run. Inside a task, the parts
- * can meet at a barrier ({@link #await()}), which spins briefly and then yields: cheaper than a second
- * {@link #run} when the parts finish close together.
+ * can meet at a barrier ({@link #await()}).
+ *
+ * <p>Every wait here spins briefly, then yields, and parks only after {@link #IDLE_NANOS}: a training batch
+ * hands work over several times a millisecond apart, and on a virtual machine waking a parked thread on an
+ * idle virtual CPU took 250-420 microseconds per hand-off (measured with an executor service: about 1 ms per
+ * batch of 20). A worker that waits longer than that, between epochs or after training, parks and costs
+ * nothing.
  */
 public final class Workers implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
-    /** About 20-50 microseconds of spinning before a waiting part yields its core. */
+    /** About 20-50 microseconds of spinning before a waiting thread yields its core to any other runnable one. */
     private static final int SPINS_BEFORE_YIELD = 1 << 12;
+    /** How long a waiting thread stays runnable before it parks. */
+    static final long IDLE_NANOS = 2_000_000;
 
     private final int count;
-    private final ExecutorService pool;
-    private final Future<?>[] pending;
+    private final Thread[] threads;
+    private final AtomicReferenceArray<Throwable> failures;
+    private final AtomicInteger unfinished = new AtomicInteger();
     private final AtomicInteger arrived = new AtomicInteger();
-    private volatile int generation;
+    private volatile IntConsumer task;
+    /** Incremented by {@link #run} to start the parts; they run the task of the generation they saw. */
+    private volatile int started;
+    private volatile int barrier;
     /** Set when a part failed, so that the others stop waiting for it at the barrier. */
     private volatile boolean broken;
+    private volatile boolean closed;
+    private volatile Thread caller;
 
     public Workers(int count) {
         if (count < 1) {
             throw new IllegalArgumentException("training.threads must resolve to >= 1 worker, got " + count);
         }
         this.count = count;
-        this.pending = new Future<?>[count];
-        if (count == 1) {
-            pool = null;
-        } else {
-            int id = POOLS.incrementAndGet();
-            AtomicInteger thread = new AtomicInteger();
-            pool = Executors.newFixedThreadPool(count - 1, runnable -> {
-                Thread t = new Thread(runnable, "textgen-scratch-" + id + "-" + thread.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+        this.failures = new AtomicReferenceArray<>(count);
+        this.threads = new Thread[count];
+        int pool = POOLS.incrementAndGet();
+        for (int part = 1; part < count; part++) {
+            int p = part;
+            Thread thread = new Thread(() -> work(p), "textgen-scratch-" + pool + "-" + part);
+            thread.setDaemon(true);
+            threads[part] = thread;
+            thread.start();
         }
     }
 
@@ -49,34 +58,41 @@ public final class Workers implements AutoCloseable {
         return count;
     }
 
-    /** Runs {@code task.accept(part)} for every part in {@code [0, count)} and waits for all of them. */
+    /**
+     * Runs {@code task.accept(part)} for every part in {@code [0, count)} and waits for all of them; their
+     * writes are visible to the caller afterwards. Once every part has stopped, the first failure by part is
+     * rethrown, a part's own before one that stopped at the barrier because of it.
+     *
+     * @throws IllegalStateException if this instance is closed
+     */
     public void run(IntConsumer task) {
-        if (pool == null) {
+        if (closed) {
+            throw new IllegalStateException("the training workers are closed");
+        }
+        if (count == 1) {
             task.accept(0);
             return;
         }
         broken = false;
         arrived.set(0);
+        this.task = task;
+        caller = Thread.currentThread();
+        unfinished.set(count - 1);
+        started++;
         for (int part = 1; part < count; part++) {
-            int p = part;
-            pending[part] = pool.submit(() -> runPart(task, p));
+            LockSupport.unpark(threads[part]);
+        }
+        runPart(task, 0);
+        long since = System.nanoTime();
+        for (int spins = 0; unfinished.get() > 0; spins++) {
+            idle(spins, since);
         }
         Throwable failure = null;
-        try {
-            runPart(task, 0);
-        } catch (RuntimeException | Error e) {
-            failure = e;
-        }
-        for (int part = 1; part < count; part++) {
-            try {
-                pending[part].get();
-            } catch (ExecutionException e) {
-                failure = failure == null ? e.getCause() : failure;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure == null ? e : failure;
+        for (int part = 0; part < count; part++) {
+            Throwable e = failures.getAndSet(part, null);
+            if (e != null && (failure == null || failure instanceof BrokenBarrier && !(e instanceof BrokenBarrier))) {
+                failure = e;
             }
-            pending[part] = null;
         }
         if (failure instanceof RuntimeException e) {
             throw e;
@@ -85,16 +101,59 @@ public final class Workers implements AutoCloseable {
             throw e;
         }
         if (failure != null) {
-            throw new IllegalStateException("a training worker was interrupted", failure);
+            throw new IllegalStateException("a training worker failed", failure);
+        }
+    }
+
+    /** A worker thread: waits for each new generation, runs its part, reports that it finished. */
+    private void work(int part) {
+        int seen = 0;
+        while (true) {
+            long since = System.nanoTime();
+            for (int spins = 0; started == seen && !closed; spins++) {
+                idle(spins, since);
+            }
+            if (closed) {
+                return;
+            }
+            seen = started;
+            runPart(task, part);
+            if (unfinished.decrementAndGet() == 0) {
+                LockSupport.unpark(caller);
+            }
         }
     }
 
     private void runPart(IntConsumer task, int part) {
         try {
             task.accept(part);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
+            failures.set(part, e);
             broken = true;
-            throw e;
+            wakeAll();
+        }
+    }
+
+    /** Unparks every thread that may wait inside a run: the caller and the workers. */
+    private void wakeAll() {
+        LockSupport.unpark(caller);
+        for (int part = 1; part < count; part++) {
+            LockSupport.unpark(threads[part]);
+        }
+    }
+
+    /**
+     * One round of waiting: spin, then yield, then (after {@link #IDLE_NANOS} since {@code since}) park until
+     * unparked; callers re-check their condition after each round. Whoever changes a condition unparks the
+     * threads waiting for it afterwards, so a park cannot miss it (an earlier unpark makes it return at once).
+     */
+    private void idle(int spins, long since) {
+        if (spins < SPINS_BEFORE_YIELD) {
+            Thread.onSpinWait();
+        } else if (System.nanoTime() - since < IDLE_NANOS) {
+            Thread.yield();
+        } else {
+            LockSupport.park(this);
         }
     }
 
@@ -108,22 +167,19 @@ public final class Workers implements AutoCloseable {
         if (count == 1) {
             return;
         }
-        int current = generation;
+        int current = barrier;
         if (arrived.incrementAndGet() == count) {
             arrived.set(0);
-            generation = current + 1;
+            barrier = current + 1;
+            wakeAll();
             return;
         }
-        int spins = 0;
-        while (generation == current) {
+        long since = System.nanoTime();
+        for (int spins = 0; barrier == current; spins++) {
             if (broken) {
-                throw new IllegalStateException("another training worker failed");
+                throw new BrokenBarrier();
             }
-            if (++spins < SPINS_BEFORE_YIELD) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
+            idle(spins, since);
         }
     }
 
@@ -132,10 +188,19 @@ public final class Workers implements AutoCloseable {
         return (int) ((long) total * part / count);
     }
 
+    /** Thrown at the barrier by the parts that did not fail themselves. */
+    private static final class BrokenBarrier extends IllegalStateException {
+        BrokenBarrier() {
+            super("another training worker failed");
+        }
+    }
+
+    /** Stops the worker threads; {@link #run} is refused afterwards. */
     @Override
     public void close() {
-        if (pool != null) {
-            pool.shutdownNow();
+        closed = true;
+        for (int part = 1; part < count; part++) {
+            LockSupport.unpark(threads[part]);
         }
     }
 }
