@@ -51,6 +51,7 @@ public class KernelBenchmark {
     float[] cPrev;
     float[] dc;
     float[] gateGrad;
+    PackedMatrix recurrentPacked;
 
     @Setup
     public void setUp() {
@@ -71,6 +72,7 @@ public class KernelBenchmark {
         cPrev = fill(ROWS * HIDDEN, random);
         dc = fill(ROWS * HIDDEN, random);
         gateGrad = new float[ROWS * GATES];
+        recurrentPacked = k.pack(recurrent, 0, GATES, HIDDEN, GATES, null);
     }
 
     private static float[] fill(int n, SplittableRandom random) {
@@ -85,6 +87,13 @@ public class KernelBenchmark {
     @Benchmark
     public float stepGates() {
         k.gemm(ROWS, GATES, HIDDEN, h, 0, HIDDEN, recurrent, 0, GATES, z, 0, GATES);
+        return z[0];
+    }
+
+    /** {@link #stepGates} with U packed once, as training and generation run it. */
+    @Benchmark
+    public float stepGatesPacked() {
+        k.gemm(ROWS, h, 0, HIDDEN, recurrentPacked, z, 0, GATES);
         return z[0];
     }
 
