@@ -458,7 +458,8 @@ public final class TrainingPass {
                 for (int slice = s0; slice < s1; slice++) {
                     if (t > 0) {
                         // The step's other operands push this 256 KiB accumulator out of L2; read ahead as one
-                        // stream, its lines arrive before the product's tiles wait for them (a batch 2% faster, median of 9 runs).
+                        // stream, its lines arrive before the product's tiles wait for them (a batch 2% faster,
+                        // median of 9 runs).
                         float[] recurrentSum = sliceRecurrent[l][slice];
                         touchSums[16 * part] += touch(recurrentSum, 0, recurrentSum.length);
                     }
