@@ -53,7 +53,7 @@ final class PanamaKernels extends ScalarKernels {
 
     /**
      * {@code C[m][n] += sum_k A(m, k) B[k][n]} where {@code A(m, k) = a[aOff + m * rowStride + k * depthStride]}
-     * and one of the strides is 1 ({@link #gemm}: A row-major; {@link #gemmTransA}: A transposed).
+     * ({@link #gemm}: A row-major; {@link #gemmTransA}: A transposed).
      *
      * <p>For each block of {@link #PANEL_DEPTH} rows of B, the part that fills whole 4 x 4-vector tiles is first
      * copied to a thread-local panel, one contiguous {@code depth x 4L} strip per tile column. The tile loop then
@@ -82,13 +82,8 @@ final class PanamaKernels extends ScalarKernels {
                 }
                 for (int n = 0; n < wide; n += 4 * L) {
                     for (int m = 0; m < tall; m += 4) {
-                        if (depthStride != 1) {
-                            columnTile(kn, a, aOff + m * rowStride + k0 * depthStride, depthStride, bPanel, pass + n * kn,
-                                    c, cOff + m * ldc + n, ldc);
-                        } else {
-                            rowTile(kn, a, aOff + m * rowStride + k0, rowStride, bPanel, pass + n * kn, c,
-                                    cOff + m * ldc + n, ldc);
-                        }
+                        tile(kn, a, aOff + m * rowStride + k0 * depthStride, rowStride, depthStride, bPanel, pass + n * kn,
+                                c, cOff + m * ldc + n, ldc);
                     }
                 }
             }
@@ -163,84 +158,15 @@ final class PanamaKernels extends ScalarKernels {
     }
 
     /**
-     * The 4 x 4-vector tile of C at {@code c0} plus the product of 4 rows of a row-major A (row {@code i} at
-     * {@code a0 + i * rowStride}, depth stride 1) and a packed strip of B at {@code b0}.
+     * The 4 x 4-vector tile of C at {@code c0} plus the product of 4 rows of A ({@code A(i, k) = a[a0 + i * rowStride
+     * + k * depthStride]}) and a packed strip of B at {@code b0}. Both of A's strides are run-time values, so its 4
+     * loads per step keep their bounds checks, which cost nothing measurable next to the 16 FMAs: one tile for
+     * the row-major A of the forward and backward products and the transposed {@code H^T} of the weight
+     * gradients, read in place (measured 94-102 GFLOP/s on both against 87-98 for tiles specialised to either
+     * layout, and 83 when {@code H^T} was first transposed into a panel).
      */
-    private static void rowTile(int depth, float[] a, int a0, int rowStride, float[] b, int b0, float[] c, int c0, int ldc) {
-        int a1 = a0 + rowStride;
-        int a2 = a1 + rowStride;
-        int a3 = a2 + rowStride;
-        int c1 = c0 + ldc;
-        int c2 = c1 + ldc;
-        int c3 = c2 + ldc;
-        FloatVector r00 = FloatVector.fromArray(S, c, c0);
-        FloatVector r01 = FloatVector.fromArray(S, c, c0 + L);
-        FloatVector r02 = FloatVector.fromArray(S, c, c0 + 2 * L);
-        FloatVector r03 = FloatVector.fromArray(S, c, c0 + 3 * L);
-        FloatVector r10 = FloatVector.fromArray(S, c, c1);
-        FloatVector r11 = FloatVector.fromArray(S, c, c1 + L);
-        FloatVector r12 = FloatVector.fromArray(S, c, c1 + 2 * L);
-        FloatVector r13 = FloatVector.fromArray(S, c, c1 + 3 * L);
-        FloatVector r20 = FloatVector.fromArray(S, c, c2);
-        FloatVector r21 = FloatVector.fromArray(S, c, c2 + L);
-        FloatVector r22 = FloatVector.fromArray(S, c, c2 + 2 * L);
-        FloatVector r23 = FloatVector.fromArray(S, c, c2 + 3 * L);
-        FloatVector r30 = FloatVector.fromArray(S, c, c3);
-        FloatVector r31 = FloatVector.fromArray(S, c, c3 + L);
-        FloatVector r32 = FloatVector.fromArray(S, c, c3 + 2 * L);
-        FloatVector r33 = FloatVector.fromArray(S, c, c3 + 3 * L);
-        for (int k = 0; k < depth; k++) {
-            int bi = b0 + k * 4 * L;
-            FloatVector v0 = FloatVector.fromArray(S, b, bi);
-            FloatVector v1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector v2 = FloatVector.fromArray(S, b, bi + 2 * L);
-            FloatVector v3 = FloatVector.fromArray(S, b, bi + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
-            r00 = x.fma(v0, r00);
-            r01 = x.fma(v1, r01);
-            r02 = x.fma(v2, r02);
-            r03 = x.fma(v3, r03);
-            x = FloatVector.broadcast(S, a[a1 + k]);
-            r10 = x.fma(v0, r10);
-            r11 = x.fma(v1, r11);
-            r12 = x.fma(v2, r12);
-            r13 = x.fma(v3, r13);
-            x = FloatVector.broadcast(S, a[a2 + k]);
-            r20 = x.fma(v0, r20);
-            r21 = x.fma(v1, r21);
-            r22 = x.fma(v2, r22);
-            r23 = x.fma(v3, r23);
-            x = FloatVector.broadcast(S, a[a3 + k]);
-            r30 = x.fma(v0, r30);
-            r31 = x.fma(v1, r31);
-            r32 = x.fma(v2, r32);
-            r33 = x.fma(v3, r33);
-        }
-        r00.intoArray(c, c0);
-        r01.intoArray(c, c0 + L);
-        r02.intoArray(c, c0 + 2 * L);
-        r03.intoArray(c, c0 + 3 * L);
-        r10.intoArray(c, c1);
-        r11.intoArray(c, c1 + L);
-        r12.intoArray(c, c1 + 2 * L);
-        r13.intoArray(c, c1 + 3 * L);
-        r20.intoArray(c, c2);
-        r21.intoArray(c, c2 + L);
-        r22.intoArray(c, c2 + 2 * L);
-        r23.intoArray(c, c2 + 3 * L);
-        r30.intoArray(c, c3);
-        r31.intoArray(c, c3 + L);
-        r32.intoArray(c, c3 + 2 * L);
-        r33.intoArray(c, c3 + 3 * L);
-    }
-
-    /**
-     * As {@link #rowTile}, for A stored transposed ({@code A(m, k) = a[a0 + m + k * lda]}, the layout of the weight
-     * gradients' {@code H^T}): the 4 values a step broadcasts are adjacent, so A is read in place, with one bounds
-     * check per step, instead of being transposed into a panel first (measured: 90 against 83 GFLOP/s for a
-     * step's {@code [128, 64] x [64, 512]}).
-     */
-    private static void columnTile(int depth, float[] a, int a0, int lda, float[] b, int b0, float[] c, int c0, int ldc) {
+    private static void tile(int depth, float[] a, int a0, int rowStride, int depthStride, float[] b, int b0, float[] c,
+                             int c0, int ldc) {
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
@@ -261,16 +187,16 @@ final class PanamaKernels extends ScalarKernels {
         FloatVector r32 = FloatVector.fromArray(S, c, c3 + 2 * L);
         FloatVector r33 = FloatVector.fromArray(S, c, c3 + 3 * L);
         int ai = a0;
-        for (int k = 0; k < depth; k++, ai += lda) {
+        for (int k = 0; k < depth; k++, ai += depthStride) {
             int bi = b0 + k * 4 * L;
             FloatVector v0 = FloatVector.fromArray(S, b, bi);
             FloatVector v1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector v2 = FloatVector.fromArray(S, b, bi + 2 * L);
             FloatVector v3 = FloatVector.fromArray(S, b, bi + 3 * L);
             float x0 = a[ai];
-            float x1 = a[ai + 1];
-            float x2 = a[ai + 2];
-            float x3 = a[ai + 3];
+            float x1 = a[ai + rowStride];
+            float x2 = a[ai + 2 * rowStride];
+            float x3 = a[ai + 3 * rowStride];
             FloatVector x = FloatVector.broadcast(S, x0);
             r00 = x.fma(v0, r00);
             r01 = x.fma(v1, r01);
