@@ -181,6 +181,12 @@ class KernelsTest {
             for (boolean hard : new boolean[] {false, true}) {
                 for (boolean zeroState : new boolean[] {false, true}) {
                     float[] z = random(1 + 4 * hidden, hidden);
+                    if (zeroState) {
+                        // pre-activations up to +-24, so that tanh's clamp at +-7.9 is crossed on both paths
+                        for (int i = 0; i < z.length; i++) {
+                            z[i] *= 8f;
+                        }
+                    }
                     float[] cPrev = zeroState ? null : random(2 + hidden, hidden + 1);
                     float[][] s = {z.clone(), new float[hidden + 3], new float[hidden + 1]};
                     float[][] v = {z.clone(), new float[hidden + 3], new float[hidden + 1]};
