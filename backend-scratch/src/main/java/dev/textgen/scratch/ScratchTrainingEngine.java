@@ -32,7 +32,9 @@ final class ScratchTrainingEngine implements TrainingEngine {
         this.vocabulary = vocabulary;
         this.network = network;
         this.kernels = kernels;
-        this.workers = new Workers(config.training().effectiveThreads());
+        // no more threads than the batch has slices: the others would only wait (and spin) at every hand-off
+        this.workers = new Workers(Math.min(config.training().effectiveThreads(),
+                TrainingPass.usefulWorkers(config.training().batchSize())));
         this.pass = new TrainingPass(network, kernels, workers, config.model().hardSigmoid(), config.model().dropout(),
                 TrainingConfig.ALL_STEPS.equals(config.training().loss()));
         this.optimizer = Optimizer.of(config.training().optimizer(), network);

@@ -136,6 +136,14 @@ public final class TrainingPass {
         kernelTPacked = new PackedMatrix[layers];
     }
 
+    /**
+     * How many workers a batch of {@code windows} windows can keep busy: one per slice. Workers beyond that
+     * would only join the meetings.
+     */
+    public static int usefulWorkers(int windows) {
+        return Math.max(1, (windows + SLICE_WINDOWS - 1) / SLICE_WINDOWS);
+    }
+
     /** The gradients of the last {@link #backward()}, in the order of {@link Network#tensors()}. */
     public float[][] gradients() {
         return gradients;

@@ -14,7 +14,8 @@ import java.util.function.IntConsumer;
  * hands work over several times a millisecond apart, and on a virtual machine waking a parked thread on an
  * idle virtual CPU took 250-420 microseconds per hand-off (measured with an executor service: about 1 ms per
  * batch of 20). A worker that waits longer than that, between epochs or after training, parks and costs
- * nothing.
+ * nothing. With more workers than processors, waiting threads park at once: spinning would take the cores
+ * from the parts that have work.
  */
 public final class Workers implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();
@@ -24,6 +25,8 @@ public final class Workers implements AutoCloseable {
     static final long IDLE_NANOS = 2_000_000;
 
     private final int count;
+    /** How long a waiting thread stays runnable: {@link #IDLE_NANOS}, or 0 with more workers than processors. */
+    private final long idleNanos;
     private final Thread[] threads;
     private final AtomicReferenceArray<Throwable> failures;
     private final AtomicInteger unfinished = new AtomicInteger();
@@ -38,10 +41,16 @@ public final class Workers implements AutoCloseable {
     private volatile Thread caller;
 
     public Workers(int count) {
+        this(count, count <= Runtime.getRuntime().availableProcessors() ? IDLE_NANOS : 0);
+    }
+
+    /** As the public constructor, with waiting threads runnable for {@code idleNanos} before they park. */
+    Workers(int count, long idleNanos) {
         if (count < 1) {
             throw new IllegalArgumentException("training.threads must resolve to >= 1 worker, got " + count);
         }
         this.count = count;
+        this.idleNanos = idleNanos;
         this.failures = new AtomicReferenceArray<>(count);
         this.threads = new Thread[count];
         int pool = POOLS.incrementAndGet();
@@ -143,14 +152,16 @@ public final class Workers implements AutoCloseable {
     }
 
     /**
-     * One round of waiting: spin, then yield, then (after {@link #IDLE_NANOS} since {@code since}) park until
+     * One round of waiting: spin, then yield, then (after {@link #idleNanos} since {@code since}) park until
      * unparked; callers re-check their condition after each round. Whoever changes a condition unparks the
      * threads waiting for it afterwards, so a park cannot miss it (an earlier unpark makes it return at once).
      */
     private void idle(int spins, long since) {
-        if (spins < SPINS_BEFORE_YIELD) {
+        if (idleNanos == 0) {
+            LockSupport.park(this);
+        } else if (spins < SPINS_BEFORE_YIELD) {
             Thread.onSpinWait();
-        } else if (System.nanoTime() - since < IDLE_NANOS) {
+        } else if (System.nanoTime() - since < idleNanos) {
             Thread.yield();
         } else {
             LockSupport.park(this);

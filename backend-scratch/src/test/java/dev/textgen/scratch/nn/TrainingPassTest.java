@@ -127,6 +127,15 @@ class TrainingPassTest {
     }
 
     @Test
+    void aBatchKeepsOneWorkerPerSliceOf64WindowsBusy() {
+        assertThat(TrainingPass.usefulWorkers(1)).isEqualTo(1);
+        assertThat(TrainingPass.usefulWorkers(64)).isEqualTo(1);
+        assertThat(TrainingPass.usefulWorkers(65)).isEqualTo(2);
+        assertThat(TrainingPass.usefulWorkers(128)).isEqualTo(2);
+        assertThat(TrainingPass.usefulWorkers(130)).isEqualTo(3);
+    }
+
+    @Test
     void dropoutMasksAreInvertedAndSeeded() {
         Network net = Network.of(ModelWeights.initialize(VOCABULARY, 64, 2, 1L));
         Batch batch = TestData.batch(TestData.windows(2000, VOCABULARY, 20, 1, 5L), 32, 9L, 0);

@@ -2,10 +2,13 @@ package dev.textgen.scratch.nn;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,9 +16,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(60)
 class WorkersTest {
 
-    @Test
-    void everyPartRunsOncePerRunOnItsOwnThreadPartZeroOnTheCaller() {
-        try (Workers workers = new Workers(3)) {
+    /** Waiting threads that stay runnable for a while (as with no more workers than cores) or park at once. */
+    static LongStream idleModes() {
+        return LongStream.of(Workers.IDLE_NANOS, 0);
+    }
+
+    @ParameterizedTest(name = "idle {0} ns")
+    @MethodSource("idleModes")
+    void everyPartRunsOncePerRunOnItsOwnThreadPartZeroOnTheCaller(long idleNanos) {
+        try (Workers workers = new Workers(3, idleNanos)) {
             for (int run = 0; run < 2_000; run++) {
                 int[] calls = new int[3];
                 Thread[] threads = new Thread[3];
@@ -31,9 +40,10 @@ class WorkersTest {
         }
     }
 
-    @Test
-    void partsMeetAtTheBarrierAndSeeEachOthersWrites() {
-        try (Workers workers = new Workers(2)) {
+    @ParameterizedTest(name = "idle {0} ns")
+    @MethodSource("idleModes")
+    void partsMeetAtTheBarrierAndSeeEachOthersWrites(long idleNanos) {
+        try (Workers workers = new Workers(2, idleNanos)) {
             for (int run = 0; run < 500; run++) {
                 long[] values = new long[2];
                 long[] seen = new long[2];
@@ -66,9 +76,10 @@ class WorkersTest {
         }
     }
 
-    @Test
-    void theFailingPartsExceptionIsRethrownNotTheBarriersAndTheWorkersStayUsable() {
-        try (Workers workers = new Workers(3)) {
+    @ParameterizedTest(name = "idle {0} ns")
+    @MethodSource("idleModes")
+    void theFailingPartsExceptionIsRethrownNotTheBarriersAndTheWorkersStayUsable(long idleNanos) {
+        try (Workers workers = new Workers(3, idleNanos)) {
             IllegalArgumentException cause = new IllegalArgumentException("part 2 failed");
             assertThatThrownBy(() -> workers.run(part -> {
                 if (part == 2) {
