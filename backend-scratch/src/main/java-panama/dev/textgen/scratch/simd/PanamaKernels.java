@@ -311,7 +311,10 @@ final class PanamaKernels extends ScalarKernels {
 
     /** {@link ScalarKernels#tanh} lane-wise, with the same operations in the same order. */
     private static FloatVector tanh(FloatVector x) {
-        FloatVector v = x.min(CLAMP).max(NEG_CLAMP);
+        // Clamping (Java's NaN-safe min and max) changes nothing where |x| <= the clamp, which nearly every gate
+        // and cell value is, so only vectors with a lane beyond it pay for it.
+        FloatVector v = x.lanewise(VectorOperators.ABS).compare(VectorOperators.GT, CLAMP).anyTrue()
+                ? x.min(CLAMP).max(NEG_CLAMP) : x;
         FloatVector x2 = v.mul(v);
         FloatVector p = x2.fma(V_A13, V_A11);
         p = p.fma(x2, V_A9);
