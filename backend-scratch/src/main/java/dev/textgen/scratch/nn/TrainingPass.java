@@ -196,13 +196,25 @@ public final class TrainingPass {
 
     /** The global L2 norm of {@link #gradients()}, summed in a fixed order. */
     public double gradientNorm() {
-        double sum = 0;
+        // Four running sums (element i into sum i % 4), added at the end: one chain of dependent additions took
+        // 85 us per batch for the seed's model, four take 45-49 (it runs on one thread while the others wait).
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
         for (float[] g : gradients) {
-            for (float v : g) {
-                sum += (double) v * v;
+            int i = 0;
+            for (; i + 4 <= g.length; i += 4) {
+                s0 += (double) g[i] * g[i];
+                s1 += (double) g[i + 1] * g[i + 1];
+                s2 += (double) g[i + 2] * g[i + 2];
+                s3 += (double) g[i + 3] * g[i + 3];
+            }
+            for (; i < g.length; i++) {
+                s0 += (double) g[i] * g[i];
             }
         }
-        return Math.sqrt(sum);
+        return Math.sqrt((s0 + s1) + (s2 + s3));
     }
 
     private void shape(int newCapacity, int newSteps) {
