@@ -2,6 +2,7 @@ package dev.textgen.scratch.bench;
 
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.ModelConfig;
+import dev.textgen.api.config.OptimizerConfig;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.data.Batch;
@@ -9,6 +10,7 @@ import dev.textgen.api.data.Batches;
 import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.TrainingEngine;
 import dev.textgen.api.testing.IdWindows;
+import dev.textgen.scratch.Configs;
 
 import java.io.File;
 import java.net.MalformedURLException;
@@ -122,13 +124,9 @@ public final class AlternatingBenchmark {
                 symbols.append((char) ('!' + i));
             }
             Vocabulary vocabulary = Vocabulary.fromText(symbols.toString());
-            TextgenConfig defaults = TextgenConfig.defaults();
-            TrainingConfig t = defaults.training();
-            TextgenConfig config = defaults
-                    .withModel(new ModelConfig("scratch", 128, 1, ModelConfig.SIGMOID, 0.0))
-                    .withTraining(new TrainingConfig(1, 128, t.seed(), Integer.parseInt(threads), t.clipNorm(),
-                            t.optimizer(), t.preview(), t.earlyStopping(), t.reduceLrOnPlateau(), t.onNonFinite(),
-                            t.keepCheckpoints(), t.checkpointEveryBatches(), t.loss()));
+            TextgenConfig config = Configs.of(TextgenConfig.defaults().corpus().maxlen(), 128, 1, ModelConfig.SIGMOID,
+                    0.0, Integer.parseInt(threads), null, OptimizerConfig.RmsProp.defaults(), 42L);
+            TrainingConfig t = config.training();
             int[] ids = new SplittableRandom(1).ints(200_000, 0, VOCABULARY).toArray();
             int maxlen = config.corpus().maxlen();
             windows = new IdWindows(ids, maxlen, config.corpus().step(), VOCABULARY);
