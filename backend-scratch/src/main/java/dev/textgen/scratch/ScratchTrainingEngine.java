@@ -39,6 +39,7 @@ final class ScratchTrainingEngine implements TrainingEngine {
                 TrainingConfig.ALL_STEPS.equals(config.training().loss()));
         this.optimizer = Optimizer.of(config.training().optimizer(), network);
         this.clipNorm = config.training().clipNorm();
+        HugePages.adviseOnce();
     }
 
     @Override
