@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Advice on transparent huge pages, logged once per JVM when training starts. A training batch streams its
- * stored activations (about 23 MiB for the seed's setup) through memory, and with 4 KiB pages the reads miss
- * the TLB; with 2 MiB pages the seed's batch measured 3-5% shorter on the development machine. Linux offers
+ * stored activations (about 23 MiB for the seed's setup) through memory: some 6,000 pages of 4 KiB, more than
+ * the CPU's TLB covers, or a dozen of 2 MiB. With 2 MiB pages the seed's batch measured about 3% shorter on the
+ * development machine. Linux offers
  * them to a process that asks ({@code madvise} mode), which the JVM does only with
  * {@code -XX:+UseTransparentHugePages}; a library cannot set that flag, so it says so, as Lucene does for the
  * Vector API module.
@@ -54,7 +55,7 @@ final class HugePages {
             return Optional.empty();
         }
         return Optional.of("textgen scratch backend: the kernel gives transparent huge pages to processes that ask ("
-                + setting + ": " + mode.strip() + ") and this JVM does not ask; training ran 3-5% faster with "
+                + setting + ": " + mode.strip() + ") and this JVM does not ask; training ran about 3% faster with "
                 + FLAG);
     }
 
