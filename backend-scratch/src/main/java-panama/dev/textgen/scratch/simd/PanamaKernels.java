@@ -75,8 +75,9 @@ final class PanamaKernels extends ScalarKernels {
     void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
                  float[] b, int bOff, int ldb, float[] strips, float[] c, int cOff, int ldc) {
         int wide = cols - cols % (4 * L);
-        // rows [0, six) in 6-row tiles, [six, tall) in one 4-row tile at most, the rest one row at a time
-        int six = SIX_ROWS ? rows - rows % 6 : 0;
+        // rows [0, six) in 6-row tiles, [six, tall) in 4-row tiles (two where that leaves no row over: 128 = 20 * 6
+        // + 2 * 4), the rest one row at a time
+        int six = !SIX_ROWS ? 0 : rows % 6 == 2 && rows >= 8 ? rows - 8 : rows - rows % 6;
         int tall = six + (rows - six) / 4 * 4;
         boolean packed = wide > 0 && tall > 0;
         float[] bPanel = !packed ? null : strips != null ? strips : panel(Math.min(depth, PANEL_DEPTH) * wide);

@@ -15,7 +15,7 @@ import static org.assertj.core.data.Offset.offset;
  * they are designed to agree bit for bit, and the scalar products are checked against plain double sums.
  */
 class KernelsTest {
-    static final int[] SIZES = {1, 3, 4, 17, 33, 64, 129};
+    static final int[] SIZES = {1, 3, 4, 14, 17, 33, 64, 129};
     final Kernels scalar = VectorizationProvider.scalar();
 
     private static float[] random(int n, long seed) {
