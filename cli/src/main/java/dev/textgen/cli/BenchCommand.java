@@ -39,13 +39,13 @@ import java.util.stream.IntStream;
         description = "On the seed's setup: milliseconds per training batch (the median of --batches after --warmup,"
                 + " through the backend's training engine) on the windows of --corpus (e.g. nietzsche.txt), else on"
                 + " random text of the same shape; then generated chars per second in window and stateful context"
-                + " (the median of 3 generations of 400 chars each, after 2 untimed ones). Ends with one JSON line of the numbers.",
+                + " (the median of 9 generations of 400 chars each, after 20 untimed ones). Ends with one JSON line of the numbers.",
         footerHeading = "%n", footer = ExitCodes.HELP)
 final class BenchCommand implements Callable<Integer> {
     private static final int SEED_SYMBOLS = 57;
     private static final int GENERATED_CHARS = 400;
-    private static final int GENERATION_WARMUP_RUNS = 2;
-    private static final int GENERATION_RUNS = 3;
+    private static final int GENERATION_WARMUP_RUNS = 20;
+    private static final int GENERATION_RUNS = 9;
 
     @Spec
     CommandSpec spec;
@@ -118,8 +118,8 @@ final class BenchCommand implements Callable<Integer> {
         String seedText = text.randomWindow(new SplittableRandom(settings.training().seed()));
         double window = charsPerSecond(model, settings.generation(), GenerationConfig.WINDOW, seedText, clock);
         double stateful = charsPerSecond(model, settings.generation(), GenerationConfig.STATEFUL, seedText, clock);
-        stdout.printf(Locale.ROOT, "generation: %.0f chars/s in window context, %.0f chars/s stateful (%d chars each, median of 3)%n", window,
-                stateful, GENERATED_CHARS);
+        stdout.printf(Locale.ROOT, "generation: %.0f chars/s in window context, %.0f chars/s stateful (%d chars each, median of %d)%n", window,
+                stateful, GENERATED_CHARS, GENERATION_RUNS);
 
         ObjectNode json = new ObjectMapper().createObjectNode();
         json.put("backend", engineFactory.name());
