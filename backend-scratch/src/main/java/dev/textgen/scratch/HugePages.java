@@ -12,10 +12,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Advice on transparent huge pages, logged once per JVM when training starts. A training batch streams its
  * stored activations (about 23 MiB for the seed's setup) through memory: some 6,000 pages of 4 KiB, more than
  * the CPU's TLB covers, or a dozen of 2 MiB. With 2 MiB pages the seed's batch measured about 3% shorter on the
- * development machine. Linux offers
- * them to a process that asks ({@code madvise} mode), which the JVM does only with
- * {@code -XX:+UseTransparentHugePages}; a library cannot set that flag, so it says so, as Lucene does for the
- * Vector API module.
+ * development machine. In {@code madvise} mode Linux gives them only to a process that asks, which the JVM does
+ * only with {@code -XX:+UseTransparentHugePages}; a library cannot set that flag, so it says so, as Lucene does
+ * for the Vector API module.
  */
 final class HugePages {
     static final Path SETTING = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
