@@ -33,9 +33,7 @@ final class RecomputingWindowSession implements Session {
 
     @Override
     public float[] probabilities(float[] out) {
-        if (size == 0) {
-            throw new IllegalStateException("no symbol fed yet: call feed(id) before probabilities()");
-        }
+        ModelArguments.checkFed(fed);
         return model.predict(context, Math.max(0, size - maxlen), size, out);
     }
 

@@ -40,6 +40,18 @@ public final class ModelArguments {
         }
     }
 
+    /**
+     * Checks that a session was fed a symbol, {@code fed} of them since its zero state, before its
+     * probabilities are read.
+     *
+     * @throws IllegalStateException when none was
+     */
+    public static void checkFed(long fed) {
+        if (fed == 0) {
+            throw new IllegalStateException("no symbol fed yet: call feed(id) before probabilities()");
+        }
+    }
+
     /** Checks that {@code out} holds exactly one float per symbol. */
     public static void checkOut(float[] out, int vocabularySize) {
         if (out == null || out.length != vocabularySize) {

@@ -57,9 +57,7 @@ public final class RecurrentSession implements Session {
 
     @Override
     public float[] probabilities(float[] out) {
-        if (fed == 0) {
-            throw new IllegalStateException("no symbol fed yet: call feed(id) before probabilities()");
-        }
+        ModelArguments.checkFed(fed);
         ModelArguments.checkOut(out, vocabularySize);
         return rows.probabilities(row(), out);
     }
