@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * Advice on transparent huge pages, logged once per JVM when training starts. A training batch streams its
@@ -28,7 +29,7 @@ final class HugePages {
     /** Logs the advice at INFO on the first call in this JVM, when there is any. */
     static void adviseOnce() {
         if (ADVISED.compareAndSet(false, true)) {
-            Optional<String> advice = advice(SETTING, jvmAsks());
+            Optional<String> advice = advice(SETTING, HugePages::jvmAsks);
             if (advice.isPresent()) {
                 LOG.log(System.Logger.Level.INFO, advice.get());
             }
@@ -38,19 +39,17 @@ final class HugePages {
     /**
      * The advice for a kernel setting file (e.g. {@code always [madvise] never}) and whether the JVM already
      * asks for huge pages; empty when the JVM gets huge pages anyway ({@code [always]}), cannot get them
-     * ({@code [never]}, no such file: not Linux), or already asks.
+     * ({@code [never]}, no such file: not Linux), or already asks. The JVM is asked only in {@code madvise}
+     * mode: its diagnostic bean starts the management machinery.
      */
-    static Optional<String> advice(Path setting, boolean jvmAsks) {
-        if (jvmAsks) {
-            return Optional.empty();
-        }
+    static Optional<String> advice(Path setting, BooleanSupplier jvmAsks) {
         String mode;
         try {
             mode = Files.readString(setting, StandardCharsets.US_ASCII);
         } catch (IOException | SecurityException e) {
             return Optional.empty();
         }
-        if (!mode.contains("[madvise]")) {
+        if (!mode.contains("[madvise]") || jvmAsks.getAsBoolean()) {
             return Optional.empty();
         }
         return Optional.of("textgen scratch backend: the kernel gives transparent huge pages to processes that ask ("
