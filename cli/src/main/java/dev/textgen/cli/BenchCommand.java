@@ -39,13 +39,15 @@ import java.util.stream.IntStream;
         description = "On the seed's setup: milliseconds per training batch (the median of --batches after --warmup,"
                 + " through the backend's training engine) on the windows of --corpus (e.g. nietzsche.txt), else on"
                 + " random text of the same shape; then generated chars per second in window and stateful context"
-                + " (the median of 9 generations of 400 chars each, after 20 untimed ones). Ends with one JSON line of the numbers.",
+                + " (the median of " + BenchCommand.GENERATION_RUNS + " generations of " + BenchCommand.GENERATED_CHARS
+                + " chars each, after " + BenchCommand.GENERATION_WARMUP_RUNS + " untimed ones). Ends with one JSON line"
+                + " of the numbers.",
         footerHeading = "%n", footer = ExitCodes.HELP)
 final class BenchCommand implements Callable<Integer> {
     private static final int SEED_SYMBOLS = 57;
-    private static final int GENERATED_CHARS = 400;
-    private static final int GENERATION_WARMUP_RUNS = 20;
-    private static final int GENERATION_RUNS = 9;
+    static final int GENERATED_CHARS = 400;
+    static final int GENERATION_WARMUP_RUNS = 20;
+    static final int GENERATION_RUNS = 9;
 
     @Spec
     CommandSpec spec;
