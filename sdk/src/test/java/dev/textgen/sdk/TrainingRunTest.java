@@ -92,10 +92,7 @@ class TrainingRunTest {
             resumed = run.fit();
         }
         Path straight = dir.resolve("straight");
-        TrainingHistory uninterrupted;
-        try (TrainingRun run = TrainingRun.start(ConfigLoader.load(json), straight)) {
-            uninterrupted = run.fit();
-        }
+        TrainingHistory uninterrupted = trainAnew(json, straight);
 
         assertThat(losses(resumed)).isEqualTo(losses(uninterrupted));
         assertSameWeights(ModelFile.read(stopped.resolve("model.safetensors")).weights(),
@@ -182,9 +179,7 @@ class TrainingRunTest {
     void resumeWithChangesTrainsFurtherAndStaleTemporariesAreDeleted() throws IOException {
         Path json = config(1, "");
         Path runDir = dir.resolve("run");
-        try (TrainingRun run = TrainingRun.start(ConfigLoader.load(json), runDir)) {
-            run.fit();
-        }
+        trainAnew(json, runDir);
         Path stale = Files.writeString(runDir.resolve(".metrics.csv.5eed.tmp"), "half-written");
 
         try (TrainingRun run = TrainingRun.resume(runDir, ConfigOverrides.none().with("training.epochs", 2, "test"), runDir)) {
@@ -201,9 +196,7 @@ class TrainingRunTest {
     void aFolderWithoutACheckpointOrWithAnotherRunIsASpecificError() throws IOException {
         Path json = config(1, "");
         Path runDir = dir.resolve("run");
-        try (TrainingRun run = TrainingRun.start(ConfigLoader.load(json), runDir)) {
-            run.fit();
-        }
+        trainAnew(json, runDir);
         Path empty = Files.createDirectories(dir.resolve("empty"));
 
         assertThatThrownBy(() -> TrainingRun.start(ConfigLoader.load(json), runDir))
@@ -225,6 +218,12 @@ class TrainingRunTest {
             run.fit();
         }
         assertThat(other.resolve("model.safetensors")).isRegularFile();
+    }
+
+    private static TrainingHistory trainAnew(Path json, Path runDir) {
+        try (TrainingRun run = TrainingRun.start(ConfigLoader.load(json), runDir)) {
+            return run.fit();
+        }
     }
 
     /** A config over {@link #corpusText()}: LSTM(8) on scratch, 30-char previews at 0.2 and 1.0. */
