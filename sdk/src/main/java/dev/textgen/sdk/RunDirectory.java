@@ -77,9 +77,9 @@ public final class RunDirectory {
     /**
      * Saves {@code checkpoint}, then prunes: of the end-of-epoch checkpoints it keeps the newest
      * {@code keep} and the one at the end of the best epoch of the checkpoint's history; a mid-epoch
-     * checkpoint (Ctrl-C or {@code training.checkpointEveryBatches}) replaces the other mid-epoch ones,
-     * and an end-of-epoch checkpoint deletes those before it. So mid-epoch checkpoints never push out an
-     * epoch's, and at most one is kept.
+     * checkpoint (of a cancelled run, or every {@code training.checkpointEveryBatches} batches) replaces
+     * the other mid-epoch ones, and an end-of-epoch checkpoint deletes those before it. So mid-epoch
+     * checkpoints never push out an epoch's, and at most one is kept.
      */
     Path saveCheckpoint(StoredModel checkpoint, int keep) {
         Path file = checkpointFor(checkpoint.training());
