@@ -55,14 +55,14 @@ public interface LanguageModel {
     /** A copy of the weights in the portable (Keras) layout. */
     ModelWeights weights();
 
-    /** A window of the training text to start from when the caller gives no seed text, if one was stored. */
-    Optional<String> seedWindow();
+    /** A window of the training text to start from when the caller gives no prompt, if one was stored. */
+    Optional<String> defaultPrompt();
 
     /** The name of the backend running this model. */
     String backend();
 
     /** Writes this model to {@code file} in the textgen model format (atomically). */
     default void save(Path file) {
-        ModelFile.write(file, new StoredModel(config(), vocabulary(), weights(), seedWindow().orElse(null), null));
+        ModelFile.write(file, new StoredModel(config(), vocabulary(), weights(), defaultPrompt().orElse(null), null));
     }
 }

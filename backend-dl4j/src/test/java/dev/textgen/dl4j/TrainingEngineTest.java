@@ -4,6 +4,7 @@ import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.OptimizerConfig;
 import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.WindowSet;
 import dev.textgen.api.io.LstmWeights;
@@ -109,7 +110,7 @@ class TrainingEngineTest {
     @Test
     void allStepsTrainingReturnsTheMeanOverEveryStepAndEvaluationTheLastStep() {
         TextgenConfig config = Fixtures.config(H, 2, "sigmoid", 0, MAXLEN);
-        TextgenConfig allSteps = config.withTraining(config.training().withLoss("all-steps"));
+        TextgenConfig allSteps = config.withTraining(config.training().withLoss(TrainingConfig.Loss.ALL_STEPS));
         ModelWeights weights = Fixtures.weights(V, H, 2, 0.4, 37);
         Batch batch = Fixtures.batch(windows, BATCH);
         try (TrainingEngine engine = engine(allSteps, weights)) {
@@ -245,7 +246,7 @@ class TrainingEngineTest {
             }
             assertThat(engine.evaluateBatch(batch)).as("training lowers the loss").isLessThan(evaluated - 0.2);
             assertThat(snapshot.weights().denseKernel()).containsExactly(weights.denseKernel());
-            assertThat(snapshot.seedWindow()).contains("seed text");
+            assertThat(snapshot.defaultPrompt()).contains("seed text");
         }
     }
 }

@@ -72,7 +72,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     + settings.corpus().maxlen() + " + 1");
         }
         double loss;
-        try (TrainingEngine engine = Configs.backend(settings, modelOptions.backend).newEngine(settings, stored.vocabulary(),
+        try (TrainingEngine engine = modelOptions.backend(settings).newEngine(settings, stored.vocabulary(),
                 stored.weights())) {
             loss = meanLoss(engine, windows, settings.training().batchSize());
         }

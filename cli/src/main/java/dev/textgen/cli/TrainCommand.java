@@ -92,7 +92,7 @@ final class TrainCommand implements Callable<Integer> {
                             + "; give the --out folder of an earlier textgen train run"));
             StoredModel stored = ModelFile.read(checkpointFile);
             settings = Configs.override(stored.config(), checkpointFile.toString(), overrides);
-            checkpoint = new StoredModel(settings, stored.vocabulary(), stored.weights(), stored.seedWindow(), stored.training());
+            checkpoint = new StoredModel(settings, stored.vocabulary(), stored.weights(), stored.defaultPrompt(), stored.training());
         } else {
             settings = Configs.load(config, Configs.with(overrides, "corpus.source", corpus, "--corpus"));
         }
@@ -120,8 +120,8 @@ final class TrainCommand implements Callable<Integer> {
                     checkpoint.training().epoch() + 1, checkpoint.training().batch());
             trainer = engine.resumeTrainer(checkpoint);
         } else {
-            String seedWindow = text.randomWindow(new SplittableRandom(settings.training().seed()));
-            trainer = engine.newTrainer(settings, text.vocabulary(), seedWindow);
+            String defaultPrompt = text.randomWindow(new SplittableRandom(settings.training().seed()));
+            trainer = engine.newTrainer(settings, text.vocabulary(), defaultPrompt);
         }
         stdout.flush();
         try (trainer) {
@@ -224,7 +224,7 @@ final class TrainCommand implements Callable<Integer> {
 
         Path saveCheckpoint(TrainingState state, LanguageModel model) {
             StoredModel checkpoint = new StoredModel(settings, model.vocabulary(), model.weights(),
-                    model.seedWindow().orElse(null), state);
+                    model.defaultPrompt().orElse(null), state);
             return run.saveCheckpoint(checkpoint, settings.training().keepCheckpoints(), EpochLine.bestEpoch(state.history()));
         }
 
@@ -240,8 +240,8 @@ final class TrainCommand implements Callable<Integer> {
             GenerationConfig base = settings.generation();
             for (double temperature : preview.temperatures()) {
                 stdout.printf(Locale.ROOT, "----- temperature %s%n", temperature);
-                GenerationConfig generation = new GenerationConfig(SamplerConfig.of("temperature", "temperature", temperature),
-                        preview.length(), base.context(), base.unknownChars(), base.replacement(), seed, List.of());
+                GenerationConfig generation = base.withSampler(SamplerConfig.of("temperature", "temperature", temperature))
+                        .withLength(preview.length()).withSeed(seed).withStop(List.of());
                 new TextGenerator(trainer.model(), generation).generate(window, preview.length(), chunk -> {
                     stdout.print(chunk);
                     stdout.flush();

@@ -20,8 +20,8 @@ class GenerateCommandTest {
     }
 
     @Test
-    void printsExactlyTheGeneratedTextNotTheSeed() {
-        String text = generated(Cli.run("generate", "--model", TrainedModel.model(), "--seed-text", "the cat sat on ",
+    void printsExactlyTheGeneratedTextNotThePrompt() {
+        String text = generated(Cli.run("generate", "--model", TrainedModel.model(), "--prompt", "the cat sat on ",
                 "--length", "30", "--seed", "1"));
 
         assertThat(text).hasSize(30).doesNotStartWith("the cat sat on ");
@@ -57,15 +57,29 @@ class GenerateCommandTest {
     }
 
     @Test
-    void seedFileAndUppercaseSeedOfALowercasedModel() throws Exception {
-        Path seed = Files.writeString(dir.resolve("seed.txt"), "The Dog Sat");
+    void promptFileAndUppercasePromptOfALowercasedModel() throws Exception {
+        Path prompt = Files.writeString(dir.resolve("prompt.txt"), "The Dog Sat");
 
-        String fromFile = generated(Cli.run("generate", "--model", TrainedModel.model(), "--seed-file", seed.toString(),
+        String fromFile = generated(Cli.run("generate", "--model", TrainedModel.model(), "--prompt-file", prompt.toString(),
                 "--length", "10", "--seed", "4"));
-        String fromText = generated(Cli.run("generate", "--model", TrainedModel.model(), "--seed-text", "the dog sat",
+        String fromText = generated(Cli.run("generate", "--model", TrainedModel.model(), "--prompt", "the dog sat",
                 "--length", "10", "--seed", "4"));
 
         assertThat(fromFile).isEqualTo(fromText).hasSize(10);
+    }
+
+    @Test
+    void theEarlierSeedFlagsStillWork() throws Exception {
+        Path prompt = Files.writeString(dir.resolve("prompt.txt"), "the dog sat");
+
+        String fromOldFile = generated(Cli.run("generate", "--model", TrainedModel.model(), "--seed-file", prompt.toString(),
+                "--length", "10", "--seed", "4"));
+        String fromOldText = generated(Cli.run("generate", "--model", TrainedModel.model(), "--seed-text", "the dog sat",
+                "--length", "10", "--seed", "4"));
+        String fromText = generated(Cli.run("generate", "--model", TrainedModel.model(), "--prompt", "the dog sat",
+                "--length", "10", "--seed", "4"));
+
+        assertThat(fromOldFile).isEqualTo(fromOldText).isEqualTo(fromText).hasSize(10);
     }
 
     @Test

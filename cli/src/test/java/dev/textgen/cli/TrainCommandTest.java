@@ -48,7 +48,7 @@ class TrainCommandTest {
         StoredModel model = ModelFile.read(out.resolve("model.safetensors"));
         assertThat(model.trainingState()).isEmpty();
         assertThat(model.config().model().hiddenSize()).isEqualTo(8);
-        assertThat(model.seedWindow()).hasSize(10);
+        assertThat(model.defaultPrompt()).hasSize(10);
         // keepCheckpoints 2: the last two epochs, plus the best one when it is older.
         List<Path> checkpoints = RunDirectory.checkpoints(out);
         assertThat(checkpoints.size()).isBetween(2, 3);

@@ -1,6 +1,6 @@
 package dev.textgen.api.config;
 
-import java.util.List;
+import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * How to train.
@@ -34,15 +34,60 @@ public record TrainingConfig(
         PreviewConfig preview,
         EarlyStoppingConfig earlyStopping,
         PlateauConfig reduceLrOnPlateau,
-        String onNonFinite,
+        OnNonFinite onNonFinite,
         int keepCheckpoints,
         int checkpointEveryBatches,
-        String loss) {
+        Loss loss) {
 
-    public static final List<String> NON_FINITE_POLICIES = List.of("stop", "rollback");
-    public static final String LAST_STEP = "last-step";
-    public static final String ALL_STEPS = "all-steps";
-    public static final List<String> LOSSES = List.of(LAST_STEP, ALL_STEPS);
+    /** The training objective, see {@link TrainingConfig#loss()}. */
+    public enum Loss {
+        /** The cross-entropy of each window's target only, the reference notebook's. */
+        LAST_STEP("last-step"),
+        /** Every step predicts the next character; the mean over all predictions. */
+        ALL_STEPS("all-steps");
+
+        private final String jsonName;
+
+        Loss(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        /** The name in the JSON config. */
+        @JsonValue
+        public String jsonName() {
+            return jsonName;
+        }
+
+        @Override
+        public String toString() {
+            return jsonName;
+        }
+    }
+
+    /** What a non-finite loss or gradient does, see {@link TrainingConfig#onNonFinite()}. */
+    public enum OnNonFinite {
+        /** Fail naming the epoch and batch. */
+        STOP("stop"),
+        /** Return to the last good weights with half the learning rate. */
+        ROLLBACK("rollback");
+
+        private final String jsonName;
+
+        OnNonFinite(String jsonName) {
+            this.jsonName = jsonName;
+        }
+
+        /** The name in the JSON config. */
+        @JsonValue
+        public String jsonName() {
+            return jsonName;
+        }
+
+        @Override
+        public String toString() {
+            return jsonName;
+        }
+    }
 
     public TrainingConfig {
         Require.atLeast("training.epochs", epochs, 1);
@@ -55,22 +100,94 @@ public record TrainingConfig(
         Require.present("training.preview", preview);
         Require.present("training.earlyStopping", earlyStopping);
         Require.present("training.reduceLrOnPlateau", reduceLrOnPlateau);
-        Require.oneOf("training.onNonFinite", onNonFinite, NON_FINITE_POLICIES);
+        Require.present("training.onNonFinite", onNonFinite);
         Require.atLeast("training.keepCheckpoints", keepCheckpoints, 1);
         Require.atLeast("training.checkpointEveryBatches", checkpointEveryBatches, 0);
-        Require.oneOf("training.loss", loss, LOSSES);
+        Require.present("training.loss", loss);
     }
 
-    /** The seed's: 60 epochs of batch 128 with RMSprop(0.01), no clipping, last-step loss. */
+    /** The reference notebook's: 60 epochs of batch 128 with RMSprop(0.01), no clipping, last-step loss. */
     public static TrainingConfig defaults() {
         return new TrainingConfig(60, 128, 42L, 0, null, OptimizerConfig.RmsProp.defaults(), PreviewConfig.defaults(),
-                EarlyStoppingConfig.defaults(), PlateauConfig.defaults(), "stop", 3, 0, LAST_STEP);
+                EarlyStoppingConfig.defaults(), PlateauConfig.defaults(), OnNonFinite.STOP, 3, 0, Loss.LAST_STEP);
+    }
+
+    /** This config with another {@link #epochs()}. */
+    public TrainingConfig withEpochs(int value) {
+        return new TrainingConfig(value, batchSize, seed, threads, clipNorm, optimizer, preview, earlyStopping,
+                reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
+    }
+
+    /** This config with another {@link #batchSize()}. */
+    public TrainingConfig withBatchSize(int value) {
+        return new TrainingConfig(epochs, value, seed, threads, clipNorm, optimizer, preview, earlyStopping,
+                reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
+    }
+
+    /** This config with another {@link #seed()}. */
+    public TrainingConfig withSeed(long value) {
+        return new TrainingConfig(epochs, batchSize, value, threads, clipNorm, optimizer, preview, earlyStopping,
+                reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
+    }
+
+    /** This config with another {@link #threads()}. */
+    public TrainingConfig withThreads(int value) {
+        return new TrainingConfig(epochs, batchSize, seed, value, clipNorm, optimizer, preview, earlyStopping,
+                reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
+    }
+
+    /** This config with another {@link #clipNorm()}. */
+    public TrainingConfig withClipNorm(Double value) {
+        return new TrainingConfig(epochs, batchSize, seed, threads, value, optimizer, preview, earlyStopping,
+                reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
+    }
+
+    /** This config with another {@link #optimizer()}. */
+    public TrainingConfig withOptimizer(OptimizerConfig value) {
+        return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, value, preview, earlyStopping,
+                reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
+    }
+
+    /** This config with another {@link #preview()}. */
+    public TrainingConfig withPreview(PreviewConfig value) {
+        return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, optimizer, value, earlyStopping,
+                reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
+    }
+
+    /** This config with another {@link #earlyStopping()}. */
+    public TrainingConfig withEarlyStopping(EarlyStoppingConfig value) {
+        return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, optimizer, preview, value,
+                reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
+    }
+
+    /** This config with another {@link #reduceLrOnPlateau()}. */
+    public TrainingConfig withReduceLrOnPlateau(PlateauConfig value) {
+        return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, optimizer, preview, earlyStopping,
+                value, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
+    }
+
+    /** This config with another {@link #onNonFinite()}. */
+    public TrainingConfig withOnNonFinite(OnNonFinite value) {
+        return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, optimizer, preview, earlyStopping,
+                reduceLrOnPlateau, value, keepCheckpoints, checkpointEveryBatches, loss);
+    }
+
+    /** This config with another {@link #keepCheckpoints()}. */
+    public TrainingConfig withKeepCheckpoints(int value) {
+        return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, optimizer, preview, earlyStopping,
+                reduceLrOnPlateau, onNonFinite, value, checkpointEveryBatches, loss);
+    }
+
+    /** This config with another {@link #checkpointEveryBatches()}. */
+    public TrainingConfig withCheckpointEveryBatches(int value) {
+        return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, optimizer, preview, earlyStopping,
+                reduceLrOnPlateau, onNonFinite, keepCheckpoints, value, loss);
     }
 
     /** This config with another {@link #loss()}. */
-    public TrainingConfig withLoss(String newLoss) {
+    public TrainingConfig withLoss(Loss value) {
         return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, optimizer, preview, earlyStopping,
-                reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, newLoss);
+                reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, value);
     }
 
     /** The thread count to use: {@link #threads()} or, when 0, the available processors. */

@@ -124,7 +124,7 @@ public final class AlternatingBenchmark {
                 symbols.append((char) ('!' + i));
             }
             Vocabulary vocabulary = Vocabulary.fromText(symbols.toString());
-            TextgenConfig config = Configs.of(TextgenConfig.defaults().corpus().maxlen(), 128, 1, ModelConfig.SIGMOID,
+            TextgenConfig config = Configs.of(TextgenConfig.defaults().corpus().maxlen(), 128, 1, ModelConfig.RecurrentActivation.SIGMOID,
                     0.0, Integer.parseInt(threads), null, OptimizerConfig.RmsProp.defaults(), 42L);
             TrainingConfig t = config.training();
             int[] ids = new SplittableRandom(1).ints(200_000, 0, VOCABULARY).toArray();

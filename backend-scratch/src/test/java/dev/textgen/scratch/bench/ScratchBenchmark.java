@@ -58,10 +58,8 @@ public final class ScratchBenchmark {
         TextgenConfig defaults = TextgenConfig.defaults();
         TrainingConfig t = defaults.training();
         TextgenConfig config = defaults
-                .withModel(new ModelConfig("scratch", hidden, layers, ModelConfig.SIGMOID, 0.0))
-                .withTraining(new TrainingConfig(1, batchSize, t.seed(), threads, t.clipNorm(), t.optimizer(), t.preview(),
-                        t.earlyStopping(), t.reduceLrOnPlateau(), t.onNonFinite(), t.keepCheckpoints(),
-                        t.checkpointEveryBatches(), t.loss()));
+                .withModel(new ModelConfig("scratch", hidden, layers, ModelConfig.RecurrentActivation.SIGMOID, 0.0))
+                .withTraining(t.withEpochs(1).withBatchSize(batchSize).withThreads(threads));
         CorpusConfig corpusConfig = config.corpus();
         WindowSet windows = new IdWindows(ids, corpusConfig.maxlen(), corpusConfig.step(), vocabulary.size());
 

@@ -228,7 +228,7 @@ class BadInputTest {
             StoredModel stored = ModelFile.read(model);
             StoredModel bare = new StoredModel(stored.config(), stored.vocabulary(), stored.weights(), null, null);
             new TextGenerator(scratch().load(bare)).generate("", 10);
-        }, TextgenException.class, List.of("seed text is empty", "seed window")));
+        }, TextgenException.class, List.of("prompt is empty", "default prompt")));
         return rows;
     }
 

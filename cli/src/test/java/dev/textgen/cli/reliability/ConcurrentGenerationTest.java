@@ -39,8 +39,9 @@ class ConcurrentGenerationTest {
 
     /** dl4j spends about a millisecond per step on tiny models, so its generations are shorter. */
     @ParameterizedTest(name = "{0} backend, {1} context, {2} symbols")
-    @CsvSource({"scratch, window, 40", "scratch, stateful, 40", "dl4j, window, 12", "dl4j, stateful, 12"})
-    void oneSharedGeneratorServesEightThreadsWithTheSingleThreadedOutput(String backend, String context, int length)
+    @CsvSource({"scratch, WINDOW, 40", "scratch, STATEFUL, 40", "dl4j, WINDOW, 12", "dl4j, STATEFUL, 12"})
+    void oneSharedGeneratorServesEightThreadsWithTheSingleThreadedOutput(String backend, GenerationConfig.Context context,
+                                                                          int length)
             throws Exception {
         assumeTrue(Backends.installed().names().contains(backend), backend + " backend is not on the class path");
         assumeTrue(starts(backend), backend + " backend is installed but cannot start here");
@@ -48,8 +49,8 @@ class ConcurrentGenerationTest {
         Path model = Fixtures.trainedModel(Files.createDirectories(dir.resolve("model")), 30);
         TextGenerator loaded = TextGenerator.load(model, backend);
         GenerationConfig base = loaded.config();
-        TextGenerator generator = loaded.withConfig(new GenerationConfig(base.sampler(), length, context,
-                base.unknownChars(), base.replacement(), 11L, List.of()));
+        TextGenerator generator = loaded.withConfig(base.withLength(length).withContext(context).withSeed(11L)
+                .withStop(List.of()));
 
         List<String> seeds = seedTexts();
         List<String> expected = seeds.stream().map(generator::generate).toList();
