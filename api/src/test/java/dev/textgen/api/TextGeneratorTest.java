@@ -55,7 +55,7 @@ class TextGeneratorTest {
         String text = generator(model, generation(GREEDY, WINDOW, UnknownChars.ERROR, List.of())).generate("bcde ab", 3);
 
         assertThat(text).isEqualTo("cde");
-        assertThat(model.contexts()).as("the seed's last 4 symbols, then a window sliding over the generated ones")
+        assertThat(model.contexts()).as("the prompt's last 4 symbols, then a window sliding over the generated ones")
                 .containsExactly("e ab", " abc", "abcd");
     }
 
@@ -139,7 +139,7 @@ class TextGeneratorTest {
         assertThat(generator(model, generation(GREEDY, WINDOW, UnknownChars.ERROR, List.of("xx", "de", "cd")))
                 .generate("ab", 50)).as("the first sequence to appear ends it").isEqualTo("cd");
         assertThat(generator(model, generation(GREEDY, WINDOW, UnknownChars.ERROR, List.of("bc"))).generate("ab", 50))
-                .as("a sequence spanning the seed does not count").isEqualTo("cde abc");
+                .as("a sequence spanning the prompt does not count").isEqualTo("cde abc");
         assertThat(generator(model, generation(GREEDY, STATEFUL, UnknownChars.ERROR, List.of("zz"))).generate("ab", 9))
                 .isEqualTo("cde abcde");
     }

@@ -16,7 +16,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Issue 6's quality check as a benchmark: the seed's setup on the dl4j backend, trained on the first 90%
+ * Issue 6's quality check as a benchmark: the reference notebook's setup on the dl4j backend, trained on the first 90%
  * of the lowercased corpus, held-out loss on windows (every 3 chars) of the last 10%, after
  * {@code epochs} epochs. Prints progress every 100 batches and one JSON line per epoch.
  * Usage: {@code Dl4jQualityRun [corpus] [epochs]}.

@@ -5,18 +5,19 @@ import dev.textgen.api.config.OptimizerConfig;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.config.TrainingConfig;
 
-/** Configs for tests and benchmarks: the seed's defaults with the fields that matter here replaced. */
+/** Configs for tests and benchmarks: the reference notebook's defaults with the fields that matter here replaced. */
 public final class Configs {
     private Configs() {
     }
 
-    public static TextgenConfig of(int maxlen, int hidden, int layers, ModelConfig.RecurrentActivation activation, double dropout, int threads,
-                                   Double clipNorm, OptimizerConfig optimizer, long seed) {
-        return of(maxlen, hidden, layers, activation, dropout, threads, clipNorm, optimizer, seed, TrainingConfig.Loss.LAST_STEP);
+    public static TextgenConfig of(int maxlen, int hidden, int layers, ModelConfig.RecurrentActivation activation,
+                                   double dropout, int threads, Double clipNorm, OptimizerConfig optimizer, long seed) {
+        return of(maxlen, hidden, layers, activation, dropout, threads, clipNorm, optimizer, seed,
+                TrainingConfig.Loss.LAST_STEP);
     }
 
-    public static TextgenConfig of(int maxlen, int hidden, int layers, ModelConfig.RecurrentActivation activation, double dropout, int threads,
-                                   Double clipNorm, OptimizerConfig optimizer, long seed, TrainingConfig.Loss loss) {
+    public static TextgenConfig of(int maxlen, int hidden, int layers, ModelConfig.RecurrentActivation activation,
+                                   double dropout, int threads, Double clipNorm, OptimizerConfig optimizer, long seed, TrainingConfig.Loss loss) {
         TextgenConfig defaults = TextgenConfig.defaults();
         TrainingConfig training = defaults.training().withEpochs(1).withBatchSize(128).withSeed(seed).withThreads(threads)
                 .withClipNorm(clipNorm).withOptimizer(optimizer).withLoss(loss);

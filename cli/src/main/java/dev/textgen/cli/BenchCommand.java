@@ -31,12 +31,12 @@ import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 
 /**
- * {@code textgen bench}: milliseconds per training batch on the seed's setup (batch 128 of 60-char
+ * {@code textgen bench}: milliseconds per training batch on the reference notebook's setup (batch 128 of 60-char
  * windows, LSTM(128), 57 symbols) and generated chars per second in both context modes.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Measure a backend: ms per training batch and generated chars per second.",
-        description = "On the seed's setup: milliseconds per training batch (the median of --batches after --warmup,"
+        description = "On the reference notebook's setup: milliseconds per training batch (the median of --batches after --warmup,"
                 + " through the backend's training engine) on the windows of --corpus (e.g. nietzsche.txt), else on"
                 + " random text of the same shape; then generated chars per second in window and stateful context"
                 + " (the median of " + BenchCommand.GENERATION_RUNS + " generations of " + BenchCommand.GENERATED_CHARS
@@ -149,8 +149,8 @@ final class BenchCommand implements Callable<Integer> {
      * The median chars per second of {@value #GENERATION_RUNS} generations of {@value #GENERATED_CHARS} chars
      * after {@value #GENERATION_WARMUP_RUNS} untimed ones, so that the JIT has compiled the generation path.
      */
-    private static double charsPerSecond(LanguageModel model, GenerationConfig base, GenerationConfig.Context context, String prompt,
-                                         LongSupplier clock) {
+    private static double charsPerSecond(LanguageModel model, GenerationConfig base, GenerationConfig.Context context,
+                                         String prompt, LongSupplier clock) {
         GenerationConfig generation = base.withLength(GENERATED_CHARS).withContext(context).withSeed(1L).withStop(List.of());
         TextGenerator generator = new TextGenerator(model, generation);
         double[] rates = new double[GENERATION_RUNS];

@@ -46,7 +46,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Part part;
 
     @Option(names = "--step", paramLabel = "N", description = "Distance between window starts (default: the model's"
-            + " corpus.step), e.g. 3 to score a model trained on sparser windows on the seed's held-out windows.")
+            + " corpus.step), e.g. 3 to score a model trained on sparser windows on the reference notebook's held-out windows.")
     Integer step;
 
     @Override

@@ -32,10 +32,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** {@code textgen train}: the seed's job in one command, with checkpoints, metrics and a loss chart. */
+/** {@code textgen train}: the reference notebook's job in one command, with checkpoints, metrics and a loss chart. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Train a model on a corpus.",
-        description = "Per epoch it prints the training and held-out loss and, like the seed, generated text at each"
+        description = "Per epoch it prints the training and held-out loss and, like the reference notebook, generated text at each"
                 + " preview temperature. It writes to the output folder a checkpoint per epoch (the last"
                 + " training.keepCheckpoints and the best are kept) and, with training.checkpointEveryBatches N,"
                 + " every N batches (the newest only), metrics.csv, loss.svg and, at the end,"
@@ -51,7 +51,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The config file (JSON); default: the seed's setup.")
+    @Option(names = "--config", paramLabel = "FILE", description = "The config file (JSON); default: the reference notebook's setup.")
     Path config;
 
     @Option(names = "--corpus", paramLabel = "SRC", description = "The corpus: a file, an http(s) URL, classpath:NAME or"
@@ -228,7 +228,7 @@ final class TrainCommand implements Callable<Integer> {
             return run.saveCheckpoint(checkpoint, settings.training().keepCheckpoints(), EpochLine.bestEpoch(state.history()));
         }
 
-        /** Like the seed: {@code preview.length} chars at each temperature, from a random window of the training text. */
+        /** Like the reference notebook: {@code preview.length} chars at each temperature, from a random window of the training text. */
         private void preview(Trainer trainer, int epoch) {
             var preview = settings.training().preview();
             if (preview.length() == 0 || preview.temperatures().isEmpty()) {

@@ -15,11 +15,11 @@ import java.util.List;
  * @param cacheDir           download cache; null means {@code $TEXTGEN_CACHE} or {@code ~/.textgen/datasets}
  * @param charset            the text's charset name
  * @param malformed          {@code error} (fail naming the byte offset) or {@code replace} (U+FFFD)
- * @param lowercase          lowercase with {@code Locale.ROOT}, as the seed does
+ * @param lowercase          lowercase with {@code Locale.ROOT}, as the reference notebook does
  * @param nfc                apply Unicode NFC normalisation
  * @param normalizeNewlines  turn CRLF and lone CR into LF
- * @param maxlen             window length in symbols (the seed's 60)
- * @param step               distance between window starts (the seed's 3)
+ * @param maxlen             window length in symbols (the reference notebook's 60)
+ * @param step               distance between window starts (the reference notebook's 3)
  * @param validationFraction the last fraction of the text held out for validation, in [0, 1)
  * @param maxVocabulary      the most distinct symbols accepted
  */
@@ -136,7 +136,7 @@ public record CorpusConfig(
         return new TextNormalization(nfc, lowercase, normalizeNewlines);
     }
 
-    /** The seed's corpus settings: nietzsche.txt lowercased, 60-char windows every 3 chars, no held-out part. */
+    /** The reference notebook's corpus settings: nietzsche.txt lowercased, 60-char windows every 3 chars, no held-out part. */
     public static CorpusConfig defaults() {
         return new CorpusConfig("nietzsche.txt", null, null, "UTF-8", "error", true, false, false, 60, 3, 0.0, 65_536);
     }

@@ -10,7 +10,7 @@ import java.util.List;
  *
  * @param sampler      the sampler and its parameters
  * @param length       the most symbols generated per call
- * @param context      {@code window}: re-read the last maxlen symbols for every step (the seed's way);
+ * @param context      {@code window}: re-read the last maxlen symbols for every step (the reference notebook's way);
  *                     {@code stateful}: carry the LSTM state, one step per symbol (fast)
  * @param unknownChars prompt characters outside the vocabulary: error, skip or replace
  * @param replacement  the character used by {@code replace}; must be in the vocabulary
@@ -69,7 +69,7 @@ public record GenerationConfig(
         stop = List.copyOf(stop);
     }
 
-    /** 400 symbols at temperature 0.5, windowed like the seed, failing on unknown characters. */
+    /** 400 symbols at temperature 0.5, windowed like the reference notebook, failing on unknown characters. */
     public static GenerationConfig defaults() {
         return new GenerationConfig(SamplerConfig.defaults(), 400, Context.WINDOW, UnknownChars.ERROR, " ", null,
                 List.of());

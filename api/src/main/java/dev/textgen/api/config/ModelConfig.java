@@ -9,7 +9,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param hiddenSize          units per LSTM layer
  * @param layers              number of stacked LSTM layers
  * @param recurrentActivation gate activation: {@code sigmoid}, or {@code hard_sigmoid} (Keras 2.2.4's
- *                            default, the seed's exact model: {@code clip(0.2 x + 0.5, 0, 1)})
+ *                            default, the reference notebook's exact model: {@code clip(0.2 x + 0.5, 0, 1)})
  * @param dropout             inverted dropout rate between layers and before the Dense layer during
  *                            training, in [0, 1); off at inference
  */
@@ -52,7 +52,7 @@ public record ModelConfig(String backend, int hiddenSize, int layers, RecurrentA
         Require.inRange("model.dropout", dropout, 0.0, 1.0, false);
     }
 
-    /** The seed's model: one LSTM of 128 units on the scratch backend, no dropout. */
+    /** The reference notebook's model: one LSTM of 128 units on the scratch backend, no dropout. */
     public static ModelConfig defaults() {
         return new ModelConfig("scratch", 128, 1, RecurrentActivation.SIGMOID, 0.0);
     }

@@ -20,7 +20,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param checkpointEveryBatches also checkpoint every this many batches within an epoch, so that a crash
  *                          loses at most that many batches; 0 checkpoints only at the end of each epoch
  * @param loss              the training objective: {@code last-step} (cross-entropy of each window's target
- *                          only, the seed's) or {@code all-steps} (every step predicts the next character, the
+ *                          only, the reference notebook's) or {@code all-steps} (every step predicts the next character, the
  *                          last step the window's target; the mean over all predictions). Held-out evaluation
  *                          is always the last-step loss.
  */

@@ -65,7 +65,7 @@ public final class TinyCorpus {
                 .withGeneration(GenerationConfig.defaults());
     }
 
-    /** Training settings over the seed's defaults, with seed 7, one thread, no clipping and no previews. */
+    /** Training settings over the reference notebook's defaults, with seed 7, one thread, no clipping and no previews. */
     public static TrainingConfig training(int epochs, int batchSize, OptimizerConfig optimizer,
                                           EarlyStoppingConfig earlyStopping, PlateauConfig plateau, TrainingConfig.OnNonFinite onNonFinite) {
         return new TrainingConfig(epochs, batchSize, 7L, 1, null, optimizer, new PreviewConfig(0, List.of()),

@@ -26,7 +26,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Times the seed's setup through the public API, as the CLI's {@code bench} command does: milliseconds per
+ * Times the reference notebook's setup through the public API, as the CLI's {@code bench} command does: milliseconds per
  * training batch (median of N after warm-up) and generated characters per second in window and stateful
  * mode, printed as one JSON line.
  *

@@ -45,7 +45,7 @@ class ConcurrentGenerationTest {
             throws Exception {
         assumeTrue(Backends.installed().names().contains(backend), backend + " backend is not on the class path");
         assumeTrue(starts(backend), backend + " backend is installed but cannot start here");
-        // Trained long enough that the text depends on the seed text, so that a mix-up between threads would show.
+        // Trained long enough that the text depends on the prompt, so that a mix-up between threads would show.
         Path model = Fixtures.trainedModel(Files.createDirectories(dir.resolve("model")), 30);
         TextGenerator loaded = TextGenerator.load(model, backend);
         GenerationConfig base = loaded.config();
