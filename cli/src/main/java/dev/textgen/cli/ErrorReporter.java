@@ -103,7 +103,8 @@ final class ErrorReporter {
         return command.getCommandSpec().qualifiedName() + ": error: ";
     }
 
-    private static boolean isVerbose(String[] args) {
+    /** Whether {@code --verbose} is among the options (not after {@code --}). */
+    static boolean isVerbose(String[] args) {
         for (String arg : args) {
             if (arg.equals("--")) {
                 return false;
