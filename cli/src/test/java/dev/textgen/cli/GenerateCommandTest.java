@@ -6,6 +6,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,29 +59,22 @@ class GenerateCommandTest {
     }
 
     @Test
-    void promptFileAndUppercasePromptOfALowercasedModel() throws Exception {
+    void promptFileAndUppercasePromptOfALowercasedModelAndTheEarlierFlagNames() throws Exception {
         Path prompt = Files.writeString(dir.resolve("prompt.txt"), "The Dog Sat");
+        String[] same = {"--length", "10", "--seed", "4"};
 
-        String fromFile = generated(Cli.run("generate", "--model", TrainedModel.model(), "--prompt-file", prompt.toString(),
-                "--length", "10", "--seed", "4"));
-        String fromText = generated(Cli.run("generate", "--model", TrainedModel.model(), "--prompt", "the dog sat",
-                "--length", "10", "--seed", "4"));
+        String fromText = generated(Cli.run(args("--prompt", "the dog sat", same)));
 
-        assertThat(fromFile).isEqualTo(fromText).hasSize(10);
+        assertThat(fromText).hasSize(10);
+        assertThat(generated(Cli.run(args("--prompt-file", prompt.toString(), same)))).isEqualTo(fromText);
+        assertThat(generated(Cli.run(args("--seed-file", prompt.toString(), same)))).isEqualTo(fromText);
+        assertThat(generated(Cli.run(args("--seed-text", "The Dog Sat", same)))).isEqualTo(fromText);
     }
 
-    @Test
-    void theEarlierSeedFlagsStillWork() throws Exception {
-        Path prompt = Files.writeString(dir.resolve("prompt.txt"), "the dog sat");
-
-        String fromOldFile = generated(Cli.run("generate", "--model", TrainedModel.model(), "--seed-file", prompt.toString(),
-                "--length", "10", "--seed", "4"));
-        String fromOldText = generated(Cli.run("generate", "--model", TrainedModel.model(), "--seed-text", "the dog sat",
-                "--length", "10", "--seed", "4"));
-        String fromText = generated(Cli.run("generate", "--model", TrainedModel.model(), "--prompt", "the dog sat",
-                "--length", "10", "--seed", "4"));
-
-        assertThat(fromOldFile).isEqualTo(fromOldText).isEqualTo(fromText).hasSize(10);
+    private static String[] args(String flag, String value, String... more) {
+        List<String> args = new ArrayList<>(List.of("generate", "--model", TrainedModel.model(), flag, value));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.textgen.api.config;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import dev.textgen.api.UnknownChars;
 
 import java.util.List;
@@ -27,28 +26,11 @@ public record GenerationConfig(
         List<String> stop) {
 
     /** How the model reads what came before, see {@link GenerationConfig#context()}. */
-    public enum Context {
+    public enum Context implements ConfigChoice {
         /** Re-read the last maxlen symbols from the zero state for every step, as the reference notebook does. */
-        WINDOW("window"),
+        WINDOW,
         /** Carry the LSTM state, one step per symbol. */
-        STATEFUL("stateful");
-
-        private final String jsonName;
-
-        Context(String jsonName) {
-            this.jsonName = jsonName;
-        }
-
-        /** The name in the JSON config. */
-        @JsonValue
-        public String jsonName() {
-            return jsonName;
-        }
-
-        @Override
-        public String toString() {
-            return jsonName;
-        }
+        STATEFUL;
     }
 
     public GenerationConfig {

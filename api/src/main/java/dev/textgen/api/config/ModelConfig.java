@@ -1,6 +1,6 @@
 package dev.textgen.api.config;
 
-import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 /**
  * The network: stacked LSTM layers and a Dense softmax over the vocabulary.
@@ -17,27 +17,16 @@ public record ModelConfig(String backend, int hiddenSize, int layers, RecurrentA
                           double dropout) {
 
     /** The LSTM gate activation, see {@link ModelConfig#recurrentActivation()}. */
-    public enum RecurrentActivation {
+    public enum RecurrentActivation implements ConfigChoice {
         /** The logistic function. */
-        SIGMOID("sigmoid"),
+        SIGMOID,
         /** Keras 2.2.4's {@code clip(0.2 x + 0.5, 0, 1)}. */
-        HARD_SIGMOID("hard_sigmoid");
+        HARD_SIGMOID;
 
-        private final String jsonName;
-
-        RecurrentActivation(String jsonName) {
-            this.jsonName = jsonName;
-        }
-
-        /** The name in the JSON config. */
-        @JsonValue
-        public String jsonName() {
-            return jsonName;
-        }
-
+        /** Keras' spelling, with an underscore: {@code sigmoid}, {@code hard_sigmoid}. */
         @Override
-        public String toString() {
-            return jsonName;
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

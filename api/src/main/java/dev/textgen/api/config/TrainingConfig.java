@@ -1,7 +1,5 @@
 package dev.textgen.api.config;
 
-import com.fasterxml.jackson.annotation.JsonValue;
-
 /**
  * How to train.
  *
@@ -40,53 +38,19 @@ public record TrainingConfig(
         Loss loss) {
 
     /** The training objective, see {@link TrainingConfig#loss()}. */
-    public enum Loss {
+    public enum Loss implements ConfigChoice {
         /** The cross-entropy of each window's target only, the reference notebook's. */
-        LAST_STEP("last-step"),
+        LAST_STEP,
         /** Every step predicts the next character; the mean over all predictions. */
-        ALL_STEPS("all-steps");
-
-        private final String jsonName;
-
-        Loss(String jsonName) {
-            this.jsonName = jsonName;
-        }
-
-        /** The name in the JSON config. */
-        @JsonValue
-        public String jsonName() {
-            return jsonName;
-        }
-
-        @Override
-        public String toString() {
-            return jsonName;
-        }
+        ALL_STEPS;
     }
 
     /** What a non-finite loss or gradient does, see {@link TrainingConfig#onNonFinite()}. */
-    public enum OnNonFinite {
+    public enum OnNonFinite implements ConfigChoice {
         /** Fail naming the epoch and batch. */
-        STOP("stop"),
+        STOP,
         /** Return to the last good weights with half the learning rate. */
-        ROLLBACK("rollback");
-
-        private final String jsonName;
-
-        OnNonFinite(String jsonName) {
-            this.jsonName = jsonName;
-        }
-
-        /** The name in the JSON config. */
-        @JsonValue
-        public String jsonName() {
-            return jsonName;
-        }
-
-        @Override
-        public String toString() {
-            return jsonName;
-        }
+        ROLLBACK;
     }
 
     public TrainingConfig {
