@@ -238,7 +238,7 @@ class TrainingEngineTest {
         try (TrainingEngine engine = engine(Fixtures.config(H, 1, "sigmoid", 0, MAXLEN), weights)) {
             double evaluated = engine.evaluateBatch(batch);
             assertThat(engine.evaluateBatch(batch)).isEqualTo(evaluated);
-            LanguageModel snapshot = engine.snapshot("seed text");
+            LanguageModel snapshot = engine.snapshot("default prompt");
             double first = engine.trainBatch(batch, 0.01);
             assertThat(first).isCloseTo(evaluated, within(1e-5));
             for (int i = 0; i < 10; i++) {
@@ -246,7 +246,7 @@ class TrainingEngineTest {
             }
             assertThat(engine.evaluateBatch(batch)).as("training lowers the loss").isLessThan(evaluated - 0.2);
             assertThat(snapshot.weights().denseKernel()).containsExactly(weights.denseKernel());
-            assertThat(snapshot.defaultPrompt()).contains("seed text");
+            assertThat(snapshot.defaultPrompt()).contains("default prompt");
         }
     }
 }

@@ -22,7 +22,7 @@ import java.nio.file.NoSuchFileException;
  *   <li>2 (usage): picocli's parse errors and {@link UsageException} (bad options, values, combinations),
  *   {@link ConfigException} (invalid config values, from a file or a flag), {@link BackendUnavailableException}
  *   (unknown or unavailable backend or sampler: the user named something this installation lacks) and
- *   {@link UnknownCharacterException} (seed text outside the model's vocabulary);</li>
+ *   {@link UnknownCharacterException} (prompt outside the model's vocabulary);</li>
  *   <li>1 (runtime): everything else, notably {@link dev.textgen.api.CorpusException},
  *   {@link dev.textgen.api.ModelFileException}, {@link dev.textgen.api.TrainingDivergedException} and I/O
  *   errors; an exception outside textgen's own is reported as an internal error.</li>

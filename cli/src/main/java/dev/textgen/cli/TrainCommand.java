@@ -236,7 +236,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             long seed = settings.training().seed() * 31 + epoch;
             String window = text.randomWindow(new SplittableRandom(seed));
-            stdout.println("----- generating with seed: \"" + EpochLine.printable(window) + "\"");
+            stdout.println("----- generating with prompt: \"" + EpochLine.printable(window) + "\"");
             GenerationConfig base = settings.generation();
             for (double temperature : preview.temperatures()) {
                 stdout.printf(Locale.ROOT, "----- temperature %s%n", temperature);

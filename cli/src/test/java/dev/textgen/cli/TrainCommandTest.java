@@ -39,7 +39,7 @@ class TrainCommandTest {
         // stdout is not a terminal here: no redrawn progress line (and epochs this short print no progress lines).
         assertThat(stdout).doesNotContain("\r");
         // Previews like the reference notebook's: the default prompt, then 40 generated chars per temperature.
-        assertThat(stdout).containsPattern("----- generating with seed: \".{10}\"");
+        assertThat(stdout).containsPattern("----- generating with prompt: \".{10}\"");
         Matcher preview = Pattern.compile("----- temperature 1\\.0\\n(.*)\\n").matcher(stdout);
         assertThat(preview.find()).isTrue();
         assertThat(preview.group(1)).hasSize(40);

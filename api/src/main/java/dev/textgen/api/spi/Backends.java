@@ -55,7 +55,7 @@ public final class Backends {
 
     /**
      * The backend to run a model file that names {@code named}: that one when it is installed, otherwise
-     * another installed one ({@value #PREFERRED} when present, else the first by name), since every backend
+     * another installed one ({@code scratch} when present, else the first by name), since every backend
      * reads every model file. A substitution is logged in one line at {@code WARNING} naming both.
      *
      * @throws BackendUnavailableException when no backend is installed, or the chosen one fails to start

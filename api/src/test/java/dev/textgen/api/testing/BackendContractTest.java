@@ -159,10 +159,10 @@ public abstract class BackendContractTest {
     public void weightsRoundTripThroughLoad() {
         LanguageModel model = trainedModel(config(), 20);
         ModelWeights weights = model.weights();
-        LanguageModel loaded = backend().load(new StoredModel(config(), vocabulary, weights, "seed text", null));
+        LanguageModel loaded = backend().load(new StoredModel(config(), vocabulary, weights, "default prompt", null));
 
         assertSameWeights(loaded.weights(), weights, 0);
-        assertThat(loaded.defaultPrompt()).contains("seed text");
+        assertThat(loaded.defaultPrompt()).contains("default prompt");
         assertThat(loaded.vocabulary()).isEqualTo(vocabulary);
         int[] context = randomContext(new SplittableRandom(4), model.maxlen());
         assertThat(loaded.predict(context, 0, context.length, new float[vocabulary.size()]))

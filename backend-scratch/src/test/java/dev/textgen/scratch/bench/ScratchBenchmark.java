@@ -115,7 +115,7 @@ public final class ScratchBenchmark {
      * wall-clock second and per CPU second of the generating thread (the latter is what a shared, loaded machine
      * does not distort).
      */
-    private static double[] charsPerSecond(LanguageModel model, int[] seedText, boolean stateful) {
+    private static double[] charsPerSecond(LanguageModel model, int[] prompt, boolean stateful) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         int maxlen = model.maxlen();
         int v = model.vocabulary().size();
@@ -123,7 +123,7 @@ public final class ScratchBenchmark {
         double[] cpuRates = new double[7];
         for (int rep = 0; rep < rates.length; rep++) {
             SplittableRandom random = new SplittableRandom(rep);
-            int[] text = Arrays.copyOf(seedText, maxlen + GENERATED);
+            int[] text = Arrays.copyOf(prompt, maxlen + GENERATED);
             float[] p = new float[v];
             long cpu = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();

@@ -17,11 +17,11 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 8 point 5, the accepted side of the seed-text rows in {@link BadInputTest}: under {@code skip}
- * and {@code replace} a seed with unknown characters generates exactly what the cleaned seed does; a
- * long seed uses its last maxlen symbols; an empty seed starts from the stored window.
+ * Issue 8 point 5, the accepted side of the prompt rows in {@link BadInputTest}: under {@code skip}
+ * and {@code replace} a prompt with unknown characters generates exactly what the cleaned prompt does; a
+ * long prompt uses its last maxlen symbols; an empty prompt starts from the stored default prompt.
  */
-class SeedTextPolicyTest {
+class PromptPolicyTest {
     private static final int LENGTH = 30;
 
     @TempDir
@@ -47,7 +47,7 @@ class SeedTextPolicyTest {
     }
 
     @Test
-    void aLongSeedUsesItsLastMaxlenSymbolsInBothContexts() {
+    void aLongPromptUsesItsLastMaxlenSymbolsInBothContexts() {
         String tail = "the dog sat".substring(1);
         assertThat(tail).hasSize(model.maxlen());
         for (GenerationConfig.Context context : GenerationConfig.Context.values()) {
@@ -58,7 +58,7 @@ class SeedTextPolicyTest {
     }
 
     @Test
-    void anEmptySeedStartsFromTheStoredWindow() {
+    void anEmptyPromptStartsFromTheStoredDefaultPrompt() {
         TextGenerator generator = generator(UnknownChars.ERROR, " ", GenerationConfig.Context.WINDOW);
         String window = model.defaultPrompt().orElseThrow();
         assertThat(generator.generate("", LENGTH)).isEqualTo(generator.generate(window, LENGTH)).hasSize(LENGTH);
