@@ -90,7 +90,7 @@ public final class TextGenerator {
      * {@link Backends#forModel(String)}, which logs the substitution).
      *
      * @throws ModelFileException          when the file is missing or invalid
-     * @throws BackendUnavailableException when no backend or the config's sampler is not installed
+     * @throws BackendUnavailableException when no backend is installed, or the config's sampler is not
      */
     public static TextGenerator load(Path modelFile) {
         return load(modelFile, null, Backends.installed(), Samplers.installed());
