@@ -29,7 +29,7 @@ public interface LanguageModel {
     }
 
     /**
-     * Next-symbol probabilities after {@code context[from, to)}, read from the zero state as the seed
+     * Next-symbol probabilities after {@code context[from, to)}, read from the zero state as the reference notebook
      * does; only the last {@link #maxlen()} ids are used. Writes into {@code out} (length
      * {@code vocabulary().size()}) and returns it.
      *
@@ -43,7 +43,7 @@ public interface LanguageModel {
     /**
      * A session in window context: after ids {@code x[0, n)} were fed, {@link Session#probabilities} is
      * {@link #predict predict(x, max(0, n - maxlen), n)}, each distribution read from the zero state over
-     * the last {@link #maxlen()} ids as the seed does. This default re-reads the window per call; backends
+     * the last {@link #maxlen()} ids as the reference notebook does. This default re-reads the window per call; backends
      * override it with a window {@link dev.textgen.api.spi.RecurrentSession}, which advances the maxlen
      * windows in flight as one batch, one batched step per fed id, instead of maxlen steps per prediction.
      * Like every session it belongs to one thread.
@@ -55,14 +55,14 @@ public interface LanguageModel {
     /** A copy of the weights in the portable (Keras) layout. */
     ModelWeights weights();
 
-    /** A window of the training text to start from when the caller gives no seed text, if one was stored. */
-    Optional<String> seedWindow();
+    /** A window of the training text to start from when the caller gives no prompt, if one was stored. */
+    Optional<String> defaultPrompt();
 
     /** The name of the backend running this model. */
     String backend();
 
     /** Writes this model to {@code file} in the textgen model format (atomically). */
     default void save(Path file) {
-        ModelFile.write(file, new StoredModel(config(), vocabulary(), weights(), seedWindow().orElse(null), null));
+        ModelFile.write(file, new StoredModel(config(), vocabulary(), weights(), defaultPrompt().orElse(null), null));
     }
 }

@@ -3,6 +3,7 @@ package dev.textgen.api;
 import dev.textgen.api.config.GenerationConfig;
 import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.StoredModel;
+import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.Samplers;
 
@@ -21,15 +22,19 @@ import java.util.stream.StreamSupport;
 
 /**
  * The facade for embedding generation: a model, its vectorizer and a sampler assembled from the
- * config, with {@code generate(seedText, length)} and a streaming form.
+ * config, with {@code generate(prompt, length)} and a streaming form.
  *
- * <p>The seed text is encoded with the {@code generation.unknownChars} policy; a seed shorter than the
+ * <p>The prompt is first normalised the way the model's training text was (its config's
+ * {@link dev.textgen.api.config.CorpusConfig#normalization() corpus normalisation}: NFC, lowercasing,
+ * newlines), then encoded with the {@code generation.unknownChars} policy; a prompt shorter than the
  * model's maxlen is used as it is (no padding), a longer one by its last maxlen symbols, and an empty one
- * is replaced by the model's stored {@link LanguageModel#seedWindow() seed window}. Each step draws the
- * next symbol from the model's distribution, in context {@code window} from the last maxlen symbols read
- * from the zero state (the seed's way, through {@link LanguageModel#newWindowSession()}) or in context
- * {@code stateful} by carrying the LSTM state one symbol at a time ({@link LanguageModel#newSession()}). Generation ends after {@code length} symbols or right after a {@code generation.stop} sequence
- * appears in the generated text (the sequence is part of the output). Chunks are single symbols.
+ * is replaced by the model's stored {@link LanguageModel#defaultPrompt() default prompt}. Each step draws
+ * the next symbol from the model's distribution, in context {@code window} from the last maxlen symbols
+ * read from the zero state (the reference notebook's way, through {@link LanguageModel#newWindowSession()})
+ * or in context {@code stateful} by carrying the LSTM state one symbol at a time
+ * ({@link LanguageModel#newSession()}). Generation ends after {@code length} symbols or right after a
+ * {@code generation.stop} sequence appears in the generated text (the sequence is part of the output).
+ * Chunks are single symbols.
  *
  * <p><b>Randomness and thread safety.</b> Every call draws from its own {@value #RANDOM_ALGORITHM}
  * generator seeded with {@code generation.seed} (a fresh random seed per call when it is null) and its
@@ -46,6 +51,7 @@ public final class TextGenerator {
     private final GenerationConfig config;
     private final Samplers samplers;
     private final Vectorizer vectorizer;
+    private final TextNormalization normalization;
 
     /** Generation as the model's config says, with the installed samplers. */
     public TextGenerator(LanguageModel model) {
@@ -69,6 +75,7 @@ public final class TextGenerator {
         this.config = Objects.requireNonNull(config, "config");
         this.samplers = Objects.requireNonNull(samplers, "samplers");
         this.vectorizer = new Vectorizer(model.vocabulary());
+        this.normalization = model.config().corpus().normalization();
         samplers.create(config.sampler()); // fails now, not at the first call, on a bad sampler config
         if (config.unknownChars() == UnknownChars.REPLACE && !model.vocabulary().contains(config.replacementCodePoint())) {
             throw ConfigException.invalid("generation.replacement", config.replacement(),
@@ -78,29 +85,34 @@ public final class TextGenerator {
     }
 
     /**
-     * The model in {@code modelFile}, on the backend its config names, with its generation config and
-     * the installed backends and samplers.
+     * The model in {@code modelFile} with its generation config and the installed samplers, on the backend
+     * its config names when that one is installed, otherwise on another installed one (see
+     * {@link Backends#forModel(String)}, which logs the substitution).
      *
      * @throws ModelFileException          when the file is missing or invalid
-     * @throws BackendUnavailableException when that backend or the config's sampler is not installed
+     * @throws BackendUnavailableException when no backend is installed, or the config's sampler is not
      */
     public static TextGenerator load(Path modelFile) {
         return load(modelFile, null, Backends.installed(), Samplers.installed());
     }
 
-    /** The model in {@code modelFile} on {@code backend} instead of the one its config names. */
+    /**
+     * The model in {@code modelFile} on {@code backend}, whichever its config names.
+     *
+     * @throws BackendUnavailableException when {@code backend} or the config's sampler is not installed
+     */
     public static TextGenerator load(Path modelFile, String backend) {
         return load(modelFile, backend, Backends.installed(), Samplers.installed());
     }
 
     /**
-     * The model in {@code modelFile} on {@code backend} (null: the one its config names), from the given
-     * registries, for applications that register providers without service files.
+     * The model in {@code modelFile} on {@code backend} (null: chosen as {@link #load(Path)} does), from the
+     * given registries, for applications that register providers without service files.
      */
     public static TextGenerator load(Path modelFile, String backend, Backends backends, Samplers samplers) {
         StoredModel stored = ModelFile.read(modelFile);
-        String name = backend != null ? backend : stored.config().model().backend();
-        return new TextGenerator(backends.get(name).load(stored), stored.config().generation(), samplers);
+        Backend chosen = backend != null ? backends.get(backend) : backends.forModel(stored.config().model().backend());
+        return new TextGenerator(chosen.load(stored), stored.config().generation(), samplers);
     }
 
     /** This generator's model with another generation config. */
@@ -116,28 +128,28 @@ public final class TextGenerator {
         return config;
     }
 
-    /** {@code generation.length} symbols (or fewer, at a stop sequence) after {@code seedText}. */
-    public String generate(String seedText) {
-        return generate(seedText, config.length());
+    /** {@code generation.length} symbols (or fewer, at a stop sequence) after {@code prompt}. */
+    public String generate(String prompt) {
+        return generate(prompt, config.length());
     }
 
     /**
-     * At most {@code length} symbols after {@code seedText}, fewer when a stop sequence ends them.
+     * At most {@code length} symbols after {@code prompt}, fewer when a stop sequence ends them.
      *
-     * @throws UnknownCharacterException when the seed has characters outside the vocabulary and the
-     *                                   policy is {@code error} (or every character was skipped)
-     * @throws TextgenException          when the seed is empty and the model stores no seed window
+     * @throws UnknownCharacterException when the normalised prompt has characters outside the vocabulary and
+     *                                   the policy is {@code error} (or every character was skipped)
+     * @throws TextgenException          when the prompt is empty and the model stores no default prompt
      */
-    public String generate(String seedText, int length) {
-        return generate(seedText, length, chunk -> {
+    public String generate(String prompt, int length) {
+        return generate(prompt, length, chunk -> {
         });
     }
 
     /** Like {@link #generate(String, int)}, handing each chunk to {@code onChunk} as soon as it is drawn. */
-    public String generate(String seedText, int length, Consumer<? super String> onChunk) {
+    public String generate(String prompt, int length, Consumer<? super String> onChunk) {
         Objects.requireNonNull(onChunk, "onChunk");
         StringBuilder text = new StringBuilder();
-        try (Generation generation = new Generation(seedText, length)) {
+        try (Generation generation = new Generation(prompt, length)) {
             generation.forEachRemaining(chunk -> {
                 text.append(chunk);
                 onChunk.accept(chunk);
@@ -147,11 +159,11 @@ public final class TextGenerator {
     }
 
     /**
-     * The chunks of {@link #generate(String, int)}, drawn lazily as the stream is consumed. The seed is
+     * The chunks of {@link #generate(String, int)}, drawn lazily as the stream is consumed. The prompt is
      * checked now; close the stream when abandoning it early (it may hold a backend session).
      */
-    public Stream<String> stream(String seedText, int length) {
-        Generation generation = new Generation(seedText, length);
+    public Stream<String> stream(String prompt, int length) {
+        Generation generation = new Generation(prompt, length);
         Spliterator<String> chunks = Spliterators.spliteratorUnknownSize(generation,
                 Spliterator.ORDERED | Spliterator.NONNULL);
         return StreamSupport.stream(chunks, false).onClose(generation::close);
@@ -169,21 +181,21 @@ public final class TextGenerator {
         private int remaining;
         private boolean stopped;
 
-        Generation(String seedText, int length) {
+        Generation(String prompt, int length) {
             if (length < 0) {
                 throw new IllegalArgumentException("length must be >= 0, got " + length);
             }
-            int[] seed = seedIds(seedText);
-            int from = Math.max(0, seed.length - model.maxlen());
+            int[] start = promptIds(prompt);
+            int from = Math.max(0, start.length - model.maxlen());
             this.remaining = length;
             this.longestStop = config.stop().stream().mapToInt(String::length).max().orElse(0);
             this.session = length == 0 ? null
-                    : GenerationConfig.STATEFUL.equals(config.context()) ? model.newSession() : model.newWindowSession();
+                    : config.context() == GenerationConfig.Context.STATEFUL ? model.newSession() : model.newWindowSession();
             sampler.reset();
-            for (int i = from; i < seed.length; i++) {
-                sampler.observe(seed[i]);
+            for (int i = from; i < start.length; i++) {
+                sampler.observe(start[i]);
                 if (session != null) {
-                    session.feed(seed[i]);
+                    session.feed(start[i]);
                 }
             }
         }
@@ -236,18 +248,19 @@ public final class TextGenerator {
             return false;
         }
 
-        private int[] seedIds(String seedText) {
-            Objects.requireNonNull(seedText, "seedText");
-            if (seedText.isEmpty()) {
-                String window = model.seedWindow().orElseThrow(() -> new TextgenException("the seed text is empty and"
-                        + " the model stores no seed window to start from; give a seed text"));
+        private int[] promptIds(String prompt) {
+            Objects.requireNonNull(prompt, "prompt");
+            if (prompt.isEmpty()) {
+                String window = model.defaultPrompt().orElseThrow(() -> new TextgenException("the prompt is empty and"
+                        + " the model stores no default prompt to start from; give a prompt"));
                 return vectorizer.encode(window);
             }
-            int[] ids = vectorizer.encode(seedText, config.unknownChars(), config.replacementCodePoint());
+            String normalized = normalization.apply(prompt);
+            int[] ids = vectorizer.encode(normalized, config.unknownChars(), config.replacementCodePoint());
             if (ids.length == 0) {
-                throw new UnknownCharacterException("all " + seedText.codePointCount(0, seedText.length())
-                        + " characters of the seed text are outside the model's vocabulary and were skipped; give a"
-                        + " seed with some of its characters, or an empty seed to start from the stored seed window");
+                throw new UnknownCharacterException("all " + normalized.codePointCount(0, normalized.length())
+                        + " characters of the prompt are outside the model's vocabulary and were skipped; give a"
+                        + " prompt with some of its characters, or an empty prompt to start from the model's default prompt");
             }
             return ids;
         }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 import java.util.Locale;
 
-/** What to do with seed-text characters that the vocabulary lacks. */
+/** What to do with prompt characters that the vocabulary lacks. */
 public enum UnknownChars {
     /** Fail with an {@link UnknownCharacterException} that lists the characters and positions. */
     ERROR,

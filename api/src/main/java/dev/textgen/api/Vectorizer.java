@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Turns text into symbol ids and back, and ids into the seed's one-hot encoding for backends that
+ * Turns text into symbol ids and back, and ids into the reference notebook's one-hot encoding for backends that
  * want dense input. Immutable and safe to share across threads.
  */
 public final class Vectorizer {

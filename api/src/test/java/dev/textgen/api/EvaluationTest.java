@@ -22,7 +22,7 @@ class EvaluationTest {
     @BeforeAll
     static void train() {
         config = TinyCorpus.config(TestDoubleProvider.NAME, 4);
-        try (Trainer trainer = new TestDoubleBackend().newTrainer(config, TinyCorpus.vocabulary(), TinyCorpus.seedWindow())) {
+        try (Trainer trainer = new TestDoubleBackend().newTrainer(config, TinyCorpus.vocabulary(), TinyCorpus.defaultPrompt())) {
             history = trainer.fit(TinyCorpus.train(), TinyCorpus.validation(), TrainingListener.NONE);
             model = trainer.model();
         }

@@ -6,7 +6,9 @@ import dev.textgen.api.config.SamplerConfig;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
+import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.ModelWeights;
+import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.Samplers;
 import dev.textgen.api.spi.TrainingEngine;
@@ -18,7 +20,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,11 +28,17 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static dev.textgen.api.config.GenerationConfig.Context.STATEFUL;
+import static dev.textgen.api.config.GenerationConfig.Context.WINDOW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -44,10 +52,10 @@ class TextGeneratorTest {
     void windowContextReadsTheLastMaxlenSeedSymbolsThenSlides() {
         CyclicModel model = new CyclicModel(" abcde", 4, 0.9, null);
 
-        String text = generator(model, generation(GREEDY, "window", UnknownChars.ERROR, List.of())).generate("bcde ab", 3);
+        String text = generator(model, generation(GREEDY, WINDOW, UnknownChars.ERROR, List.of())).generate("bcde ab", 3);
 
         assertThat(text).isEqualTo("cde");
-        assertThat(model.contexts()).as("the seed's last 4 symbols, then a window sliding over the generated ones")
+        assertThat(model.contexts()).as("the prompt's last 4 symbols, then a window sliding over the generated ones")
                 .containsExactly("e ab", " abc", "abcd");
     }
 
@@ -55,7 +63,7 @@ class TextGeneratorTest {
     void aSeedShorterThanMaxlenIsUsedWithoutPadding() {
         CyclicModel model = new CyclicModel(" abcde", 4, 0.9, null);
 
-        String text = generator(model, generation(GREEDY, "window", UnknownChars.ERROR, List.of())).generate("ab", 4);
+        String text = generator(model, generation(GREEDY, WINDOW, UnknownChars.ERROR, List.of())).generate("ab", 4);
 
         assertThat(text).isEqualTo("cde ");
         assertThat(model.contexts()).containsExactly("ab", "abc", "abcd", "bcde");
@@ -65,7 +73,7 @@ class TextGeneratorTest {
     void statefulContextFeedsTheLastMaxlenSeedSymbolsThenEachDrawnOne() {
         CyclicModel model = new CyclicModel(" abcde", 4, 0.9, null);
 
-        String text = generator(model, generation(GREEDY, "stateful", UnknownChars.ERROR, List.of())).generate("bcde ab", 3);
+        String text = generator(model, generation(GREEDY, STATEFUL, UnknownChars.ERROR, List.of())).generate("bcde ab", 3);
 
         assertThat(text).isEqualTo("cde");
         assertThat(model.fed()).isEqualTo("e abcd");
@@ -76,20 +84,20 @@ class TextGeneratorTest {
     void anEmptySeedStartsFromTheStoredSeedWindow() {
         CyclicModel withWindow = new CyclicModel(" abcde", 4, 0.9, "abcd");
         CyclicModel without = new CyclicModel(" abcde", 4, 0.9, null);
-        GenerationConfig config = generation(GREEDY, "window", UnknownChars.ERROR, List.of());
+        GenerationConfig config = generation(GREEDY, WINDOW, UnknownChars.ERROR, List.of());
 
         assertThat(generator(withWindow, config).generate("", 3)).isEqualTo("e a");
         assertThat(withWindow.contexts().get(0)).isEqualTo("abcd");
         assertThatThrownBy(() -> generator(without, config).generate("", 3))
                 .isInstanceOf(TextgenException.class)
-                .hasMessageContaining("seed text is empty")
-                .hasMessageContaining("no seed window");
+                .hasMessageContaining("prompt is empty")
+                .hasMessageContaining("no default prompt");
     }
 
     @Test
     void unknownSeedCharactersFollowThePolicy() {
         CyclicModel model = new CyclicModel(" abcde", 4, 0.2, null);
-        GenerationConfig error = generation(RANDOM, "window", UnknownChars.ERROR, List.of());
+        GenerationConfig error = generation(RANDOM, WINDOW, UnknownChars.ERROR, List.of());
 
         assertThatThrownBy(() -> generator(model, error).generate("aXb\uD83D\uDE00e", 5))
                 .isInstanceOf(UnknownCharacterException.class)
@@ -99,22 +107,22 @@ class TextGeneratorTest {
                 .hasMessageContaining("generation.unknownChars");
 
         CyclicModel skipping = new CyclicModel(" abcde", 4, 0.2, null);
-        TextGenerator skip = generator(skipping, generation(RANDOM, "window", UnknownChars.SKIP, List.of()));
+        TextGenerator skip = generator(skipping, generation(RANDOM, WINDOW, UnknownChars.SKIP, List.of()));
         assertThat(skip.generate("aXb\uD83D\uDE00e", 20)).isEqualTo(skip.generate("abe", 20));
         assertThat(skipping.contexts().get(0)).isEqualTo("abe");
         CyclicModel replacing = new CyclicModel(" abcde", 4, 0.2, null);
-        TextGenerator replace = generator(replacing, generation(RANDOM, "window", UnknownChars.REPLACE, List.of()));
+        TextGenerator replace = generator(replacing, generation(RANDOM, WINDOW, UnknownChars.REPLACE, List.of()));
         assertThat(replace.generate("aXb\uD83D\uDE00e", 20)).isEqualTo(replace.generate("a b e", 20));
         assertThat(replacing.contexts().get(0)).as("the last 4 of \"a b e\"").isEqualTo(" b e");
         assertThatThrownBy(() -> skip.generate("XYZ", 5))
                 .isInstanceOf(UnknownCharacterException.class)
-                .hasMessageContaining("all 3 characters of the seed text");
+                .hasMessageContaining("all 3 characters of the prompt");
     }
 
     @Test
     void aReplacementOutsideTheVocabularyIsAConfigError() {
         CyclicModel model = new CyclicModel("abcde", 4, 0.9, null);
-        GenerationConfig replace = generation(GREEDY, "window", UnknownChars.REPLACE, List.of());
+        GenerationConfig replace = generation(GREEDY, WINDOW, UnknownChars.REPLACE, List.of());
 
         assertThatThrownBy(() -> generator(model, replace))
                 .isInstanceOf(ConfigException.class)
@@ -126,19 +134,19 @@ class TextGeneratorTest {
     void generationEndsRightAfterAStopSequenceOfTheGeneratedText() {
         CyclicModel model = new CyclicModel(" abcde", 4, 0.9, null);
 
-        assertThat(generator(model, generation(GREEDY, "window", UnknownChars.ERROR, List.of("e a"))).generate("ab", 50))
+        assertThat(generator(model, generation(GREEDY, WINDOW, UnknownChars.ERROR, List.of("e a"))).generate("ab", 50))
                 .isEqualTo("cde a");
-        assertThat(generator(model, generation(GREEDY, "window", UnknownChars.ERROR, List.of("xx", "de", "cd")))
+        assertThat(generator(model, generation(GREEDY, WINDOW, UnknownChars.ERROR, List.of("xx", "de", "cd")))
                 .generate("ab", 50)).as("the first sequence to appear ends it").isEqualTo("cd");
-        assertThat(generator(model, generation(GREEDY, "window", UnknownChars.ERROR, List.of("bc"))).generate("ab", 50))
-                .as("a sequence spanning the seed does not count").isEqualTo("cde abc");
-        assertThat(generator(model, generation(GREEDY, "stateful", UnknownChars.ERROR, List.of("zz"))).generate("ab", 9))
+        assertThat(generator(model, generation(GREEDY, WINDOW, UnknownChars.ERROR, List.of("bc"))).generate("ab", 50))
+                .as("a sequence spanning the prompt does not count").isEqualTo("cde abc");
+        assertThat(generator(model, generation(GREEDY, STATEFUL, UnknownChars.ERROR, List.of("zz"))).generate("ab", 9))
                 .isEqualTo("cde abcde");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"window", "stateful"})
-    void streamingGivesTheSameTextAsGenerate(String context) {
+    @EnumSource(GenerationConfig.Context.class)
+    void streamingGivesTheSameTextAsGenerate(GenerationConfig.Context context) {
         TextGenerator generator = new TextGenerator(trainedTestDouble(), generation(RANDOM, context, UnknownChars.ERROR,
                 List.of("the d")), SAMPLERS);
         String seed = "the cat sat on the mat";
@@ -162,7 +170,7 @@ class TextGeneratorTest {
     @Test
     void aSupplementaryCharacterIsOneChunk() {
         CyclicModel model = new CyclicModel("ab\uD83D\uDE00", 4, 0.9, null);
-        TextGenerator generator = generator(model, generation(GREEDY, "stateful", UnknownChars.ERROR, List.of()));
+        TextGenerator generator = generator(model, generation(GREEDY, STATEFUL, UnknownChars.ERROR, List.of()));
 
         assertThat(generator.stream("a", 4).toList()).containsExactly("b", "\uD83D\uDE00", "a", "b");
     }
@@ -170,8 +178,8 @@ class TextGeneratorTest {
     @Test
     void theSameSeedGivesTheSameTextAndAFreshSeedAnother() {
         LanguageModel model = trainedTestDouble();
-        GenerationConfig seeded = generation(RANDOM, "window", UnknownChars.ERROR, List.of());
-        GenerationConfig unseeded = new GenerationConfig(RANDOM, 100, "window", UnknownChars.ERROR, " ", null, List.of());
+        GenerationConfig seeded = generation(RANDOM, WINDOW, UnknownChars.ERROR, List.of());
+        GenerationConfig unseeded = new GenerationConfig(RANDOM, 100, WINDOW, UnknownChars.ERROR, " ", null, List.of());
 
         String first = new TextGenerator(model, seeded, SAMPLERS).generate("the", 100);
         assertThat(new TextGenerator(model, seeded, SAMPLERS).generate("the", 100)).isEqualTo(first);
@@ -183,7 +191,7 @@ class TextGeneratorTest {
     @Test
     void drawsComeFromTheNamedAlgorithmSeededWithTheConfiguredSeed() {
         CyclicModel uniform = new CyclicModel("abcdefgh", 4, 1.0 / 8, null);
-        String text = generator(uniform, generation(RANDOM, "window", UnknownChars.ERROR, List.of())).generate("a", 50);
+        String text = generator(uniform, generation(RANDOM, WINDOW, UnknownChars.ERROR, List.of())).generate("a", 50);
 
         RandomGenerator random = RandomGeneratorFactory.of("L64X128MixRandom").create(42L);
         StringBuilder expected = new StringBuilder();
@@ -196,7 +204,7 @@ class TextGeneratorTest {
     @Test
     void lengthIsTheMostSymbolsAndTheConfigGivesTheDefault() {
         CyclicModel model = new CyclicModel(" abcde", 4, 0.9, null);
-        TextGenerator generator = generator(model, generation(GREEDY, "window", UnknownChars.ERROR, List.of()));
+        TextGenerator generator = generator(model, generation(GREEDY, WINDOW, UnknownChars.ERROR, List.of()));
 
         assertThat(generator.generate("a", 0)).isEmpty();
         assertThat(generator.generate("a")).hasSize(25);
@@ -209,12 +217,12 @@ class TextGeneratorTest {
     void aBadSamplerFailsWhenTheGeneratorIsBuilt() {
         CyclicModel model = new CyclicModel(" abcde", 4, 0.9, null);
 
-        assertThatThrownBy(() -> generator(model, generation(SamplerConfig.of("test-double-samplr"), "window",
+        assertThatThrownBy(() -> generator(model, generation(SamplerConfig.of("test-double-samplr"), WINDOW,
                 UnknownChars.ERROR, List.of())))
                 .isInstanceOf(BackendUnavailableException.class)
                 .hasMessageContaining("did you mean \"" + TestDoubleSamplerProvider.NAME + "\"");
         assertThatThrownBy(() -> generator(model, generation(SamplerConfig.of(TestDoubleSamplerProvider.NAME,
-                "temperature", -1), "window", UnknownChars.ERROR, List.of())))
+                "temperature", -1), WINDOW, UnknownChars.ERROR, List.of())))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("generation.sampler")
                 .hasMessageContaining("-1");
@@ -222,7 +230,7 @@ class TextGeneratorTest {
 
     @Test
     void loadRunsAModelFileOnTheBackendItNamesOrAnother(@TempDir Path dir) {
-        GenerationConfig generation = generation(RANDOM, "window", UnknownChars.ERROR, List.of());
+        GenerationConfig generation = generation(RANDOM, WINDOW, UnknownChars.ERROR, List.of());
         LanguageModel model = trainedTestDouble(generation);
         Path file = dir.resolve("tiny.textgen");
         try {
@@ -243,11 +251,86 @@ class TextGeneratorTest {
                 .hasMessageContaining("dev.textgen:textgen-backend-dl4j");
     }
 
+    @Test
+    void aModelFileNamingAMissingBackendRunsOnAnInstalledOneAndSaysSoInOneLine(@TempDir Path dir) {
+        GenerationConfig generation = generation(RANDOM, WINDOW, UnknownChars.ERROR, List.of());
+        LanguageModel model = trainedTestDouble(generation);
+        TextgenConfig namingDl4j = model.config().withModel(model.config().model().withBackend("dl4j"));
+        Path file = dir.resolve("from-dl4j.safetensors");
+        ModelFile.write(file, new StoredModel(namingDl4j, model.vocabulary(), model.weights(), null, null));
+        Backends installed = Backends.installed();
+        assertThat(installed.names()).as("the ServiceLoader setup of this module").containsExactly(TestDoubleProvider.NAME);
+
+        List<LogRecord> records = new ArrayList<>();
+        Logger logger = Logger.getLogger(Backends.class.getName());
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord logRecord) {
+                records.add(logRecord);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        TextGenerator loaded;
+        try {
+            loaded = TextGenerator.load(file, null, installed, SAMPLERS);
+        } finally {
+            logger.removeHandler(handler);
+        }
+
+        assertThat(loaded.model().backend()).isEqualTo(TestDoubleProvider.NAME);
+        assertThat(loaded.generate("the", 50)).isEqualTo(new TextGenerator(model, generation, SAMPLERS).generate("the", 50));
+        assertThat(records).singleElement().satisfies(logRecord -> {
+            assertThat(logRecord.getLevel()).isEqualTo(Level.WARNING);
+            assertThat(logRecord.getMessage()).isEqualTo("the model was trained on the backend \"dl4j\", which is not"
+                    + " installed; running it on \"" + TestDoubleProvider.NAME + "\"").doesNotContain("\n");
+        });
+        assertThatThrownBy(() -> TextGenerator.load(file, "dl4j", installed, SAMPLERS))
+                .as("an explicit choice is kept")
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessageContaining("dev.textgen:textgen-backend-dl4j");
+        assertThatThrownBy(() -> TextGenerator.load(file, null, Backends.of(List.of()), SAMPLERS))
+                .isInstanceOf(BackendUnavailableException.class)
+                .hasMessage("the model names the backend \"dl4j\" and no backend is installed; add the Maven artifact"
+                        + " dev.textgen:textgen-backend-dl4j");
+    }
+
+    @Test
+    void thePromptIsNormalisedAsTheModelsTrainingTextWas() {
+        CyclicModel model = new CyclicModel(" abcé\n", 4, 0.9, null, new TextNormalization(true, true, true));
+        GenerationConfig greedy = generation(GREEDY, WINDOW, UnknownChars.ERROR, List.of());
+
+        String fromRaw = generator(model, greedy).generate("AB\r\nCe\u0301", 3);
+        List<String> rawContexts = List.copyOf(model.contexts());
+        model.contexts().clear();
+        String fromNormalised = generator(model, greedy).generate("ab\ncé", 3);
+
+        assertThat(rawContexts).as("the last 4 symbols of \"ab\\ncé\", then the window slides")
+                .containsExactly("b\ncé", "\ncé\n", "cé\n ");
+        assertThat(fromRaw).isEqualTo(fromNormalised).isEqualTo("\n a");
+        assertThat(model.contexts()).isEqualTo(rawContexts);
+    }
+
+    @Test
+    void withoutNormalisationAPromptOutsideTheVocabularyIsReported() {
+        CyclicModel model = new CyclicModel(" abc", 4, 0.9, null);
+        assertThatThrownBy(() -> generator(model, generation(GREEDY, WINDOW, UnknownChars.ERROR, List.of())).generate("AB", 3))
+                .isInstanceOf(UnknownCharacterException.class)
+                .hasMessageContaining("'A' (U+0041) at 0");
+    }
+
     private static TextGenerator generator(LanguageModel model, GenerationConfig config) {
         return new TextGenerator(model, config, SAMPLERS);
     }
 
-    private static GenerationConfig generation(SamplerConfig sampler, String context, UnknownChars unknownChars,
+    private static GenerationConfig generation(SamplerConfig sampler, GenerationConfig.Context context, UnknownChars unknownChars,
                                                List<String> stop) {
         return new GenerationConfig(sampler, 25, context, unknownChars, " ", 42L, stop);
     }
@@ -270,7 +353,7 @@ class TextGeneratorTest {
             for (int step = 0; step < 60 && batches.next(batch); step++) {
                 engine.trainBatch(batch, 0.02);
             }
-            return engine.snapshot(TinyCorpus.seedWindow());
+            return engine.snapshot(TinyCorpus.defaultPrompt());
         }
     }
 
@@ -282,17 +365,23 @@ class TextGeneratorTest {
         private final Vocabulary vocabulary;
         private final TextgenConfig config;
         private final double peak;
-        private final String seedWindow;
+        private final String defaultPrompt;
         private final List<String> contexts = Collections.synchronizedList(new ArrayList<>());
         private final StringBuilder fed = new StringBuilder();
 
-        CyclicModel(String symbols, int maxlen, double peak, String seedWindow) {
+        CyclicModel(String symbols, int maxlen, double peak, String defaultPrompt) {
+            this(symbols, maxlen, peak, defaultPrompt, TextNormalization.NONE);
+        }
+
+        /** A model whose corpus was read with {@code normalization}. */
+        CyclicModel(String symbols, int maxlen, double peak, String defaultPrompt, TextNormalization normalization) {
             this.vocabulary = Vocabulary.fromText(symbols);
-            CorpusConfig c = CorpusConfig.defaults();
-            this.config = TextgenConfig.defaults().withCorpus(new CorpusConfig(c.source(), null, null, c.charset(),
-                    c.malformed(), false, false, false, maxlen, 1, 0, c.maxVocabulary()));
+            this.config = TextgenConfig.defaults().withCorpus(CorpusConfig.defaults().withSha256(null).withCacheDir(null)
+                    .withLowercase(normalization.lowercase()).withNfc(normalization.nfc())
+                    .withNormalizeNewlines(normalization.normalizeNewlines()).withMaxlen(maxlen).withStep(1)
+                    .withValidationFraction(0));
             this.peak = peak;
-            this.seedWindow = seedWindow;
+            this.defaultPrompt = defaultPrompt;
         }
 
         List<String> contexts() {
@@ -355,8 +444,8 @@ class TextGeneratorTest {
         }
 
         @Override
-        public Optional<String> seedWindow() {
-            return Optional.ofNullable(seedWindow);
+        public Optional<String> defaultPrompt() {
+            return Optional.ofNullable(defaultPrompt);
         }
 
         @Override

@@ -91,7 +91,7 @@ final class Dl4jBackend implements Backend {
     @Override
     public LanguageModel load(StoredModel model) {
         checkShape(model.config().model(), model.weights());
-        return new Dl4jLanguageModel(model.config(), model.vocabulary(), model.weights(), model.seedWindow());
+        return new Dl4jLanguageModel(model.config(), model.vocabulary(), model.weights(), model.defaultPrompt());
     }
 
     @Override

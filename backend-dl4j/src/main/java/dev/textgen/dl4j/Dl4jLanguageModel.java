@@ -20,14 +20,14 @@ final class Dl4jLanguageModel implements LanguageModel {
     private final TextgenConfig config;
     private final Vocabulary vocabulary;
     private final ModelWeights weights;
-    private final String seedWindow;
+    private final String defaultPrompt;
     private final LstmLayerInference inference;
 
-    Dl4jLanguageModel(TextgenConfig config, Vocabulary vocabulary, ModelWeights weights, String seedWindow) {
+    Dl4jLanguageModel(TextgenConfig config, Vocabulary vocabulary, ModelWeights weights, String defaultPrompt) {
         this.config = config;
         this.vocabulary = vocabulary;
         this.weights = weights;
-        this.seedWindow = seedWindow;
+        this.defaultPrompt = defaultPrompt;
         this.inference = new LstmLayerInference(weights, config.model().hardSigmoid());
     }
 
@@ -63,8 +63,8 @@ final class Dl4jLanguageModel implements LanguageModel {
     }
 
     @Override
-    public Optional<String> seedWindow() {
-        return Optional.ofNullable(seedWindow);
+    public Optional<String> defaultPrompt() {
+        return Optional.ofNullable(defaultPrompt);
     }
 
     @Override

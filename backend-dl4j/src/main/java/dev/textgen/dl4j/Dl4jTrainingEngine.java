@@ -42,7 +42,7 @@ final class Dl4jTrainingEngine implements TrainingEngine {
         this.vocabulary = vocabulary;
         this.layers = config.model().layers();
         this.network = new LstmGradient(config.model(), vocabulary.size(),
-                TrainingConfig.ALL_STEPS.equals(config.training().loss()));
+                config.training().loss() == TrainingConfig.Loss.ALL_STEPS);
         setWeights(initial != null ? initial : ModelWeights.initialize(vocabulary.size(), config.model().hiddenSize(),
                 layers, config.training().seed()));
         this.optimizer = config.training().optimizer();
@@ -172,7 +172,7 @@ final class Dl4jTrainingEngine implements TrainingEngine {
     }
 
     @Override
-    public LanguageModel snapshot(String seedWindow) {
-        return new Dl4jLanguageModel(config, vocabulary, weights(), seedWindow);
+    public LanguageModel snapshot(String defaultPrompt) {
+        return new Dl4jLanguageModel(config, vocabulary, weights(), defaultPrompt);
     }
 }

@@ -14,6 +14,7 @@ import dev.textgen.api.config.OptimizerConfig;
 import dev.textgen.api.config.PlateauConfig;
 import dev.textgen.api.config.SamplerConfig;
 import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
@@ -79,9 +80,9 @@ class CrossBackendTest {
 
     private static TextgenConfig config(String gates, int layers, OptimizerConfig optimizer, int epochs) {
         TextgenConfig tiny = TinyCorpus.config(ScratchBackend.NAME, HIDDEN);
-        return tiny.withModel(new ModelConfig(ScratchBackend.NAME, HIDDEN, layers, gates, 0.0))
+        return tiny.withModel(new ModelConfig(ScratchBackend.NAME, HIDDEN, layers, Fixtures.activation(gates), 0.0))
                 .withTraining(TinyCorpus.training(epochs, 16, optimizer, EarlyStoppingConfig.defaults(),
-                        PlateauConfig.defaults(), "stop"));
+                        PlateauConfig.defaults(), TrainingConfig.OnNonFinite.STOP));
     }
 
     private static Backend backend(String name) {
@@ -108,7 +109,7 @@ class CrossBackendTest {
     void aModelTrainedOnOneBackendGeneratesTheSameOnTheOther(String trainedOn, String gates, int layers) {
         TextgenConfig config = config(gates, layers, OptimizerConfig.RmsProp.defaults(), 3);
         ModelWeights trained;
-        try (Trainer trainer = backend(trainedOn).newTrainer(config, VOCABULARY, TinyCorpus.seedWindow())) {
+        try (Trainer trainer = backend(trainedOn).newTrainer(config, VOCABULARY, TinyCorpus.defaultPrompt())) {
             var history = trainer.fit(TinyCorpus.train(), TinyCorpus.validation(), TrainingListener.NONE);
             assertThat(history.trainLosses().get(2)).as("it learned something").isLessThan(Math.log(VOCABULARY.size()) - 0.3);
             trained = trainer.model().weights();
@@ -122,7 +123,7 @@ class CrossBackendTest {
      */
     private double assertSameOnBothBackends(TextgenConfig config, ModelWeights weights, String what) {
         Path file = dir.resolve("model.textgen");
-        ModelFile.write(file, new StoredModel(config, VOCABULARY, weights, TinyCorpus.seedWindow(), null));
+        ModelFile.write(file, new StoredModel(config, VOCABULARY, weights, TinyCorpus.defaultPrompt(), null));
         StoredModel stored = ModelFile.read(file);
         LanguageModel onScratch = scratch.load(stored);
         LanguageModel onDl4j = dl4j.load(stored);
@@ -165,11 +166,11 @@ class CrossBackendTest {
         assertThat(steps).as("session probabilities, %s", label).isLessThanOrEqualTo(PROBABILITY_TOLERANCE);
         assertThat(fromReference).as("against the reference, %s", label).isLessThanOrEqualTo(PROBABILITY_TOLERANCE);
 
-        for (String context : GenerationConfig.CONTEXTS) {
+        for (GenerationConfig.Context context : GenerationConfig.Context.values()) {
             GenerationConfig greedy = new GenerationConfig(SamplerConfig.of("greedy"), GENERATED, context,
                     UnknownChars.ERROR, " ", 1L, List.of());
-            String fromScratch = new TextGenerator(onScratch, greedy, samplers).generate(TinyCorpus.seedWindow());
-            String fromDl4j = new TextGenerator(onDl4j, greedy, samplers).generate(TinyCorpus.seedWindow());
+            String fromScratch = new TextGenerator(onScratch, greedy, samplers).generate(TinyCorpus.defaultPrompt());
+            String fromDl4j = new TextGenerator(onDl4j, greedy, samplers).generate(TinyCorpus.defaultPrompt());
             assertThat(fromScratch).hasSize(GENERATED);
             assertThat(fromDl4j).as("greedy %s text, %s", context, label).isEqualTo(fromScratch);
         }
@@ -201,7 +202,7 @@ class CrossBackendTest {
     void aCheckpointResumesOnTheOtherBackendLikeOnItsOwn(String from, String to, String optimizer) {
         TextgenConfig config = config("sigmoid", 2, OptimizerConfig.defaults(optimizer), 3);
         StoredModel checkpoint;
-        try (Trainer trainer = backend(from).newTrainer(config, VOCABULARY, TinyCorpus.seedWindow())) {
+        try (Trainer trainer = backend(from).newTrainer(config, VOCABULARY, TinyCorpus.defaultPrompt())) {
             Trainer[] self = {trainer};
             trainer.fit(TinyCorpus.train(), TinyCorpus.validation(), new TrainingListener() {
                 @Override
@@ -213,7 +214,7 @@ class CrossBackendTest {
             });
             LanguageModel model = trainer.model();
             Path file = dir.resolve("checkpoint.textgen");
-            ModelFile.write(file, new StoredModel(config, VOCABULARY, model.weights(), TinyCorpus.seedWindow(), trainer.state()));
+            ModelFile.write(file, new StoredModel(config, VOCABULARY, model.weights(), TinyCorpus.defaultPrompt(), trainer.state()));
             checkpoint = ModelFile.read(file);
         }
         Continuation own = resume(backend(from), checkpoint);
@@ -234,7 +235,7 @@ class CrossBackendTest {
         // the optimizer state matters: without it the continuation leaves the tolerance
         TrainingState state = checkpoint.training();
         StoredModel withoutOptimizerState = new StoredModel(checkpoint.config(), checkpoint.vocabulary(), checkpoint.weights(),
-                checkpoint.seedWindow(), new TrainingState(Map.of(), state.epoch(), state.batch(), state.seed(),
+                checkpoint.defaultPrompt(), new TrainingState(Map.of(), state.epoch(), state.batch(), state.seed(),
                 state.learningRate(), state.partialLossSum(), state.partialWindows(), state.history(), state.bestWeights()));
         List<Double> reset = resume(backend(to), withoutOptimizerState).losses;
         double resetDifference = 0;

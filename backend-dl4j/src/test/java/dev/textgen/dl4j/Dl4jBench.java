@@ -22,7 +22,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Benchmark of the seed's setup on the dl4j backend (LSTM 128, batch 128 x 60 x 57, RMSprop): median ms per
+ * Benchmark of the reference notebook's setup on the dl4j backend (LSTM 128, batch 128 x 60 x 57, RMSprop): median ms per
  * training batch; window generation (predict on the last 60 chars) and stateful generation (one step per
  * char) in chars/s, through the backend's models (the fused lstmLayer op) and, for comparison, through a
  * MultiLayerNetwork's output() and rnnTimeStep(). Prints one JSON line.

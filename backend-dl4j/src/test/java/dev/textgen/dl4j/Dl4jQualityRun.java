@@ -6,7 +6,6 @@ import dev.textgen.api.TrainingHistory;
 import dev.textgen.api.TrainingListener;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.TextgenConfig;
-import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.data.WindowSet;
 
 import java.io.IOException;
@@ -17,7 +16,7 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Issue 6's quality check as a benchmark: the seed's setup on the dl4j backend, trained on the first 90%
+ * Issue 6's quality check as a benchmark: the reference notebook's setup on the dl4j backend, trained on the first 90%
  * of the lowercased corpus, held-out loss on windows (every 3 chars) of the last 10%, after
  * {@code epochs} epochs. Prints progress every 100 batches and one JSON line per epoch.
  * Usage: {@code Dl4jQualityRun [corpus] [epochs]}.
@@ -36,10 +35,8 @@ public final class Dl4jQualityRun {
         int maxlen = 60;
         WindowSet train = Fixtures.windows(Arrays.copyOfRange(ids, 0, split), maxlen, 3, vocabulary.size());
         WindowSet heldOut = Fixtures.windows(Arrays.copyOfRange(ids, split, ids.length), maxlen, 3, vocabulary.size());
-        TextgenConfig seed = Fixtures.config(128, 1, "sigmoid", 0, maxlen);
-        TextgenConfig config = seed.withTraining(new TrainingConfig(epochs, 128, 42, 1, null,
-                seed.training().optimizer(), seed.training().preview(), seed.training().earlyStopping(),
-                seed.training().reduceLrOnPlateau(), "stop", 3, 0, TrainingConfig.LAST_STEP));
+        TextgenConfig reference = Fixtures.config(128, 1, "sigmoid", 0, maxlen);
+        TextgenConfig config = reference.withTraining(reference.training().withEpochs(epochs).withSeed(42).withThreads(1));
         Trainer trainer = new Dl4jBackendProvider().create().newTrainer(config, vocabulary, text.substring(0, maxlen));
         long started = System.nanoTime();
         TrainingHistory history = trainer.fit(train, heldOut, new TrainingListener() {

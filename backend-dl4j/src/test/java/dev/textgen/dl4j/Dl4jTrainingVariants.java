@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
 import java.util.StringJoiner;
 
 /**
- * Times one forward+backward pass of the seed's batch (128 x 60 x 57, LSTM 128) for several ways to compute
+ * Times one forward+backward pass of the reference notebook's batch (128 x 60 x 57, LSTM 128) for several ways to compute
  * it on DL4J/ND4J, interleaved round by round so that a noisy shared machine affects them alike: a
  * {@code MultiLayerNetwork}'s {@code computeGradientAndScore} in four configurations, libnd4j's fused
  * {@code lstmLayer} + {@code lstmLayer_bp} ops (the LSTM only, without the Dense layer), and the backend's

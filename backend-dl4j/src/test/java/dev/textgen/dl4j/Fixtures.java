@@ -1,11 +1,9 @@
 package dev.textgen.dl4j;
 
 import dev.textgen.api.Vocabulary;
-import dev.textgen.api.config.CorpusConfig;
 import dev.textgen.api.config.ModelConfig;
 import dev.textgen.api.config.OptimizerConfig;
 import dev.textgen.api.config.TextgenConfig;
-import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
@@ -15,6 +13,7 @@ import dev.textgen.api.io.ModelWeights;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /** Seeded random weights, texts, configs and batches for the tests. */
@@ -37,16 +36,15 @@ final class Fixtures {
     static TextgenConfig config(int hidden, int layers, String gates, double dropout, int maxlen, Double clipNorm,
                                 OptimizerConfig optimizer) {
         TextgenConfig defaults = TextgenConfig.defaults();
-        CorpusConfig corpus = defaults.corpus();
-        TrainingConfig t = defaults.training();
         return defaults
-                .withCorpus(new CorpusConfig(corpus.source(), corpus.sha256(), corpus.cacheDir(), corpus.charset(),
-                        corpus.malformed(), corpus.lowercase(), corpus.nfc(), corpus.normalizeNewlines(), maxlen,
-                        corpus.step(), corpus.validationFraction(), corpus.maxVocabulary()))
-                .withModel(new ModelConfig("dl4j", hidden, layers, gates, dropout))
-                .withTraining(new TrainingConfig(t.epochs(), t.batchSize(), t.seed(), t.threads(), clipNorm, optimizer,
-                        t.preview(), t.earlyStopping(), t.reduceLrOnPlateau(), t.onNonFinite(), t.keepCheckpoints(),
-                        t.checkpointEveryBatches(), t.loss()));
+                .withCorpus(defaults.corpus().withMaxlen(maxlen))
+                .withModel(new ModelConfig("dl4j", hidden, layers, activation(gates), dropout))
+                .withTraining(defaults.training().withClipNorm(clipNorm).withOptimizer(optimizer));
+    }
+
+    /** The gate activation by its JSON name, e.g. {@code hard_sigmoid}. */
+    static ModelConfig.RecurrentActivation activation(String gates) {
+        return ModelConfig.RecurrentActivation.valueOf(gates.toUpperCase(Locale.ROOT));
     }
 
     /** Uniform weights in [-scale, scale], large enough that gates and softmax are far from uniform. */

@@ -4,6 +4,7 @@ import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.OptimizerConfig;
 import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.WindowSet;
 import dev.textgen.api.io.LstmWeights;
@@ -109,7 +110,7 @@ class TrainingEngineTest {
     @Test
     void allStepsTrainingReturnsTheMeanOverEveryStepAndEvaluationTheLastStep() {
         TextgenConfig config = Fixtures.config(H, 2, "sigmoid", 0, MAXLEN);
-        TextgenConfig allSteps = config.withTraining(config.training().withLoss("all-steps"));
+        TextgenConfig allSteps = config.withTraining(config.training().withLoss(TrainingConfig.Loss.ALL_STEPS));
         ModelWeights weights = Fixtures.weights(V, H, 2, 0.4, 37);
         Batch batch = Fixtures.batch(windows, BATCH);
         try (TrainingEngine engine = engine(allSteps, weights)) {
@@ -237,7 +238,7 @@ class TrainingEngineTest {
         try (TrainingEngine engine = engine(Fixtures.config(H, 1, "sigmoid", 0, MAXLEN), weights)) {
             double evaluated = engine.evaluateBatch(batch);
             assertThat(engine.evaluateBatch(batch)).isEqualTo(evaluated);
-            LanguageModel snapshot = engine.snapshot("seed text");
+            LanguageModel snapshot = engine.snapshot("default prompt");
             double first = engine.trainBatch(batch, 0.01);
             assertThat(first).isCloseTo(evaluated, within(1e-5));
             for (int i = 0; i < 10; i++) {
@@ -245,7 +246,7 @@ class TrainingEngineTest {
             }
             assertThat(engine.evaluateBatch(batch)).as("training lowers the loss").isLessThan(evaluated - 0.2);
             assertThat(snapshot.weights().denseKernel()).containsExactly(weights.denseKernel());
-            assertThat(snapshot.seedWindow()).contains("seed text");
+            assertThat(snapshot.defaultPrompt()).contains("default prompt");
         }
     }
 }

@@ -11,9 +11,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Advice on transparent huge pages, logged once per JVM when training starts. A training batch streams its
- * stored activations (about 23 MiB for the seed's setup) through memory: some 6,000 pages of 4 KiB, more than
- * the CPU's TLB covers, or a dozen of 2 MiB. With 2 MiB pages the seed's batch measured about 3% shorter on the
- * development machine. In {@code madvise} mode Linux gives them only to a process that asks, which the JVM does
+ * stored activations (about 23 MiB for the reference notebook's setup) through memory: some 6,000 pages of
+ * 4 KiB, more than the CPU's TLB covers, or a dozen of 2 MiB, so 2 MiB pages spare most TLB misses. In
+ * {@code madvise} mode Linux gives them only to a process that asks, which the JVM does
  * only with {@code -XX:+UseTransparentHugePages}; a library cannot set that flag, so it says so, as Lucene does
  * for the Vector API module.
  */
@@ -53,7 +53,7 @@ final class HugePages {
             return Optional.empty();
         }
         return Optional.of("textgen scratch backend: the kernel gives transparent huge pages to processes that ask ("
-                + setting + ": " + mode.strip() + ") and this JVM does not ask; training ran about 3% faster with "
+                + setting + ": " + mode.strip() + ") and this JVM does not ask; training batches miss the TLB less with "
                 + FLAG);
     }
 

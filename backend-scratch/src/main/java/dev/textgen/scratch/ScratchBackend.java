@@ -42,7 +42,7 @@ public final class ScratchBackend implements Backend {
     @Override
     public LanguageModel load(StoredModel model) {
         requireMatches(model.config().model(), model.weights());
-        return new ScratchModel(model.config(), model.vocabulary(), Network.of(model.weights()), model.seedWindow(), kernels);
+        return new ScratchModel(model.config(), model.vocabulary(), Network.of(model.weights()), model.defaultPrompt(), kernels);
     }
 
     @Override

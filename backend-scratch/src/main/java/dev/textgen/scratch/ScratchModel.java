@@ -21,15 +21,15 @@ final class ScratchModel implements LanguageModel {
     private final Network network;
     /** The network's weights packed for the products once: the model never changes. */
     private final PackedNetwork packed;
-    private final String seedWindow;
+    private final String defaultPrompt;
     private final Kernels kernels;
 
-    ScratchModel(TextgenConfig config, Vocabulary vocabulary, Network network, String seedWindow, Kernels kernels) {
+    ScratchModel(TextgenConfig config, Vocabulary vocabulary, Network network, String defaultPrompt, Kernels kernels) {
         this.config = config;
         this.vocabulary = vocabulary;
         this.network = network;
         this.packed = new PackedNetwork(network, kernels);
-        this.seedWindow = seedWindow;
+        this.defaultPrompt = defaultPrompt;
         this.kernels = kernels;
     }
 
@@ -69,8 +69,8 @@ final class ScratchModel implements LanguageModel {
     }
 
     @Override
-    public Optional<String> seedWindow() {
-        return Optional.ofNullable(seedWindow);
+    public Optional<String> defaultPrompt() {
+        return Optional.ofNullable(defaultPrompt);
     }
 
     @Override

@@ -36,7 +36,7 @@ final class ScratchTrainingEngine implements TrainingEngine {
         this.workers = new Workers(Math.min(config.training().effectiveThreads(),
                 TrainingPass.usefulWorkers(config.training().batchSize())));
         this.pass = new TrainingPass(network, kernels, workers, config.model().hardSigmoid(), config.model().dropout(),
-                TrainingConfig.ALL_STEPS.equals(config.training().loss()));
+                config.training().loss() == TrainingConfig.Loss.ALL_STEPS);
         this.optimizer = Optimizer.of(config.training().optimizer(), network);
         this.clipNorm = config.training().clipNorm();
         HugePages.adviseOnce();
@@ -89,8 +89,8 @@ final class ScratchTrainingEngine implements TrainingEngine {
     }
 
     @Override
-    public LanguageModel snapshot(String seedWindow) {
-        return new ScratchModel(config, vocabulary, network.copy(), seedWindow, kernels);
+    public LanguageModel snapshot(String defaultPrompt) {
+        return new ScratchModel(config, vocabulary, network.copy(), defaultPrompt, kernels);
     }
 
     @Override

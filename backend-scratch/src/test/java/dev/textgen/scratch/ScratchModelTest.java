@@ -35,20 +35,20 @@ class ScratchModelTest {
     }
 
     /** A model after a few training batches, so that its weights are not the initial ones. */
-    static LanguageModel trained(Kernels kernels, String activation) {
+    static LanguageModel trained(Kernels kernels, ModelConfig.RecurrentActivation activation) {
         TextgenConfig config = Configs.of(7, 9, 2, activation, 0.2, 1, null, OptimizerConfig.RmsProp.defaults(), 8L);
         try (TrainingEngine engine = new ScratchBackend(kernels).newEngine(config, VOCABULARY, null)) {
             for (int i = 0; i < 3; i++) {
                 engine.trainBatch(TestData.batch(ScratchTrainingEngineTest.WINDOWS, 16, 8L, i), 0.01);
             }
-            return engine.snapshot("seed window");
+            return engine.snapshot("default prompt");
         }
     }
 
     @ParameterizedTest
     @MethodSource("kernels")
     void aWindowPredictionReadsOnlyTheLastMaxlenIdsFromTheZeroState(Kernels kernels) {
-        LanguageModel model = trained(kernels, ModelConfig.SIGMOID);
+        LanguageModel model = trained(kernels, ModelConfig.RecurrentActivation.SIGMOID);
         float[] full = model.predict(CONTEXT, 0, CONTEXT.length, new float[VOCABULARY.size()]);
         float[] tail = model.predict(CONTEXT, CONTEXT.length - 7, CONTEXT.length, new float[VOCABULARY.size()]);
         assertThat(full).containsExactly(tail);
@@ -65,7 +65,7 @@ class ScratchModelTest {
     @ParameterizedTest
     @MethodSource("kernels")
     void aSessionStepsLikeTheWindowFromTheZeroState(Kernels kernels) {
-        for (String activation : ModelConfig.RECURRENT_ACTIVATIONS) {
+        for (ModelConfig.RecurrentActivation activation : ModelConfig.RecurrentActivation.values()) {
             LanguageModel model = trained(kernels, activation);
             try (Session session = model.newSession()) {
                 for (int i = 0; i < 5; i++) {
@@ -85,7 +85,7 @@ class ScratchModelTest {
     @MethodSource("kernels")
     void theWindowSessionIsBitIdenticalToPredictOnTheLastMaxlenIds(Kernels kernels) {
         // 2 layers of 9 units, maxlen 7: the batched rows run the same FMAs in the same order as one row
-        for (String activation : ModelConfig.RECURRENT_ACTIVATIONS) {
+        for (ModelConfig.RecurrentActivation activation : ModelConfig.RecurrentActivation.values()) {
             LanguageModel model = trained(kernels, activation);
             int[] text = new int[40];
             for (int i = 0; i < text.length; i++) {
@@ -104,7 +104,7 @@ class ScratchModelTest {
     @Test
     void theSameWeightsPredictTheSameThroughATrainingPass() {
         // The model's stepper and the training pass are separate code: their forward passes must agree.
-        LanguageModel model = trained(KernelChoices.all().get(0), ModelConfig.SIGMOID);
+        LanguageModel model = trained(KernelChoices.all().get(0), ModelConfig.RecurrentActivation.SIGMOID);
         Batch batch = TestData.batch(ScratchTrainingEngineTest.WINDOWS, 16, 1L, 0);
         double sum = 0;
         int[] window = new int[7];
@@ -128,7 +128,7 @@ class ScratchModelTest {
             engine.trainBatch(TestData.batch(ScratchTrainingEngineTest.WINDOWS, 16, 8L, 0), 0.05);
             assertThat(model.predict(CONTEXT, 0, 7, new float[VOCABULARY.size()])).containsExactly(before);
             assertThat(engine.snapshot(null).predict(CONTEXT, 0, 7, new float[VOCABULARY.size()])).isNotEqualTo(before);
-            assertThat(model.seedWindow()).isEmpty();
+            assertThat(model.defaultPrompt()).isEmpty();
             assertThat(model.backend()).isEqualTo("scratch");
 
             ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -148,13 +148,13 @@ class ScratchModelTest {
 
     @Test
     void loadingChecksTheWeightsAgainstTheConfig() {
-        LanguageModel model = trained(KernelChoices.all().get(0), ModelConfig.SIGMOID);
+        LanguageModel model = trained(KernelChoices.all().get(0), ModelConfig.RecurrentActivation.SIGMOID);
         StoredModel stored = new StoredModel(model.config(), VOCABULARY, model.weights(), "abc", null);
         LanguageModel loaded = new ScratchBackend().load(stored);
         assertThat(loaded.predict(CONTEXT, 0, 9, new float[VOCABULARY.size()]))
                 .containsExactly(model.predict(CONTEXT, 0, 9, new float[VOCABULARY.size()]));
-        assertThat(loaded.seedWindow()).contains("abc");
-        TextgenConfig threeLayers = Configs.of(7, 9, 3, ModelConfig.SIGMOID, 0.0, 1, null, OptimizerConfig.RmsProp.defaults(), 1L);
+        assertThat(loaded.defaultPrompt()).contains("abc");
+        TextgenConfig threeLayers = Configs.of(7, 9, 3, ModelConfig.RecurrentActivation.SIGMOID, 0.0, 1, null, OptimizerConfig.RmsProp.defaults(), 1L);
         StoredModel wrong = new StoredModel(threeLayers, VOCABULARY, model.weights(), null, null);
         assertThatThrownBy(() -> new ScratchBackend().load(wrong))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("model.layers").hasMessageContaining("3");
@@ -162,7 +162,7 @@ class ScratchModelTest {
 
     @Test
     void badArgumentsAreNamed() {
-        LanguageModel model = trained(KernelChoices.all().get(0), ModelConfig.SIGMOID);
+        LanguageModel model = trained(KernelChoices.all().get(0), ModelConfig.RecurrentActivation.SIGMOID);
         float[] out = new float[VOCABULARY.size()];
         assertThatThrownBy(() -> model.predict(CONTEXT, 3, 3, out))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[3, 3)");

@@ -84,8 +84,8 @@ class ScratchTrainingEngineTest {
     @ParameterizedTest
     @MethodSource("kernels")
     void anAllStepsRunIsReproducibleAndDiffersFromLastStep(Kernels kernels) {
-        TextgenConfig allSteps = Configs.of(7, 9, 2, ModelConfig.SIGMOID, 0.2, 2, null, OptimizerConfig.RmsProp.defaults(),
-                42L, TrainingConfig.ALL_STEPS);
+        TextgenConfig allSteps = Configs.of(7, 9, 2, ModelConfig.RecurrentActivation.SIGMOID, 0.2, 2, null, OptimizerConfig.RmsProp.defaults(),
+                42L, TrainingConfig.Loss.ALL_STEPS);
         List<Float> first = run(kernels, allSteps, 5);
         assertThat(run(kernels, allSteps, 5)).isEqualTo(first);
         assertThat(first).isNotEqualTo(run(kernels, Configs.small(2), 5));
@@ -93,13 +93,13 @@ class ScratchTrainingEngineTest {
 
     @Test
     void anotherSeedGivesAnotherRun() {
-        TextgenConfig other = Configs.of(7, 9, 2, ModelConfig.SIGMOID, 0.2, 2, null, OptimizerConfig.RmsProp.defaults(), 43L);
+        TextgenConfig other = Configs.of(7, 9, 2, ModelConfig.RecurrentActivation.SIGMOID, 0.2, 2, null, OptimizerConfig.RmsProp.defaults(), 43L);
         assertThat(run(KernelChoices.all().get(0), other, 1)).isNotEqualTo(run(KernelChoices.all().get(0), Configs.small(2), 1));
     }
 
     @Test
     void trainingLowersTheLoss() {
-        TextgenConfig config = Configs.of(7, 32, 1, ModelConfig.SIGMOID, 0.0, 2, 5.0, OptimizerConfig.RmsProp.defaults(), 1L);
+        TextgenConfig config = Configs.of(7, 32, 1, ModelConfig.RecurrentActivation.SIGMOID, 0.0, 2, 5.0, OptimizerConfig.RmsProp.defaults(), 1L);
         try (TrainingEngine engine = new ScratchBackend().newEngine(config, VOCABULARY, null)) {
             Batch batch = new Batch(32, 7, VOCABULARY.size(), false);
             Batches.sequential(WINDOWS, 32).next(batch);
@@ -118,7 +118,7 @@ class ScratchTrainingEngineTest {
 
     @Test
     void rmsPropFollowsTheKerasFormula() {
-        TextgenConfig config = Configs.of(7, 9, 1, ModelConfig.SIGMOID, 0.0, 1, null,
+        TextgenConfig config = Configs.of(7, 9, 1, ModelConfig.RecurrentActivation.SIGMOID, 0.0, 1, null,
                 new OptimizerConfig.RmsProp(0.01, 0.9, 1e-7), 3L);
         Batch batch = TestData.batch(WINDOWS, 8, 3L, 0);
         try (TrainingEngine engine = new ScratchBackend().newEngine(config, VOCABULARY, null)) {
@@ -138,7 +138,7 @@ class ScratchTrainingEngineTest {
 
     @Test
     void adamFollowsTheKerasFormula() {
-        TextgenConfig config = Configs.of(7, 9, 1, ModelConfig.SIGMOID, 0.0, 1, null,
+        TextgenConfig config = Configs.of(7, 9, 1, ModelConfig.RecurrentActivation.SIGMOID, 0.0, 1, null,
                 new OptimizerConfig.Adam(0.001, 0.9, 0.999, 1e-7), 3L);
         Batch batch = TestData.batch(WINDOWS, 8, 3L, 0);
         try (TrainingEngine engine = new ScratchBackend().newEngine(config, VOCABULARY, null)) {
@@ -182,7 +182,7 @@ class ScratchTrainingEngineTest {
     }
 
     private static Map<String, float[]> firstRmsState(Double clip, Batch batch) {
-        TextgenConfig config = Configs.of(7, 9, 1, ModelConfig.SIGMOID, 0.0, 1, clip, OptimizerConfig.RmsProp.defaults(), 3L);
+        TextgenConfig config = Configs.of(7, 9, 1, ModelConfig.RecurrentActivation.SIGMOID, 0.0, 1, clip, OptimizerConfig.RmsProp.defaults(), 3L);
         try (TrainingEngine engine = new ScratchBackend().newEngine(config, VOCABULARY, null)) {
             engine.trainBatch(batch, 0.01);
             return engine.optimizerState();
@@ -232,7 +232,7 @@ class ScratchTrainingEngineTest {
     void rejectsWeightsOfAnotherShape() {
         try (TrainingEngine engine = new ScratchBackend().newEngine(Configs.small(1), VOCABULARY, null);
              TrainingEngine wide = new ScratchBackend().newEngine(
-                     Configs.of(7, 10, 2, ModelConfig.SIGMOID, 0.0, 1, null, OptimizerConfig.RmsProp.defaults(), 1L),
+                     Configs.of(7, 10, 2, ModelConfig.RecurrentActivation.SIGMOID, 0.0, 1, null, OptimizerConfig.RmsProp.defaults(), 1L),
                      VOCABULARY, null)) {
             assertThatThrownBy(() -> engine.setWeights(wide.weights()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lstm_0").hasMessageContaining("10 units");

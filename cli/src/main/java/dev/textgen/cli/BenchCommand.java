@@ -31,12 +31,12 @@ import java.util.function.LongSupplier;
 import java.util.stream.IntStream;
 
 /**
- * {@code textgen bench}: milliseconds per training batch on the seed's setup (batch 128 of 60-char
+ * {@code textgen bench}: milliseconds per training batch on the reference notebook's setup (batch 128 of 60-char
  * windows, LSTM(128), 57 symbols) and generated chars per second in both context modes.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Measure a backend: ms per training batch and generated chars per second.",
-        description = "On the seed's setup: milliseconds per training batch (the median of --batches after --warmup,"
+        description = "On the reference notebook's setup: milliseconds per training batch (the median of --batches after --warmup,"
                 + " through the backend's training engine) on the windows of --corpus (e.g. nietzsche.txt), else on"
                 + " random text of the same shape; then generated chars per second in window and stateful context"
                 + " (the median of " + BenchCommand.GENERATION_RUNS + " generations of " + BenchCommand.GENERATED_CHARS
@@ -117,9 +117,9 @@ final class BenchCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "training: %.2f ms per batch (median of %d after %d warm-up; min %.2f, max %.2f)%n", median,
                 batches, warmup, Arrays.stream(millis).min().orElseThrow(), Arrays.stream(millis).max().orElseThrow());
 
-        String seedText = text.randomWindow(new SplittableRandom(settings.training().seed()));
-        double window = charsPerSecond(model, settings.generation(), GenerationConfig.WINDOW, seedText, clock);
-        double stateful = charsPerSecond(model, settings.generation(), GenerationConfig.STATEFUL, seedText, clock);
+        String prompt = text.randomWindow(new SplittableRandom(settings.training().seed()));
+        double window = charsPerSecond(model, settings.generation(), GenerationConfig.Context.WINDOW, prompt, clock);
+        double stateful = charsPerSecond(model, settings.generation(), GenerationConfig.Context.STATEFUL, prompt, clock);
         stdout.printf(Locale.ROOT, "generation: %.0f chars/s in window context, %.0f chars/s stateful (%d chars each, median of %d)%n", window,
                 stateful, GENERATED_CHARS, GENERATION_RUNS);
 
@@ -149,15 +149,14 @@ final class BenchCommand implements Callable<Integer> {
      * The median chars per second of {@value #GENERATION_RUNS} generations of {@value #GENERATED_CHARS} chars
      * after {@value #GENERATION_WARMUP_RUNS} untimed ones, so that the JIT has compiled the generation path.
      */
-    private static double charsPerSecond(LanguageModel model, GenerationConfig base, String context, String seedText,
-                                         LongSupplier clock) {
-        GenerationConfig generation = new GenerationConfig(base.sampler(), GENERATED_CHARS, context, base.unknownChars(),
-                base.replacement(), 1L, List.of());
+    private static double charsPerSecond(LanguageModel model, GenerationConfig base, GenerationConfig.Context context,
+                                         String prompt, LongSupplier clock) {
+        GenerationConfig generation = base.withLength(GENERATED_CHARS).withContext(context).withSeed(1L).withStop(List.of());
         TextGenerator generator = new TextGenerator(model, generation);
         double[] rates = new double[GENERATION_RUNS];
         for (int run = -GENERATION_WARMUP_RUNS; run < GENERATION_RUNS; run++) {
             long start = clock.getAsLong();
-            String text = generator.generate(seedText, GENERATED_CHARS);
+            String text = generator.generate(prompt, GENERATED_CHARS);
             double seconds = (clock.getAsLong() - start) / 1e9;
             if (run >= 0) {
                 rates[run] = text.codePointCount(0, text.length()) / seconds;

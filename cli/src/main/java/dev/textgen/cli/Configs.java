@@ -16,7 +16,7 @@ final class Configs {
     private Configs() {
     }
 
-    /** {@code file} (or the seed's defaults when null) with {@code overrides}. */
+    /** {@code file} (or the reference notebook's defaults when null) with {@code overrides}. */
     static TextgenConfig load(Path file, ConfigOverrides overrides) {
         return file != null ? ConfigLoader.load(file, overrides)
                 : ConfigLoader.parse("{}", "the defaults", overrides, Samplers.installed());

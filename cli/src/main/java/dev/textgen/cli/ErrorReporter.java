@@ -17,7 +17,7 @@ import java.io.UncheckedIOException;
  *   <li>2 (usage): picocli's parse errors and {@link UsageException} (bad options, values, combinations),
  *   {@link ConfigException} (invalid config values, from a file or a flag), {@link BackendUnavailableException}
  *   (unknown or unavailable backend or sampler: the user named something this installation lacks) and
- *   {@link UnknownCharacterException} (seed text outside the model's vocabulary);</li>
+ *   {@link UnknownCharacterException} (prompt outside the model's vocabulary);</li>
  *   <li>1 (runtime): everything else, notably {@link dev.textgen.api.CorpusException},
  *   {@link dev.textgen.api.ModelFileException}, {@link dev.textgen.api.TrainingDivergedException} and I/O
  *   errors; an exception outside textgen's own is reported as an internal error.</li>
@@ -80,7 +80,8 @@ final class ErrorReporter {
         return command.getCommandSpec().qualifiedName() + ": error: ";
     }
 
-    private static boolean isVerbose(String[] args) {
+    /** Whether {@code --verbose} is among the options (not after {@code --}). */
+    static boolean isVerbose(String[] args) {
         for (String arg : args) {
             if (arg.equals("--")) {
                 return false;

@@ -45,7 +45,7 @@ final class EvaluateCommand implements Callable<Integer> {
     Part part;
 
     @Option(names = "--step", paramLabel = "N", description = "Distance between window starts (default: the model's"
-            + " corpus.step), e.g. 3 to score a model trained on sparser windows on the seed's held-out windows.")
+            + " corpus.step), e.g. 3 to score a model trained on sparser windows on the reference notebook's held-out windows.")
     Integer step;
 
     @Override
@@ -71,7 +71,7 @@ final class EvaluateCommand implements Callable<Integer> {
                     + settings.corpus().maxlen() + " + 1");
         }
         Evaluation score;
-        try (TrainingEngine engine = Configs.backend(settings, modelOptions.backend).newEngine(settings, stored.vocabulary(),
+        try (TrainingEngine engine = modelOptions.backend(settings).newEngine(settings, stored.vocabulary(),
                 stored.weights())) {
             score = Evaluation.of(engine, windows, settings.training().batchSize());
         }

@@ -21,15 +21,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code textgen generate}: streams text from a model to stdout as it is drawn. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Generate text with a model and stream it to stdout.",
-        description = "The seed text itself is not printed. Without a seed text, generation starts from the window"
-                + " of training text stored in the model. Flags override the model's generation config. A checkpoint"
-                + " is a model too.",
+        description = "The prompt itself is not printed; it is normalised as the model's training text was (NFC,"
+                + " lowercasing, newlines, as its corpus settings say). Without a prompt, generation starts from the"
+                + " window of training text stored in the model. Flags override the model's generation config. A"
+                + " checkpoint is a model too.",
         footerHeading = "%n", footer = ExitCodes.HELP)
 final class GenerateCommand implements Callable<Integer> {
     @Spec
@@ -42,15 +42,21 @@ final class GenerateCommand implements Callable<Integer> {
     ModelOptions modelOptions;
 
     @ArgGroup(exclusive = true)
-    SeedSource seed;
+    PromptSource prompt;
 
-    static final class SeedSource {
-        @Option(names = "--seed-text", paramLabel = "TEXT", description = "Text to continue (lowercased when the model's"
-                + " corpus was).")
+    /** The prompt, from one of its flags; {@code --seed-text} and {@code --seed-file} are their earlier names. */
+    static final class PromptSource {
+        @Option(names = "--prompt", paramLabel = "TEXT", description = "Text to continue.")
         String text;
 
-        @Option(names = "--seed-file", paramLabel = "F", description = "A UTF-8 file whose text to continue.")
+        @Option(names = "--prompt-file", paramLabel = "F", description = "A UTF-8 file whose text to continue.")
         Path file;
+
+        @Option(names = "--seed-text", paramLabel = "TEXT", hidden = true, description = "Deprecated: --prompt.")
+        String oldText;
+
+        @Option(names = "--seed-file", paramLabel = "F", hidden = true, description = "Deprecated: --prompt-file.")
+        Path oldFile;
     }
 
     @Option(names = "--length", paramLabel = "N", description = "Symbols to generate (generation.length; default 400).")
@@ -74,7 +80,7 @@ final class GenerateCommand implements Callable<Integer> {
     Long randomSeed;
 
     @Option(names = "--context", paramLabel = "window|stateful", description = "window: re-read the last maxlen symbols per"
-            + " step, like the seed; stateful: carry the LSTM state (fast).")
+            + " step, like the reference notebook; stateful: carry the LSTM state (fast).")
     String context;
 
     @Option(names = "--stop", paramLabel = "SEQ", description = "Stop after this sequence is generated (repeatable).")
@@ -85,13 +91,9 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         StoredModel stored = modelOptions.read();
         TextgenConfig settings = modelOptions.settings(stored, overrides());
-        LanguageModel loaded = Configs.backend(settings, modelOptions.backend).load(stored);
+        LanguageModel loaded = modelOptions.backend(settings).load(stored);
         TextGenerator generator = new TextGenerator(loaded, settings.generation());
-        String seedText = seedText();
-        if (stored.config().corpus().lowercase()) {
-            seedText = seedText.toLowerCase(Locale.ROOT);
-        }
-        generator.generate(seedText, settings.generation().length(), chunk -> {
+        generator.generate(promptText(), settings.generation().length(), chunk -> {
             stdout.print(chunk);
             stdout.flush();
         });
@@ -118,20 +120,22 @@ final class GenerateCommand implements Callable<Integer> {
         return Configs.with(overrides, "generation.stop", stop, "--stop");
     }
 
-    private String seedText() {
-        if (seed == null) {
+    private String promptText() {
+        if (prompt == null) {
             return "";
         }
-        if (seed.text != null) {
-            return seed.text;
+        if (prompt.text != null || prompt.oldText != null) {
+            return prompt.text != null ? prompt.text : prompt.oldText;
         }
+        Path file = prompt.file != null ? prompt.file : prompt.oldFile;
+        String flag = prompt.file != null ? "--prompt-file" : "--seed-file";
         try {
-            return Files.readString(seed.file, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new UncheckedIOException("--seed-file: the seed file " + seed.file + " does not exist", e);
+            throw new UncheckedIOException(flag + ": the prompt file " + file + " does not exist", e);
         } catch (IOException e) {
-            String problem = Files.isDirectory(seed.file) ? "it is a folder, not a file" : IoErrors.describe(e);
-            throw new UncheckedIOException("--seed-file: cannot read the seed file " + seed.file + ": " + problem, e);
+            String problem = Files.isDirectory(file) ? "it is a folder, not a file" : IoErrors.describe(e);
+            throw new UncheckedIOException(flag + ": cannot read the prompt file " + file + ": " + problem, e);
         }
     }
 }

@@ -55,6 +55,7 @@ public final class Main implements Runnable {
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .setParameterExceptionHandler(ErrorReporter::usageError)
                 .setExecutionExceptionHandler(ErrorReporter::executionError);
+        ConsoleLog log = ConsoleLog.install(err, ErrorReporter.isVerbose(args));
         try {
             return commandLine.execute(args);
         } catch (OutOfMemoryError e) {
@@ -62,6 +63,7 @@ public final class Main implements Runnable {
                     + " TEXTGEN_JAVA_OPTS=-Xmx8g ./textgen ..., or use a smaller model or batch");
             return ExitCodes.RUNTIME;
         } finally {
+            log.close();
             out.flush();
             err.flush();
         }

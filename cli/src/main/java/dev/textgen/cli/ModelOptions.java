@@ -5,6 +5,8 @@ import dev.textgen.api.config.ConfigOverrides;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.StoredModel;
+import dev.textgen.api.spi.Backend;
+import dev.textgen.api.spi.Backends;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -19,6 +21,14 @@ final class ModelOptions {
 
     StoredModel read() {
         return ModelFile.read(model);
+    }
+
+    /**
+     * The backend to run the model on: {@code --backend} when given, else the one {@code settings} names
+     * when it is installed, else another installed one ({@link Backends#forModel(String)}).
+     */
+    Backend backend(TextgenConfig settings) {
+        return backend != null ? Configs.backend(settings, backend) : Backends.installed().forModel(settings.model().backend());
     }
 
     /** The model's stored config with {@code overrides} and {@code --backend}, checked as a config named after the file. */

@@ -29,12 +29,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code textgen train}: the seed's job in one command, with checkpoints, metrics and a loss chart, all done by a
+ * {@code textgen train}: the reference notebook's job in one command, with checkpoints, metrics and a loss chart, all done by a
  * {@link TrainingRun}; the command prints its progress and turns Ctrl-C into {@link TrainingRun#cancel()}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         header = "Train a model on a corpus.",
-        description = "Per epoch it prints the training and held-out loss and, like the seed, generated text at each"
+        description = "Per epoch it prints the training and held-out loss and, like the reference notebook, generated text at each"
                 + " preview temperature. It writes to the output folder a checkpoint per epoch (the last"
                 + " training.keepCheckpoints and the best are kept) and, with training.checkpointEveryBatches N,"
                 + " every N batches (the newest only), metrics.csv, loss.svg and, at the end,"
@@ -50,7 +50,7 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "The config file (JSON); default: the seed's setup.")
+    @Option(names = "--config", paramLabel = "FILE", description = "The config file (JSON); default: the reference notebook's setup.")
     Path config;
 
     @Option(names = "--corpus", paramLabel = "SRC", description = "The corpus: a file, an http(s) URL, classpath:NAME or"
@@ -161,7 +161,7 @@ final class TrainCommand implements Callable<Integer> {
         return Path.of("runs", "train-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
     }
 
-    /** Shows progress within an epoch, and prints each epoch's results and, like the seed, its previews. */
+    /** Shows progress within an epoch, and prints each epoch's results and, like the reference notebook, its previews. */
     private static final class Printer implements TrainingListener {
         private final ProgressBar bar;
         private final PrintWriter stdout;
@@ -190,7 +190,7 @@ final class TrainCommand implements Callable<Integer> {
         public void onPreview(Preview preview) {
             if (preview.epoch() != previewedEpoch) {
                 previewedEpoch = preview.epoch();
-                stdout.println("----- generating with seed: \"" + EpochLine.printable(preview.prompt()) + "\"");
+                stdout.println("----- generating with prompt: \"" + EpochLine.printable(preview.prompt()) + "\"");
             }
             stdout.printf(Locale.ROOT, "----- temperature %s%n", preview.temperature());
             stdout.println(preview.text());

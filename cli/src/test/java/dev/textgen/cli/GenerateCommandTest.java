@@ -7,6 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,8 +23,8 @@ class GenerateCommandTest {
     }
 
     @Test
-    void printsExactlyTheGeneratedTextNotTheSeed() {
-        String text = generated(Cli.run("generate", "--model", TrainedModel.model(), "--seed-text", "the cat sat on ",
+    void printsExactlyTheGeneratedTextNotThePrompt() {
+        String text = generated(Cli.run("generate", "--model", TrainedModel.model(), "--prompt", "the cat sat on ",
                 "--length", "30", "--seed", "1"));
 
         assertThat(text).hasSize(30).doesNotStartWith("the cat sat on ");
@@ -58,15 +60,22 @@ class GenerateCommandTest {
     }
 
     @Test
-    void seedFileAndUppercaseSeedOfALowercasedModel() throws Exception {
-        Path seed = Files.writeString(dir.resolve("seed.txt"), "The Dog Sat");
+    void promptFileAndUppercasePromptOfALowercasedModelAndTheEarlierFlagNames() throws Exception {
+        Path prompt = Files.writeString(dir.resolve("prompt.txt"), "The Dog Sat");
+        String[] same = {"--length", "10", "--seed", "4"};
 
-        String fromFile = generated(Cli.run("generate", "--model", TrainedModel.model(), "--seed-file", seed.toString(),
-                "--length", "10", "--seed", "4"));
-        String fromText = generated(Cli.run("generate", "--model", TrainedModel.model(), "--seed-text", "the dog sat",
-                "--length", "10", "--seed", "4"));
+        String fromText = generated(Cli.run(args("--prompt", "the dog sat", same)));
 
-        assertThat(fromFile).isEqualTo(fromText).hasSize(10);
+        assertThat(fromText).hasSize(10);
+        assertThat(generated(Cli.run(args("--prompt-file", prompt.toString(), same)))).isEqualTo(fromText);
+        assertThat(generated(Cli.run(args("--seed-file", prompt.toString(), same)))).isEqualTo(fromText);
+        assertThat(generated(Cli.run(args("--seed-text", "The Dog Sat", same)))).isEqualTo(fromText);
+    }
+
+    private static String[] args(String flag, String value, String... more) {
+        List<String> args = new ArrayList<>(List.of("generate", "--model", TrainedModel.model(), flag, value));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
     }
 
     @Test

@@ -39,8 +39,8 @@ class TrainCommandTest {
         }
         // stdout is not a terminal here: no redrawn progress line (and epochs this short print no progress lines).
         assertThat(stdout).doesNotContain("\r");
-        // Previews like the seed's: the seed window, then 40 generated chars per temperature.
-        assertThat(stdout).containsPattern("----- generating with seed: \".{10}\"");
+        // Previews like the reference notebook's: the default prompt, then 40 generated chars per temperature.
+        assertThat(stdout).containsPattern("----- generating with prompt: \".{10}\"");
         Matcher preview = Pattern.compile("----- temperature 1\\.0\\n(.*)\\n").matcher(stdout);
         assertThat(preview.find()).isTrue();
         assertThat(preview.group(1)).hasSize(40);
@@ -49,7 +49,7 @@ class TrainCommandTest {
         StoredModel model = ModelFile.read(out.resolve("model.safetensors"));
         assertThat(model.trainingState()).isEmpty();
         assertThat(model.config().model().hiddenSize()).isEqualTo(8);
-        assertThat(model.seedWindow()).hasSize(10);
+        assertThat(model.defaultPrompt()).hasSize(10);
         // keepCheckpoints 2: the last two epochs, plus the best one when it is older.
         List<Path> checkpoints = RunDirectory.checkpoints(out);
         assertThat(checkpoints.size()).isBetween(2, 3);

@@ -62,18 +62,18 @@ class UsageAndErrorsTest {
                 bad(2, "Missing required option: '--model=FILE'", "generate"),
                 bad(1, missing + ": does not exist", "generate", "--model", missing),
                 bad(1, notAModel + ": declares a header of", "generate", "--model", notAModel.toString()),
-                bad(2, "mutually exclusive", "generate", "--model", model, "--seed-text", "a", "--seed-file", tinyConfig.toString()),
+                bad(2, "mutually exclusive", "generate", "--model", model, "--prompt", "a", "--prompt-file", tinyConfig.toString()),
                 bad(2, "--top-k and --top-p choose different samplers", "generate", "--model", model, "--top-k", "3", "--top-p", "0.9"),
                 bad(2, "generation.sampler", "generate", "--model", model, "--temperature", "-1"),
                 bad(2, "generation.context", "generate", "--model", model, "--context", "sideways"),
                 bad(2, "did you mean \"top-k\"", "generate", "--model", model, "--sampler", "topk"),
                 bad(2, "generation.length: -5 is invalid", "generate", "--model", model, "--length", "-5"),
-                bad(2, "'€' (U+20AC) at 0", "generate", "--model", model, "--seed-text", "€x", "--length", "5"),
+                bad(2, "'€' (U+20AC) at 0", "generate", "--model", model, "--prompt", "€x", "--length", "5"),
                 bad(2, "--backend gpu: unknown backend \"gpu\"; available: ", "generate", "--model", model, "--backend", "gpu"),
-                bad(1, "--seed-file: the seed file " + dir.resolve("nope.txt") + " does not exist", "generate", "--model", model,
-                        "--seed-file", dir.resolve("nope.txt").toString()),
-                bad(1, "--seed-file: cannot read the seed file " + emptyRun + ": it is a folder, not a file", "generate", "--model",
-                        model, "--seed-file", emptyRun.toString()),
+                bad(1, "--prompt-file: the prompt file " + dir.resolve("nope.txt") + " does not exist", "generate", "--model", model,
+                        "--prompt-file", dir.resolve("nope.txt").toString()),
+                bad(1, "--prompt-file: cannot read the prompt file " + emptyRun + ": it is a folder, not a file", "generate", "--model",
+                        model, "--prompt-file", emptyRun.toString()),
                 bad(2, "--backend gpu: unknown backend \"gpu\"; available: ", "evaluate", "--model", model, "--corpus",
                         TrainedModel.corpus(), "--backend", "gpu"),
                 bad(2, "Missing required option: '--corpus=SRC'", "evaluate", "--model", model),
@@ -132,8 +132,9 @@ class UsageAndErrorsTest {
             assertThat(help.out()).as(command).contains("Usage: textgen " + command, "Exit codes:", "--verbose");
             assertThat(help.err()).isEmpty();
         }
-        assertThat(Cli.run("generate", "--help").out()).contains("--seed-text", "--seed-file", "--length", "--sampler",
-                "--temperature", "--top-k", "--top-p", "--seed", "--context", "--backend", "--stop");
+        assertThat(Cli.run("generate", "--help").out()).contains("--prompt", "--prompt-file", "--length", "--sampler",
+                "--temperature", "--top-k", "--top-p", "--seed", "--context", "--backend", "--stop")
+                .doesNotContain("--seed-text", "--seed-file");
         assertThat(Cli.run("train", "--help").out()).contains("--config", "--corpus", "--backend", "--epochs", "--out", "--resume");
         assertThat(Cli.run("--version").out()).startsWith("textgen ");
     }

@@ -14,7 +14,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * A normalised text as one compact id array, its vocabulary, and the training and validation windows cut
- * from it exactly as the seed does: starts {@code 0, step, 2*step, ...} while {@code start + maxlen} is
+ * from it exactly as the reference notebook does: starts {@code 0, step, 2*step, ...} while {@code start + maxlen} is
  * inside the part. With a validation fraction {@code f}, the text splits at {@code floor(n * (1 - f))};
  * training windows come from the first part and validation windows start at the cut, so no window crosses
  * it. The vocabulary covers the whole text. Every fault is found here, before any training starts.
@@ -151,8 +151,8 @@ public final class Corpus {
     }
 
     /**
-     * {@code maxlen} symbols from a uniformly chosen start in the training part, as the seed picks its seed
-     * text ({@code randint(0, len - maxlen - 1)} over the training part).
+     * {@code maxlen} symbols from a uniformly chosen start in the training part, as the reference notebook
+     * picks its prompt ({@code randint(0, len - maxlen - 1)} over the training part).
      */
     public String randomWindow(RandomGenerator random) {
         long start = random.nextLong(cut - maxlen);

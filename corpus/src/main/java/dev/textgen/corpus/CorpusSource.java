@@ -20,7 +20,7 @@ import java.util.Set;
 /**
  * Where a corpus's bytes come from: a local file, a {@code classpath:} resource, an {@code http(s)} URL
  * (downloaded once into a {@link DatasetCache}) or a known corpus name such as {@code nietzsche.txt}, which
- * stands for the seed's download. Resolving checks that the source exists; {@link #open()} reads it.
+ * stands for the reference notebook's download. Resolving checks that the source exists; {@link #open()} reads it.
  */
 public final class CorpusSource {
     /** Prefix of a resource on the class path, e.g. {@code classpath:corpora/tiny.txt}. */

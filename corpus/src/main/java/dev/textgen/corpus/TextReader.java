@@ -1,6 +1,7 @@
 package dev.textgen.corpus;
 
 import dev.textgen.api.CorpusException;
+import dev.textgen.api.TextNormalization;
 import dev.textgen.api.config.CorpusConfig;
 
 import java.io.IOException;
@@ -13,37 +14,19 @@ import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
-import java.text.Normalizer;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.function.IntConsumer;
 
 /**
  * Turns bytes or text into the corpus's code points, streaming: decode with the configured charset, drop a
- * leading byte order mark, then optionally NFC, lowercase ({@link Locale#ROOT}) and CRLF/CR to LF.
- *
- * <p>NFC and lowercasing are context sensitive (combining marks, Greek final sigma), so they run on
- * segments cut just after a whitespace character, where neither has context across the cut; the result is
- * the same as transforming the whole text at once. Only a run of more than {@link #LONGEST_SEGMENT} chars
- * without any whitespace is cut elsewhere (never inside a surrogate pair).
+ * leading byte order mark, then apply the config's {@link TextNormalization} (the one prompts get too).
  */
 final class TextReader {
     private static final int BUFFER = 1 << 16;
-    private static final int SEGMENT = 1 << 16;
-    static final int LONGEST_SEGMENT = 1 << 20;
     private static final int BOM = 0xFEFF;
 
-    private final CorpusConfig config;
-    private final IntConsumer sink;
-    private final StringBuilder pending = new StringBuilder(SEGMENT + BUFFER);
-    private boolean atStart = true;
-    private boolean afterCarriageReturn;
-    /** Index in {@link #pending} just after its last whitespace char, 0 when it has none. */
-    private int afterLastWhitespace;
-
-    private TextReader(CorpusConfig config, IntConsumer sink) {
-        this.config = config;
-        this.sink = sink;
+    private TextReader() {
     }
 
     /** Decodes {@code in} (named {@code name} in errors) and passes each normalised code point to {@code sink}. */
@@ -52,7 +35,7 @@ final class TextReader {
         CodingErrorAction action = replace ? CodingErrorAction.REPLACE : CodingErrorAction.REPORT;
         CharsetDecoder decoder = Charset.forName(config.charset()).newDecoder()
                 .onMalformedInput(action).onUnmappableCharacter(action);
-        TextReader reader = new TextReader(config, sink);
+        TextNormalization.Streaming normalizer = normalizer(config, sink);
         ReadableByteChannel channel = Channels.newChannel(in);
         ByteBuffer bytes = ByteBuffer.allocate(BUFFER);
         CharBuffer chars = CharBuffer.allocate(BUFFER);
@@ -67,7 +50,7 @@ final class TextReader {
             if (result.isError()) {
                 throw malformed(name, config.charset(), consumed + bytes.position(), bytes, result);
             }
-            reader.accept(chars.flip());
+            normalizer.append(chars.flip());
             chars.clear();
             if (eof && result.isUnderflow()) {
                 break;
@@ -76,74 +59,35 @@ final class TextReader {
             bytes.compact();
         }
         decoder.flush(chars);
-        reader.accept(chars.flip());
-        reader.finish();
+        normalizer.append(chars.flip());
+        normalizer.finish();
     }
 
     /** Normalises text already in memory, exactly as {@link #decode} would after decoding. */
     static void normalize(CharSequence text, CorpusConfig config, IntConsumer sink) {
-        TextReader reader = new TextReader(config, sink);
-        for (int from = 0; from < text.length(); from += BUFFER) {
-            reader.accept(CharBuffer.wrap(text, from, Math.min(text.length(), from + BUFFER)));
-        }
-        reader.finish();
+        TextNormalization.Streaming normalizer = normalizer(config, sink);
+        normalizer.append(text);
+        normalizer.finish();
     }
 
-    private void accept(CharBuffer chars) {
-        int appendedFrom = pending.length();
-        pending.append(chars);
-        for (int i = pending.length() - 1; i >= appendedFrom; i--) {
-            if (Character.isWhitespace(pending.charAt(i))) {
-                afterLastWhitespace = i + 1;
-                break;
-            }
-        }
-        if (pending.length() >= SEGMENT) {
-            int cut = afterLastWhitespace > 0 ? afterLastWhitespace
-                    : pending.length() >= LONGEST_SEGMENT ? outsideSurrogatePair(pending.length()) : 0;
-            if (cut > 0) {
-                emit(pending.substring(0, cut));
-                pending.delete(0, cut);
-                afterLastWhitespace = 0;
-            }
-        }
-    }
+    /** The config's normalisation into {@code sink}, without a leading byte order mark. */
+    private static TextNormalization.Streaming normalizer(CorpusConfig config, IntConsumer sink) {
+        // NFC and lowercasing leave U+FEFF as it is, so dropping it after them drops exactly a leading BOM.
+        IntConsumer withoutBom = new IntConsumer() {
+            private boolean atStart = true;
 
-    private void finish() {
-        emit(pending.toString());
-        pending.setLength(0);
-    }
-
-    private int outsideSurrogatePair(int cut) {
-        return Character.isHighSurrogate(pending.charAt(cut - 1)) ? cut - 1 : cut;
-    }
-
-    private void emit(String segment) {
-        String text = config.nfc() ? Normalizer.normalize(segment, Normalizer.Form.NFC) : segment;
-        if (config.lowercase()) {
-            text = text.toLowerCase(Locale.ROOT);
-        }
-        for (int i = 0; i < text.length(); ) {
-            int codePoint = text.codePointAt(i);
-            i += Character.charCount(codePoint);
-            if (atStart) {
-                atStart = false;
-                if (codePoint == BOM) {
-                    continue;
+            @Override
+            public void accept(int codePoint) {
+                if (atStart) {
+                    atStart = false;
+                    if (codePoint == BOM) {
+                        return;
+                    }
                 }
+                sink.accept(codePoint);
             }
-            if (config.normalizeNewlines()) {
-                boolean skip = codePoint == '\n' && afterCarriageReturn;
-                afterCarriageReturn = codePoint == '\r';
-                if (skip) {
-                    continue;
-                }
-                if (codePoint == '\r') {
-                    codePoint = '\n';
-                }
-            }
-            sink.accept(codePoint);
-        }
+        };
+        return config.normalization().streaming(withoutBom);
     }
 
     private static CorpusException malformed(String name, String charset, long offset, ByteBuffer bytes,

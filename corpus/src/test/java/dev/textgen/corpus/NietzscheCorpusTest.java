@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The seed's corpus, read as the seed and the PyTorch reference read it. */
+/** The reference notebook's corpus, read as the reference notebook and the PyTorch reference read it. */
 class NietzscheCorpusTest {
     private static Path file;
     private static String expectedText;

@@ -2,7 +2,7 @@ package dev.textgen.corpus;
 
 import dev.textgen.api.config.CorpusConfig;
 
-/** Corpus settings for tests: the seed's defaults, changed one field at a time. */
+/** Corpus settings for tests: the reference notebook's defaults, changed one field at a time. */
 final class TestConfig {
     private String source = "test text";
     private String sha256;

@@ -2,7 +2,7 @@ package dev.textgen.sampling;
 
 import dev.textgen.api.config.SamplerConfig;
 
-/** {@code temperature}: the seed's sampler, p^(1/T) renormalised, over the whole vocabulary. */
+/** {@code temperature}: the reference notebook's sampler, p^(1/T) renormalised, over the whole vocabulary. */
 public final class TemperatureSamplerProvider extends TemperedSamplerProvider {
 
     public TemperatureSamplerProvider() {

@@ -3,7 +3,7 @@ package dev.textgen.sampling;
 /** Test distributions and the exact tempered distribution the samplers must reproduce. */
 final class Distributions {
     /**
-     * How often each of the 57 symbols occurs in the seed's lowercased nietzsche.txt (600,893 chars), in
+     * How often each of the 57 symbols occurs in the reference notebook's lowercased nietzsche.txt (600,893 chars), in
      * sorted character order "\n !\"'(),-.0123456789:;=?[]_abcdefghijklmnopqrstuvwxyzäæéë": a realistic
      * char-level distribution with a heavy tail (its rarest symbol occurs once).
      */

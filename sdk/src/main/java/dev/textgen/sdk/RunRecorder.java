@@ -73,7 +73,7 @@ final class RunRecorder {
 
     /** Writes a checkpoint of {@code model} at {@code state}'s position and prunes the older ones. */
     Path saveCheckpoint(TrainingState state, LanguageModel model) {
-        StoredModel checkpoint = new StoredModel(config, model.vocabulary(), model.weights(), model.seedWindow().orElse(null),
+        StoredModel checkpoint = new StoredModel(config, model.vocabulary(), model.weights(), model.defaultPrompt().orElse(null),
                 state);
         Path saved = folder.saveCheckpoint(checkpoint, config.training().keepCheckpoints());
         lastCheckpoint = saved;
@@ -104,8 +104,8 @@ final class RunRecorder {
         String prompt = corpus.randomWindow(new SplittableRandom(seed));
         GenerationConfig base = config.generation();
         for (double temperature : preview.temperatures()) {
-            GenerationConfig generation = new GenerationConfig(SamplerConfig.of("temperature", "temperature", temperature),
-                    preview.length(), base.context(), base.unknownChars(), base.replacement(), seed, List.of());
+            GenerationConfig generation = base.withSampler(SamplerConfig.of("temperature", "temperature", temperature))
+                    .withLength(preview.length()).withSeed(seed).withStop(List.of());
             String text = new TextGenerator(model, generation).generate(prompt, preview.length());
             caller.onPreview(new Preview(epoch, prompt, temperature, text));
         }

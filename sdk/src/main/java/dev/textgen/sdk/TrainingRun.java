@@ -121,7 +121,7 @@ public final class TrainingRun implements AutoCloseable {
         RunDirectory folder = RunDirectory.create(into);
         List<Path> stale = folder.deleteStaleTemporaries();
         Trainer trainer = backend.resumeTrainer(new StoredModel(config, stored.vocabulary(), stored.weights(),
-                stored.seedWindow(), stored.training()));
+                stored.defaultPrompt(), stored.training()));
         return new TrainingRun(config, corpus, folder, trainer, file, stale);
     }
 

@@ -1,5 +1,7 @@
 package dev.textgen.api.config;
 
+import dev.textgen.api.TextNormalization;
+
 import java.nio.charset.Charset;
 import java.util.List;
 
@@ -13,11 +15,11 @@ import java.util.List;
  * @param cacheDir           download cache; null means {@code $TEXTGEN_CACHE} or {@code ~/.textgen/datasets}
  * @param charset            the text's charset name
  * @param malformed          {@code error} (fail naming the byte offset) or {@code replace} (U+FFFD)
- * @param lowercase          lowercase with {@code Locale.ROOT}, as the seed does
+ * @param lowercase          lowercase with {@code Locale.ROOT}, as the reference notebook does
  * @param nfc                apply Unicode NFC normalisation
  * @param normalizeNewlines  turn CRLF and lone CR into LF
- * @param maxlen             window length in symbols (the seed's 60)
- * @param step               distance between window starts (the seed's 3)
+ * @param maxlen             window length in symbols (the reference notebook's 60)
+ * @param step               distance between window starts (the reference notebook's 3)
  * @param validationFraction the last fraction of the text held out for validation, in [0, 1)
  * @param maxVocabulary      the most distinct symbols accepted
  */
@@ -57,7 +59,84 @@ public record CorpusConfig(
         Require.atLeast("corpus.maxVocabulary", maxVocabulary, 1);
     }
 
-    /** The seed's corpus settings: nietzsche.txt lowercased, 60-char windows every 3 chars, no held-out part. */
+    /** This config with another {@link #source()}. */
+    public CorpusConfig withSource(String value) {
+        return new CorpusConfig(value, sha256, cacheDir, charset, malformed, lowercase, nfc, normalizeNewlines,
+                maxlen, step, validationFraction, maxVocabulary);
+    }
+
+    /** This config with another {@link #sha256()}. */
+    public CorpusConfig withSha256(String value) {
+        return new CorpusConfig(source, value, cacheDir, charset, malformed, lowercase, nfc, normalizeNewlines,
+                maxlen, step, validationFraction, maxVocabulary);
+    }
+
+    /** This config with another {@link #cacheDir()}. */
+    public CorpusConfig withCacheDir(String value) {
+        return new CorpusConfig(source, sha256, value, charset, malformed, lowercase, nfc, normalizeNewlines, maxlen,
+                step, validationFraction, maxVocabulary);
+    }
+
+    /** This config with another {@link #charset()}. */
+    public CorpusConfig withCharset(String value) {
+        return new CorpusConfig(source, sha256, cacheDir, value, malformed, lowercase, nfc, normalizeNewlines,
+                maxlen, step, validationFraction, maxVocabulary);
+    }
+
+    /** This config with another {@link #malformed()}. */
+    public CorpusConfig withMalformed(String value) {
+        return new CorpusConfig(source, sha256, cacheDir, charset, value, lowercase, nfc, normalizeNewlines, maxlen,
+                step, validationFraction, maxVocabulary);
+    }
+
+    /** This config with another {@link #lowercase()}. */
+    public CorpusConfig withLowercase(boolean value) {
+        return new CorpusConfig(source, sha256, cacheDir, charset, malformed, value, nfc, normalizeNewlines, maxlen,
+                step, validationFraction, maxVocabulary);
+    }
+
+    /** This config with another {@link #nfc()}. */
+    public CorpusConfig withNfc(boolean value) {
+        return new CorpusConfig(source, sha256, cacheDir, charset, malformed, lowercase, value, normalizeNewlines,
+                maxlen, step, validationFraction, maxVocabulary);
+    }
+
+    /** This config with another {@link #normalizeNewlines()}. */
+    public CorpusConfig withNormalizeNewlines(boolean value) {
+        return new CorpusConfig(source, sha256, cacheDir, charset, malformed, lowercase, nfc, value, maxlen, step,
+                validationFraction, maxVocabulary);
+    }
+
+    /** This config with another {@link #maxlen()}. */
+    public CorpusConfig withMaxlen(int value) {
+        return new CorpusConfig(source, sha256, cacheDir, charset, malformed, lowercase, nfc, normalizeNewlines,
+                value, step, validationFraction, maxVocabulary);
+    }
+
+    /** This config with another {@link #step()}. */
+    public CorpusConfig withStep(int value) {
+        return new CorpusConfig(source, sha256, cacheDir, charset, malformed, lowercase, nfc, normalizeNewlines,
+                maxlen, value, validationFraction, maxVocabulary);
+    }
+
+    /** This config with another {@link #validationFraction()}. */
+    public CorpusConfig withValidationFraction(double value) {
+        return new CorpusConfig(source, sha256, cacheDir, charset, malformed, lowercase, nfc, normalizeNewlines,
+                maxlen, step, value, maxVocabulary);
+    }
+
+    /** This config with another {@link #maxVocabulary()}. */
+    public CorpusConfig withMaxVocabulary(int value) {
+        return new CorpusConfig(source, sha256, cacheDir, charset, malformed, lowercase, nfc, normalizeNewlines,
+                maxlen, step, validationFraction, value);
+    }
+
+    /** The text changes these settings make, which a model's prompts get too. */
+    public TextNormalization normalization() {
+        return new TextNormalization(nfc, lowercase, normalizeNewlines);
+    }
+
+    /** The reference notebook's corpus settings: nietzsche.txt lowercased, 60-char windows every 3 chars, no held-out part. */
     public static CorpusConfig defaults() {
         return new CorpusConfig("nietzsche.txt", null, null, "UTF-8", "error", true, false, false, 60, 3, 0.0, 65_536);
     }

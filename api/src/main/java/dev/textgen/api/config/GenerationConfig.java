@@ -9,9 +9,9 @@ import java.util.List;
  *
  * @param sampler      the sampler and its parameters
  * @param length       the most symbols generated per call
- * @param context      {@code window}: re-read the last maxlen symbols for every step (the seed's way);
+ * @param context      {@code window}: re-read the last maxlen symbols for every step (the reference notebook's way);
  *                     {@code stateful}: carry the LSTM state, one step per symbol (fast)
- * @param unknownChars seed-text characters outside the vocabulary: error, skip or replace
+ * @param unknownChars prompt characters outside the vocabulary: error, skip or replace
  * @param replacement  the character used by {@code replace}; must be in the vocabulary
  * @param seed         seeds the sampler's random generator; null draws a fresh seed per generator
  * @param stop         generation ends after any of these sequences appears (it is included in the output)
@@ -19,20 +19,24 @@ import java.util.List;
 public record GenerationConfig(
         SamplerConfig sampler,
         int length,
-        String context,
+        Context context,
         UnknownChars unknownChars,
         String replacement,
         Long seed,
         List<String> stop) {
 
-    public static final String WINDOW = "window";
-    public static final String STATEFUL = "stateful";
-    public static final List<String> CONTEXTS = List.of(WINDOW, STATEFUL);
+    /** How the model reads what came before, see {@link GenerationConfig#context()}. */
+    public enum Context implements ConfigChoice {
+        /** Re-read the last maxlen symbols from the zero state for every step, as the reference notebook does. */
+        WINDOW,
+        /** Carry the LSTM state, one step per symbol. */
+        STATEFUL;
+    }
 
     public GenerationConfig {
         Require.present("generation.sampler", sampler);
         Require.atLeast("generation.length", length, 0);
-        Require.oneOf("generation.context", context, CONTEXTS);
+        Require.present("generation.context", context);
         Require.present("generation.unknownChars", unknownChars);
         Require.present("generation.replacement", replacement);
         if (replacement.codePointCount(0, replacement.length()) != 1) {
@@ -47,9 +51,45 @@ public record GenerationConfig(
         stop = List.copyOf(stop);
     }
 
-    /** 400 symbols at temperature 0.5, windowed like the seed, failing on unknown characters. */
+    /** 400 symbols at temperature 0.5, windowed like the reference notebook, failing on unknown characters. */
     public static GenerationConfig defaults() {
-        return new GenerationConfig(SamplerConfig.defaults(), 400, WINDOW, UnknownChars.ERROR, " ", null, List.of());
+        return new GenerationConfig(SamplerConfig.defaults(), 400, Context.WINDOW, UnknownChars.ERROR, " ", null,
+                List.of());
+    }
+
+    /** This config with another {@link #sampler()}. */
+    public GenerationConfig withSampler(SamplerConfig value) {
+        return new GenerationConfig(value, length, context, unknownChars, replacement, seed, stop);
+    }
+
+    /** This config with another {@link #length()}. */
+    public GenerationConfig withLength(int value) {
+        return new GenerationConfig(sampler, value, context, unknownChars, replacement, seed, stop);
+    }
+
+    /** This config with another {@link #context()}. */
+    public GenerationConfig withContext(Context value) {
+        return new GenerationConfig(sampler, length, value, unknownChars, replacement, seed, stop);
+    }
+
+    /** This config with another {@link #unknownChars()}. */
+    public GenerationConfig withUnknownChars(UnknownChars value) {
+        return new GenerationConfig(sampler, length, context, value, replacement, seed, stop);
+    }
+
+    /** This config with another {@link #replacement()}. */
+    public GenerationConfig withReplacement(String value) {
+        return new GenerationConfig(sampler, length, context, unknownChars, value, seed, stop);
+    }
+
+    /** This config with another {@link #seed()}. */
+    public GenerationConfig withSeed(Long value) {
+        return new GenerationConfig(sampler, length, context, unknownChars, replacement, value, stop);
+    }
+
+    /** This config with another {@link #stop()}. */
+    public GenerationConfig withStop(List<String> value) {
+        return new GenerationConfig(sampler, length, context, unknownChars, replacement, seed, value);
     }
 
     /** The code point used for {@link UnknownChars#REPLACE}. */

@@ -1,6 +1,6 @@
 package dev.textgen.api.config;
 
-import java.util.List;
+import java.util.Locale;
 
 /**
  * The network: stacked LSTM layers and a Dense softmax over the vocabulary.
@@ -9,15 +9,26 @@ import java.util.List;
  * @param hiddenSize          units per LSTM layer
  * @param layers              number of stacked LSTM layers
  * @param recurrentActivation gate activation: {@code sigmoid}, or {@code hard_sigmoid} (Keras 2.2.4's
- *                            default, the seed's exact model: {@code clip(0.2 x + 0.5, 0, 1)})
+ *                            default, the reference notebook's exact model: {@code clip(0.2 x + 0.5, 0, 1)})
  * @param dropout             inverted dropout rate between layers and before the Dense layer during
  *                            training, in [0, 1); off at inference
  */
-public record ModelConfig(String backend, int hiddenSize, int layers, String recurrentActivation, double dropout) {
+public record ModelConfig(String backend, int hiddenSize, int layers, RecurrentActivation recurrentActivation,
+                          double dropout) {
 
-    public static final String SIGMOID = "sigmoid";
-    public static final String HARD_SIGMOID = "hard_sigmoid";
-    public static final List<String> RECURRENT_ACTIVATIONS = List.of(SIGMOID, HARD_SIGMOID);
+    /** The LSTM gate activation, see {@link ModelConfig#recurrentActivation()}. */
+    public enum RecurrentActivation implements ConfigChoice {
+        /** The logistic function. */
+        SIGMOID,
+        /** Keras 2.2.4's {@code clip(0.2 x + 0.5, 0, 1)}. */
+        HARD_SIGMOID;
+
+        /** Keras' spelling, with an underscore: {@code sigmoid}, {@code hard_sigmoid}. */
+        @Override
+        public String jsonName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     public ModelConfig {
         Require.present("model.backend", backend);
@@ -26,16 +37,41 @@ public record ModelConfig(String backend, int hiddenSize, int layers, String rec
         }
         Require.atLeast("model.hiddenSize", hiddenSize, 1);
         Require.atLeast("model.layers", layers, 1);
-        Require.oneOf("model.recurrentActivation", recurrentActivation, RECURRENT_ACTIVATIONS);
+        Require.present("model.recurrentActivation", recurrentActivation);
         Require.inRange("model.dropout", dropout, 0.0, 1.0, false);
     }
 
-    /** The seed's model: one LSTM of 128 units on the scratch backend, no dropout. */
+    /** The reference notebook's model: one LSTM of 128 units on the scratch backend, no dropout. */
     public static ModelConfig defaults() {
-        return new ModelConfig("scratch", 128, 1, SIGMOID, 0.0);
+        return new ModelConfig("scratch", 128, 1, RecurrentActivation.SIGMOID, 0.0);
     }
 
     public boolean hardSigmoid() {
-        return HARD_SIGMOID.equals(recurrentActivation);
+        return recurrentActivation == RecurrentActivation.HARD_SIGMOID;
+    }
+
+    /** This config with another {@link #backend()}. */
+    public ModelConfig withBackend(String value) {
+        return new ModelConfig(value, hiddenSize, layers, recurrentActivation, dropout);
+    }
+
+    /** This config with another {@link #hiddenSize()}. */
+    public ModelConfig withHiddenSize(int value) {
+        return new ModelConfig(backend, value, layers, recurrentActivation, dropout);
+    }
+
+    /** This config with another {@link #layers()}. */
+    public ModelConfig withLayers(int value) {
+        return new ModelConfig(backend, hiddenSize, value, recurrentActivation, dropout);
+    }
+
+    /** This config with another {@link #recurrentActivation()}. */
+    public ModelConfig withRecurrentActivation(RecurrentActivation value) {
+        return new ModelConfig(backend, hiddenSize, layers, value, dropout);
+    }
+
+    /** This config with another {@link #dropout()}. */
+    public ModelConfig withDropout(double value) {
+        return new ModelConfig(backend, hiddenSize, layers, recurrentActivation, value);
     }
 }

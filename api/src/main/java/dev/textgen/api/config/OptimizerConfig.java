@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 import java.util.List;
 
-/** The optimizer, chosen by its {@code "type"}: {@code rmsprop} (the seed's) or {@code adam}. */
+/** The optimizer, chosen by its {@code "type"}: {@code rmsprop} (the reference notebook's) or {@code adam}. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = OptimizerConfig.RmsProp.class, name = "rmsprop"),
@@ -38,7 +38,7 @@ public sealed interface OptimizerConfig {
             Require.positive("training.optimizer.epsilon", epsilon);
         }
 
-        /** The seed's: lr 0.01, rho 0.9, epsilon 1e-7. */
+        /** The reference notebook's: lr 0.01, rho 0.9, epsilon 1e-7. */
         public static RmsProp defaults() {
             return new RmsProp(0.01, 0.9, 1e-7);
         }

@@ -3,7 +3,7 @@ package dev.textgen.api.config;
 import java.util.List;
 
 /**
- * What the trainer prints after each epoch, like the seed: {@code length} chars at each temperature,
+ * What the trainer prints after each epoch, like the reference notebook: {@code length} chars at each temperature,
  * from a random window of the training text.
  *
  * @param length       chars per preview; 0 turns previews off
@@ -23,7 +23,7 @@ public record PreviewConfig(int length, List<Double> temperatures) {
         temperatures = List.copyOf(temperatures);
     }
 
-    /** The seed's: 400 chars at 0.2, 0.5, 1.0 and 1.2. */
+    /** The reference notebook's: 400 chars at 0.2, 0.5, 1.0 and 1.2. */
     public static PreviewConfig defaults() {
         return new PreviewConfig(400, List.of(0.2, 0.5, 1.0, 1.2));
     }

@@ -44,7 +44,7 @@ public record SamplerConfig(String type, Map<String, Double> parameters) {
         return new SamplerConfig(type, parameters);
     }
 
-    /** The seed's default for generation: temperature 0.5. */
+    /** The reference notebook's default for generation: temperature 0.5. */
     public static SamplerConfig defaults() {
         return of("temperature", "temperature", 0.5);
     }

@@ -3,7 +3,7 @@ package dev.textgen.api.config;
 /**
  * The whole configuration: one JSON document with sections {@code corpus}, {@code model},
  * {@code training} and {@code generation}. Every field has a default, and the defaults reproduce the
- * seed (Deep Learning with Python 8.1). Read it with {@link ConfigLoader}, which reports bad values
+ * reference notebook (Deep Learning with Python 8.1). Read it with {@link ConfigLoader}, which reports bad values
  * with their JSON path and line:column.
  */
 public record TextgenConfig(CorpusConfig corpus, ModelConfig model, TrainingConfig training, GenerationConfig generation) {
@@ -15,7 +15,7 @@ public record TextgenConfig(CorpusConfig corpus, ModelConfig model, TrainingConf
         Require.present("generation", generation);
     }
 
-    /** The seed's setup. */
+    /** The reference notebook's setup. */
     public static TextgenConfig defaults() {
         return new TextgenConfig(CorpusConfig.defaults(), ModelConfig.defaults(), TrainingConfig.defaults(),
                 GenerationConfig.defaults());

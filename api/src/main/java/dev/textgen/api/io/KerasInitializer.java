@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Fresh weights as Keras initialises the seed's model, drawn from a seed only, so that every backend starts
+ * Fresh weights as Keras initialises the reference notebook's model, drawn from a seed only, so that every backend starts
  * a training run from the same weights for the same {@code training.seed}.
  */
 final class KerasInitializer {

@@ -19,8 +19,8 @@ import java.nio.file.Path;
  *   <li>N bytes: a UTF-8 JSON object, padded with spaces so that N is a multiple of 8. Its
  *   {@code __metadata__} maps strings to strings: {@code format} ({@value #FORMAT}),
  *   {@code format_version} ({@value #VERSION}), {@code config} (the config as JSON),
- *   {@code vocabulary} (the symbols in id order), optionally {@code seed_window} (training text to
- *   start generation from) and {@code training} (a checkpoint's position as JSON: epoch, batch, seed,
+ *   {@code vocabulary} (the symbols in id order), optionally {@code seed_window} (the default prompt: training text
+ *   to start generation from) and {@code training} (a checkpoint's position as JSON: epoch, batch, seed,
  *   learningRate, partialLossSum, partialWindows, history), and {@code checksum} ({@code crc32c:} and
  *   eight hex digits: the CRC-32C of the whole file with those digits read as zeros). Every other key
  *   names a tensor: {@code {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}} with offsets
@@ -51,7 +51,8 @@ public final class ModelFile {
     static final String KEY_VERSION = "format_version";
     static final String KEY_CONFIG = "config";
     static final String KEY_VOCABULARY = "vocabulary";
-    static final String KEY_SEED_WINDOW = "seed_window";
+    /** Named before "prompt" was the word for the text that starts generation; kept so that older files read. */
+    static final String KEY_DEFAULT_PROMPT = "seed_window";
     static final String KEY_TRAINING = "training";
 
     /** Strict JSON: duplicate keys and trailing content are errors, as they would make a header ambiguous. */

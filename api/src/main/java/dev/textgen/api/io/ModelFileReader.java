@@ -105,7 +105,7 @@ final class ModelFileReader {
                         ? TensorLayout.weights(TensorLayout.BEST_PREFIX, values, layers, hidden, vocabulary.size()) : null;
                 training = trainingState(trainingJson, optimizerState(values), best);
             }
-            return new StoredModel(config, vocabulary, weights, seedWindow(metadata, vocabulary), training);
+            return new StoredModel(config, vocabulary, weights, defaultPrompt(metadata, vocabulary), training);
         } catch (IllegalArgumentException e) {
             throw fault("is inconsistent: " + e.getMessage(), e);
         }
@@ -411,10 +411,10 @@ final class ModelFileReader {
         }
     }
 
-    private String seedWindow(Map<String, String> metadata, Vocabulary vocabulary) {
-        String window = metadata.get(ModelFile.KEY_SEED_WINDOW);
+    private String defaultPrompt(Map<String, String> metadata, Vocabulary vocabulary) {
+        String window = metadata.get(ModelFile.KEY_DEFAULT_PROMPT);
         if (window != null && !window.codePoints().allMatch(vocabulary::contains)) {
-            throw fault("has a " + ModelFile.METADATA + "." + ModelFile.KEY_SEED_WINDOW
+            throw fault("has a " + ModelFile.METADATA + "." + ModelFile.KEY_DEFAULT_PROMPT
                     + " with characters outside its vocabulary");
         }
         return window;

@@ -100,8 +100,8 @@ final class ModelFileWriter {
         metadata.put(ModelFile.KEY_VERSION, Integer.toString(ModelFile.VERSION));
         metadata.put(ModelFile.KEY_CONFIG, ConfigLoader.toJson(model.config()));
         metadata.put(ModelFile.KEY_VOCABULARY, model.vocabulary().symbols());
-        if (model.seedWindow() != null) {
-            metadata.put(ModelFile.KEY_SEED_WINDOW, model.seedWindow());
+        if (model.defaultPrompt() != null) {
+            metadata.put(ModelFile.KEY_DEFAULT_PROMPT, model.defaultPrompt());
         }
         model.trainingState().ifPresent(state ->
                 metadata.put(ModelFile.KEY_TRAINING, TrainingMetadata.toJson(state, ModelFile.JSON)));

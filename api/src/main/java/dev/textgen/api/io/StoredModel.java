@@ -9,10 +9,10 @@ import java.util.Optional;
  * The contents of a model file: config, vocabulary, weights, a window of training text to start
  * generation from, and for a checkpoint the training state.
  *
- * @param seedWindow a window of the training corpus, or null
+ * @param defaultPrompt a window of the training corpus to start generation from when no prompt is given, or null
  * @param training   the training state of a checkpoint, or null for a plain model
  */
-public record StoredModel(TextgenConfig config, Vocabulary vocabulary, ModelWeights weights, String seedWindow,
+public record StoredModel(TextgenConfig config, Vocabulary vocabulary, ModelWeights weights, String defaultPrompt,
                           TrainingState training) {
 
     public StoredModel {

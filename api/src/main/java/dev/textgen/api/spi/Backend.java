@@ -28,8 +28,8 @@ public interface Backend {
     TrainingEngine newEngine(TextgenConfig config, Vocabulary vocabulary, ModelWeights initial);
 
     /** A trainer that starts from fresh weights. */
-    default Trainer newTrainer(TextgenConfig config, Vocabulary vocabulary, String seedWindow) {
-        return TrainingLoop.start(this, config, vocabulary, seedWindow);
+    default Trainer newTrainer(TextgenConfig config, Vocabulary vocabulary, String defaultPrompt) {
+        return TrainingLoop.start(this, config, vocabulary, defaultPrompt);
     }
 
     /** A trainer that continues exactly where {@code checkpoint}'s training state left off. */

@@ -17,6 +17,10 @@ public final class Backends {
             "scratch", "dev.textgen:textgen-backend-scratch",
             "dl4j", "dev.textgen:textgen-backend-dl4j");
 
+    /** The backend that runs a model whose own backend is missing, when it is installed. */
+    private static final String PREFERRED = "scratch";
+    private static final System.Logger LOG = System.getLogger(Backends.class.getName());
+
     private final ProviderRegistry<BackendProvider> registry;
     private final Map<String, Backend> created = new ConcurrentHashMap<>();
 
@@ -47,6 +51,28 @@ public final class Backends {
     /** The provider named {@code name}, without creating its backend. */
     public BackendProvider provider(String name) {
         return registry.get(name, KNOWN);
+    }
+
+    /**
+     * The backend to run a model file that names {@code named}: that one when it is installed, otherwise
+     * another installed one ({@code scratch} when present, else the first by name), since every backend
+     * reads every model file. A substitution is logged in one line at {@code WARNING} naming both.
+     *
+     * @throws BackendUnavailableException when no backend is installed, or the chosen one fails to start
+     */
+    public Backend forModel(String named) {
+        Set<String> names = names();
+        if (names.contains(named)) {
+            return get(named);
+        }
+        if (names.isEmpty()) {
+            throw new BackendUnavailableException("the model names the backend \"" + named + "\" and no backend is"
+                    + " installed; add the Maven artifact " + KNOWN.getOrDefault(named, KNOWN.get(PREFERRED)));
+        }
+        String substitute = names.contains(PREFERRED) ? PREFERRED : names.iterator().next();
+        LOG.log(System.Logger.Level.WARNING, "the model was trained on the backend \"" + named + "\", which is not"
+                + " installed; running it on \"" + substitute + "\"");
+        return get(substitute);
     }
 
     /** The backend named {@code name}, created on first use. */

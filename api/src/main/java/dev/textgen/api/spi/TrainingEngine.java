@@ -49,7 +49,7 @@ public interface TrainingEngine extends AutoCloseable {
     void setOptimizerState(Map<String, float[]> state);
 
     /** An immutable model of the current weights, independent of later training. */
-    LanguageModel snapshot(String seedWindow);
+    LanguageModel snapshot(String defaultPrompt);
 
     @Override
     default void close() {

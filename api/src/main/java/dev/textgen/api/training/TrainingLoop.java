@@ -59,7 +59,7 @@ public final class TrainingLoop implements Trainer {
     private final TextgenConfig config;
     private final TrainingConfig training;
     private final Vocabulary vocabulary;
-    private final String seedWindow;
+    private final String defaultPrompt;
     private final TrainingEngine engine;
     private final long seed;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
@@ -79,12 +79,12 @@ public final class TrainingLoop implements Trainer {
     private long snapshotVersion = -1;
     private LanguageModel snapshot;
 
-    private TrainingLoop(TextgenConfig config, Vocabulary vocabulary, String seedWindow, TrainingEngine engine,
+    private TrainingLoop(TextgenConfig config, Vocabulary vocabulary, String defaultPrompt, TrainingEngine engine,
                          TrainingState state) {
         this.config = config;
         this.training = config.training();
         this.vocabulary = vocabulary;
-        this.seedWindow = seedWindow;
+        this.defaultPrompt = defaultPrompt;
         this.engine = engine;
         if (state == null) {
             this.seed = training.seed();
@@ -103,11 +103,11 @@ public final class TrainingLoop implements Trainer {
     }
 
     /** A trainer from fresh weights initialised with {@code config.training().seed()}. */
-    public static Trainer start(Backend backend, TextgenConfig config, Vocabulary vocabulary, String seedWindow) {
+    public static Trainer start(Backend backend, TextgenConfig config, Vocabulary vocabulary, String defaultPrompt) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(vocabulary, "vocabulary");
         TrainingEngine engine = backend.newEngine(config, vocabulary, null);
-        return new TrainingLoop(config, vocabulary, seedWindow, engine, null);
+        return new TrainingLoop(config, vocabulary, defaultPrompt, engine, null);
     }
 
     /**
@@ -124,7 +124,7 @@ public final class TrainingLoop implements Trainer {
         }
         TrainingEngine engine = backend.newEngine(checkpoint.config(), checkpoint.vocabulary(), checkpoint.weights());
         engine.setOptimizerState(state.optimizerState());
-        return new TrainingLoop(checkpoint.config(), checkpoint.vocabulary(), checkpoint.seedWindow(), engine, state);
+        return new TrainingLoop(checkpoint.config(), checkpoint.vocabulary(), checkpoint.defaultPrompt(), engine, state);
     }
 
     @Override
@@ -237,7 +237,7 @@ public final class TrainingLoop implements Trainer {
     @Override
     public LanguageModel model() {
         if (snapshotVersion != weightsVersion) {
-            snapshot = engine.snapshot(seedWindow);
+            snapshot = engine.snapshot(defaultPrompt);
             snapshotVersion = weightsVersion;
         }
         return snapshot;
@@ -269,7 +269,7 @@ public final class TrainingLoop implements Trainer {
 
     /** Rolls back to the last good point with half the learning rate, or throws. */
     private void onNonFinite(int batchNumber, String what) {
-        if ("rollback".equals(training.onNonFinite()) && rollbacks < MAX_ROLLBACKS) {
+        if (training.onNonFinite() == TrainingConfig.OnNonFinite.ROLLBACK && rollbacks < MAX_ROLLBACKS) {
             rollbacks++;
             restore(goodPoint);
             LOG.log(System.Logger.Level.WARNING, "epoch " + (epoch + 1) + ", batch " + batchNumber + ": " + what

@@ -34,7 +34,7 @@ class ModelFileTest {
         assertThat(read.config()).isEqualTo(model.config());
         assertThat(read.vocabulary()).isEqualTo(model.vocabulary());
         assertThat(read.vocabulary().symbols()).isEqualTo(Vocabulary.fromText(TestModels.SYMBOLS).symbols());
-        assertThat(read.seedWindow()).isEqualTo("ab\"c\n😀");
+        assertThat(read.defaultPrompt()).isEqualTo("ab\"c\n😀");
         assertThat(read.trainingState()).isEmpty();
         TestModels.assertSameWeights(read.weights(), model.weights());
     }
@@ -70,7 +70,7 @@ class ModelFileTest {
         ModelFile.write(file, new StoredModel(model.config(), model.vocabulary(), model.weights(), null, state));
         StoredModel read = ModelFile.read(file);
 
-        assertThat(read.seedWindow()).isNull();
+        assertThat(read.defaultPrompt()).isNull();
         assertThat(read.training().bestWeights()).isNull();
         assertThat(read.training().optimizerState()).isEmpty();
         assertThat(read.training().history()).isEmpty();

@@ -22,7 +22,7 @@ final class TestModels {
     }
 
     static TextgenConfig config(int layers, int hidden) {
-        return TextgenConfig.defaults().withModel(new ModelConfig("scratch", hidden, layers, ModelConfig.SIGMOID, 0.0));
+        return TextgenConfig.defaults().withModel(new ModelConfig("scratch", hidden, layers, ModelConfig.RecurrentActivation.SIGMOID, 0.0));
     }
 
     static ModelWeights weights(int layers, int hidden, int vocabulary, long seed) {
@@ -56,7 +56,7 @@ final class TestModels {
         ModelWeights best = withBest ? weights(layers, hidden, model.vocabulary().size(), 99) : null;
         TrainingState state = new TrainingState(optimizer, 2, 17, -1234567890123456789L, 0.0049999999999999996,
                 123.45678901234567, 2176, history, best);
-        return new StoredModel(model.config(), model.vocabulary(), model.weights(), model.seedWindow(), state);
+        return new StoredModel(model.config(), model.vocabulary(), model.weights(), model.defaultPrompt(), state);
     }
 
     /** Values of a trained model's magnitude, with a few exact corner cases in front. */

@@ -160,10 +160,10 @@ public abstract class BackendContractTest {
     public void weightsRoundTripThroughLoad() {
         LanguageModel model = trainedModel(config(), 20);
         ModelWeights weights = model.weights();
-        LanguageModel loaded = backend().load(new StoredModel(config(), vocabulary, weights, "seed text", null));
+        LanguageModel loaded = backend().load(new StoredModel(config(), vocabulary, weights, "default prompt", null));
 
         assertSameWeights(loaded.weights(), weights, 0);
-        assertThat(loaded.seedWindow()).contains("seed text");
+        assertThat(loaded.defaultPrompt()).contains("default prompt");
         assertThat(loaded.vocabulary()).isEqualTo(vocabulary);
         int[] context = randomContext(new SplittableRandom(4), model.maxlen());
         assertThat(loaded.predict(context, 0, context.length, new float[vocabulary.size()]))
@@ -221,7 +221,7 @@ public abstract class BackendContractTest {
     public void eightThreadsGenerateTheSingleThreadedTextsInBothContexts() throws Exception {
         LanguageModel model = trainedModel(config(), 40);
         Samplers samplers = Samplers.of(List.of(new TestDoubleSamplerProvider()));
-        for (String context : GenerationConfig.CONTEXTS) {
+        for (GenerationConfig.Context context : GenerationConfig.Context.values()) {
             List<TextGenerator> generators = new ArrayList<>();
             for (long seed = 0; seed < 100; seed++) {
                 generators.add(new TextGenerator(model, new GenerationConfig(SamplerConfig.of(TestDoubleSamplerProvider.NAME,
@@ -325,13 +325,13 @@ public abstract class BackendContractTest {
         WindowSet validation = TinyCorpus.validation();
         TrainingHistory uninterrupted;
         ModelWeights expected;
-        try (Trainer trainer = backend().newTrainer(config, vocabulary, TinyCorpus.seedWindow())) {
+        try (Trainer trainer = backend().newTrainer(config, vocabulary, TinyCorpus.defaultPrompt())) {
             uninterrupted = trainer.fit(train, validation, TrainingListener.NONE);
             expected = trainer.model().weights();
         }
 
         StoredModel checkpoint;
-        try (Trainer trainer = backend().newTrainer(config, vocabulary, TinyCorpus.seedWindow())) {
+        try (Trainer trainer = backend().newTrainer(config, vocabulary, TinyCorpus.defaultPrompt())) {
             TrainingHistory cancelled = trainer.fit(train, validation, new TrainingListener() {
                 @Override
                 public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss) {
@@ -343,7 +343,7 @@ public abstract class BackendContractTest {
             assertThat(cancelled.outcome()).isEqualTo(TrainingHistory.Outcome.CANCELLED);
             assertThat(trainer.state().epoch()).isEqualTo(1);
             assertThat(trainer.state().batch()).isEqualTo(3);
-            checkpoint = new StoredModel(config, vocabulary, trainer.model().weights(), TinyCorpus.seedWindow(),
+            checkpoint = new StoredModel(config, vocabulary, trainer.model().weights(), TinyCorpus.defaultPrompt(),
                     trainer.state());
         }
         try (Trainer resumed = backend().resumeTrainer(checkpoint)) {
@@ -364,7 +364,7 @@ public abstract class BackendContractTest {
     private LanguageModel trainedModel(TextgenConfig config, int steps) {
         try (TrainingEngine engine = backend().newEngine(config, vocabulary, null)) {
             trainSteps(engine, steps);
-            return engine.snapshot(TinyCorpus.seedWindow());
+            return engine.snapshot(TinyCorpus.defaultPrompt());
         }
     }
 

@@ -6,12 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The seed's corpus for tests, read from {@code ../shared/corpora} beside the checkout (the
+ * The reference notebook's corpus for tests, read from {@code ../shared/corpora} beside the checkout (the
  * {@code textgen.shared.dir} system property, which the build sets). Where it is absent, as in a
  * user's own checkout, a test that needs it is skipped with a message saying so, never passed silently.
  */
 public final class SharedCorpus {
-    /** Byte length of the seed's nietzsche.txt. */
+    /** Byte length of the reference notebook's nietzsche.txt. */
     public static final long NIETZSCHE_BYTES = 600_901L;
 
     private SharedCorpus() {
@@ -27,7 +27,7 @@ public final class SharedCorpus {
     public static Path nietzsche() {
         Path file = sharedDir().resolve("corpora").resolve("nietzsche.txt").toAbsolutePath().normalize();
         Assumptions.assumeTrue(Files.isRegularFile(file),
-                "SKIPPED: the seed's corpus is not at " + file + " (tests that need the real nietzsche.txt run only"
+                "SKIPPED: the reference notebook's corpus is not at " + file + " (tests that need the real nietzsche.txt run only"
                         + " where ../shared/corpora is beside the checkout; set -Dtextgen.shared.dir=DIR to point elsewhere)");
         return file;
     }

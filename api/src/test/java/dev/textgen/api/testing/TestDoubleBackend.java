@@ -49,7 +49,7 @@ public final class TestDoubleBackend implements Backend {
 
     @Override
     public LanguageModel load(StoredModel model) {
-        return new TestDoubleModel(model.config(), model.vocabulary(), model.weights(), model.seedWindow());
+        return new TestDoubleModel(model.config(), model.vocabulary(), model.weights(), model.defaultPrompt());
     }
 
     @Override

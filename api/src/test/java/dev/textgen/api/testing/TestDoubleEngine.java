@@ -239,7 +239,7 @@ final class TestDoubleEngine implements TrainingEngine {
     }
 
     @Override
-    public LanguageModel snapshot(String seedWindow) {
-        return new TestDoubleModel(config, vocabulary, weights(), seedWindow);
+    public LanguageModel snapshot(String defaultPrompt) {
+        return new TestDoubleModel(config, vocabulary, weights(), defaultPrompt);
     }
 }

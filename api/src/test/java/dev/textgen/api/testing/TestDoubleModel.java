@@ -24,14 +24,14 @@ public final class TestDoubleModel implements LanguageModel {
     private final TextgenConfig config;
     private final Vocabulary vocabulary;
     private final ModelWeights weights;
-    private final String seedWindow;
+    private final String defaultPrompt;
     private final int hidden;
     private final int symbols;
     private final float[] kernel;
     private final float[] denseKernel;
     private final float[] denseBias;
 
-    TestDoubleModel(TextgenConfig config, Vocabulary vocabulary, ModelWeights weights, String seedWindow) {
+    TestDoubleModel(TextgenConfig config, Vocabulary vocabulary, ModelWeights weights, String defaultPrompt) {
         if (weights.lstm().size() != 1) {
             throw new IllegalArgumentException("the test-double backend runs one layer; got " + weights.lstm().size());
         }
@@ -42,7 +42,7 @@ public final class TestDoubleModel implements LanguageModel {
         this.config = config;
         this.vocabulary = vocabulary;
         this.weights = weights;
-        this.seedWindow = seedWindow;
+        this.defaultPrompt = defaultPrompt;
         this.hidden = weights.lstm().get(0).hiddenSize();
         this.symbols = vocabulary.size();
         this.kernel = weights.lstm().get(0).kernel();
@@ -104,8 +104,8 @@ public final class TestDoubleModel implements LanguageModel {
     }
 
     @Override
-    public Optional<String> seedWindow() {
-        return Optional.ofNullable(seedWindow);
+    public Optional<String> defaultPrompt() {
+        return Optional.ofNullable(defaultPrompt);
     }
 
     @Override

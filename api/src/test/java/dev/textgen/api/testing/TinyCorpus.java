@@ -46,7 +46,7 @@ public final class TinyCorpus {
     }
 
     /** A window of the text to start generation from. */
-    public static String seedWindow() {
+    public static String defaultPrompt() {
         return TEXT.substring(0, MAXLEN);
     }
 
@@ -60,17 +60,17 @@ public final class TinyCorpus {
         return defaults
                 .withCorpus(new CorpusConfig("classpath:tiny.txt", null, null, c.charset(), c.malformed(), false, false,
                         false, MAXLEN, STEP, 0.2, c.maxVocabulary()))
-                .withModel(new ModelConfig(backend, hidden, 1, ModelConfig.SIGMOID, 0.0))
+                .withModel(new ModelConfig(backend, hidden, 1, ModelConfig.RecurrentActivation.SIGMOID, 0.0))
                 .withTraining(training(3, 16, OptimizerConfig.RmsProp.defaults(), EarlyStoppingConfig.defaults(),
-                        PlateauConfig.defaults(), "stop"))
+                        PlateauConfig.defaults(), TrainingConfig.OnNonFinite.STOP))
                 .withGeneration(GenerationConfig.defaults());
     }
 
-    /** Training settings over the seed's defaults, with seed 7, one thread, no clipping and no previews. */
+    /** Training settings over the reference notebook's defaults, with seed 7, one thread, no clipping and no previews. */
     public static TrainingConfig training(int epochs, int batchSize, OptimizerConfig optimizer,
-                                          EarlyStoppingConfig earlyStopping, PlateauConfig plateau, String onNonFinite) {
+                                          EarlyStoppingConfig earlyStopping, PlateauConfig plateau, TrainingConfig.OnNonFinite onNonFinite) {
         return new TrainingConfig(epochs, batchSize, 7L, 1, null, optimizer, new PreviewConfig(0, List.of()),
-                earlyStopping, plateau, onNonFinite, 3, 0, TrainingConfig.LAST_STEP);
+                earlyStopping, plateau, onNonFinite, 3, 0, TrainingConfig.Loss.LAST_STEP);
     }
 
     /** {@code config} with another dropout rate. */

@@ -157,7 +157,7 @@ final class ScriptedBackend implements Backend {
         }
 
         @Override
-        public LanguageModel snapshot(String seedWindow) {
+        public LanguageModel snapshot(String defaultPrompt) {
             return new Model(config, vocabulary, weights());
         }
     }
@@ -175,7 +175,7 @@ final class ScriptedBackend implements Backend {
         }
 
         @Override
-        public Optional<String> seedWindow() {
+        public Optional<String> defaultPrompt() {
             return Optional.empty();
         }
 

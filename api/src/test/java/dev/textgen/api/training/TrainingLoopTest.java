@@ -1,5 +1,6 @@
 package dev.textgen.api.training;
 
+import dev.textgen.api.config.TrainingConfig.OnNonFinite;
 import dev.textgen.api.ConfigException;
 import dev.textgen.api.EpochResult;
 import dev.textgen.api.Trainer;
@@ -29,6 +30,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.IntStream;
 
+import static dev.textgen.api.config.TrainingConfig.OnNonFinite.ROLLBACK;
+import static dev.textgen.api.config.TrainingConfig.OnNonFinite.STOP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -46,7 +49,7 @@ class TrainingLoopTest {
     @Test
     void eachEpochTrainsTheSeededShuffleIncludingThePartialLastBatch() {
         ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> batch.size(), (batch, updates, lr) -> 0);
-        Trainer trainer = TrainingLoop.start(backend, config(2, 0.01, "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(2, 0.01, STOP), vocabulary, null);
 
         TrainingHistory history = trainer.fit(windows, null, TrainingListener.NONE);
 
@@ -74,7 +77,7 @@ class TrainingLoopTest {
     void heldOutLossIsTheWindowWeightedMeanOverEveryValidationWindow() {
         ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1,
                 (batch, updates, lr) -> IntStream.of(Arrays.copyOf(batch.targets(), batch.size())).average().orElseThrow());
-        Trainer trainer = TrainingLoop.start(backend, config(1, 0.01, "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(1, 0.01, STOP), vocabulary, null);
 
         TrainingHistory history = trainer.fit(windows, windows, TrainingListener.NONE);
 
@@ -85,7 +88,7 @@ class TrainingLoopTest {
     @Test
     void listenersHearEveryBatchAndEpochWithAConsistentState() {
         ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 10 - updates, (batch, updates, lr) -> 5);
-        Trainer trainer = TrainingLoop.start(backend, config(2, 0.01, "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(2, 0.01, STOP), vocabulary, null);
         List<String> heard = new ArrayList<>();
 
         TrainingHistory history = trainer.fit(windows, windows, new TrainingListener() {
@@ -113,7 +116,7 @@ class TrainingLoopTest {
     void earlyStoppingEndsOnThePlateauAndRestoresTheBestEpochsWeights() {
         ScriptedBackend backend = heldOutCurve(3.0, 2.0, 1.5, 1.6, 1.7, 1.8, 1.0);
         Trainer trainer = TrainingLoop.start(backend, config(7, 0.01, new EarlyStoppingConfig(2, 0.0, true),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
+                PlateauConfig.defaults(), STOP), vocabulary, null);
 
         TrainingHistory history = trainer.fit(windows, windows, TrainingListener.NONE);
 
@@ -131,7 +134,7 @@ class TrainingLoopTest {
     void withoutRestoreTheLastEpochsWeightsRemain() {
         ScriptedBackend backend = heldOutCurve(3.0, 2.0, 2.5, 2.6);
         Trainer trainer = TrainingLoop.start(backend, config(4, 0.01, new EarlyStoppingConfig(2, 0.0, false),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
+                PlateauConfig.defaults(), STOP), vocabulary, null);
 
         TrainingHistory history = trainer.fit(windows, windows, TrainingListener.NONE);
 
@@ -145,7 +148,7 @@ class TrainingLoopTest {
     void improvementsSmallerThanMinDeltaDoNotCount() {
         ScriptedBackend backend = heldOutCurve(3.0, 2.95, 2.9, 2.85);
         Trainer trainer = TrainingLoop.start(backend, config(4, 0.01, new EarlyStoppingConfig(2, 0.1, true),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
+                PlateauConfig.defaults(), STOP), vocabulary, null);
 
         TrainingHistory history = trainer.fit(windows, windows, TrainingListener.NONE);
 
@@ -159,7 +162,7 @@ class TrainingLoopTest {
     void theBestWeightsAreRestoredWhenAllEpochsRan() {
         ScriptedBackend backend = heldOutCurve(3.0, 2.0, 2.5);
         Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, new EarlyStoppingConfig(5, 0.0, true),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
+                PlateauConfig.defaults(), STOP), vocabulary, null);
 
         TrainingHistory history = trainer.fit(windows, windows, TrainingListener.NONE);
 
@@ -172,9 +175,9 @@ class TrainingLoopTest {
     void schedulesThatWatchTheHeldOutLossNeedHeldOutWindows() {
         ScriptedBackend backend = constantLosses();
         Trainer early = TrainingLoop.start(backend, config(3, 0.01, new EarlyStoppingConfig(2, 0.0, true),
-                PlateauConfig.defaults(), "stop"), vocabulary, null);
+                PlateauConfig.defaults(), STOP), vocabulary, null);
         Trainer plateau = TrainingLoop.start(backend, config(3, 0.01, EarlyStoppingConfig.defaults(),
-                new PlateauConfig(2, 0.5, 0), "stop"), vocabulary, null);
+                new PlateauConfig(2, 0.5, 0), STOP), vocabulary, null);
 
         assertThatThrownBy(() -> early.fit(windows, null, TrainingListener.NONE))
                 .isInstanceOf(ConfigException.class)
@@ -189,7 +192,7 @@ class TrainingLoopTest {
     void reduceOnPlateauLowersTheLearningRateAfterPatienceEpochsDownToTheFloor() {
         ScriptedBackend backend = heldOutCurve(3, 2, 2.5, 2.6, 2.7, 1, 1.1, 1.2, 1.3, 1.4);
         Trainer trainer = TrainingLoop.start(backend, config(10, 0.1, EarlyStoppingConfig.defaults(),
-                new PlateauConfig(2, 0.5, 0.03), "stop"), vocabulary, null);
+                new PlateauConfig(2, 0.5, 0.03), STOP), vocabulary, null);
 
         TrainingHistory history = trainer.fit(windows, windows, TrainingListener.NONE);
 
@@ -208,7 +211,7 @@ class TrainingLoopTest {
     void aNonFiniteLossStopsNamingTheOneBasedEpochAndBatch() {
         ScriptedBackend backend = new ScriptedBackend(
                 (batch, updates, lr) -> updates == PER_EPOCH + 2 ? Double.NaN : 1, (batch, updates, lr) -> 1);
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, STOP), vocabulary, null);
         List<String> batches = new ArrayList<>();
 
         assertThatThrownBy(() -> trainer.fit(windows, windows, new TrainingListener() {
@@ -236,7 +239,7 @@ class TrainingLoopTest {
     void aNonFiniteWeightIsNeverHandedOut() {
         ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1, (batch, updates, lr) -> 1,
                 PER_EPOCH + 2);
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, STOP), vocabulary, null);
 
         assertThatThrownBy(() -> trainer.fit(windows, windows, TrainingListener.NONE))
                 .isInstanceOf(TrainingDivergedException.class)
@@ -252,7 +255,7 @@ class TrainingLoopTest {
     @Test
     void aCancelledRunNeverEndsOnNonFiniteWeights() {
         ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1, (batch, updates, lr) -> 1, 2);
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, STOP), vocabulary, null);
 
         TrainingHistory history = trainer.fit(windows, windows, new TrainingListener() {
             @Override
@@ -274,7 +277,7 @@ class TrainingLoopTest {
         ScriptedBackend backend = new ScriptedBackend(
                 (batch, updates, lr) -> updates >= PER_EPOCH + 1 && lr > 0.03 ? Double.POSITIVE_INFINITY : 1,
                 (batch, updates, lr) -> 1);
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.1, "rollback"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.1, ROLLBACK), vocabulary, null);
 
         TrainingHistory history = trainer.fit(windows, windows, TrainingListener.NONE);
 
@@ -292,7 +295,7 @@ class TrainingLoopTest {
     void rollbackGivesUpAfterThreeAttempts() {
         ScriptedBackend backend = new ScriptedBackend(
                 (batch, updates, lr) -> updates == PER_EPOCH ? Double.NaN : 1, (batch, updates, lr) -> 1);
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.08, "rollback"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.08, ROLLBACK), vocabulary, null);
 
         assertThatThrownBy(() -> trainer.fit(windows, windows, TrainingListener.NONE))
                 .isInstanceOf(TrainingDivergedException.class)
@@ -306,7 +309,7 @@ class TrainingLoopTest {
     void aNonFiniteHeldOutLossIsAFaultToo() {
         ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1,
                 (batch, updates, lr) -> Double.POSITIVE_INFINITY);
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, STOP), vocabulary, null);
 
         assertThatThrownBy(() -> trainer.fit(windows, windows, TrainingListener.NONE))
                 .isInstanceOf(TrainingDivergedException.class)
@@ -316,7 +319,7 @@ class TrainingLoopTest {
     @Test
     void aStopRequestedFromAnotherThreadEndsAfterTheBatchInProgress() throws Exception {
         ScriptedBackend backend = constantLosses();
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, STOP), vocabulary, null);
         CountDownLatch inBatch = new CountDownLatch(1);
         CountDownLatch requested = new CountDownLatch(1);
         Thread stopper = new Thread(() -> {
@@ -358,7 +361,7 @@ class TrainingLoopTest {
     @Test
     void aStopRequestedBeforeFitTrainsNothing() {
         ScriptedBackend backend = constantLosses();
-        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.01, STOP), vocabulary, null);
         trainer.requestStop();
 
         assertThat(trainer.fit(windows, null, TrainingListener.NONE).outcome())
@@ -371,7 +374,7 @@ class TrainingLoopTest {
         // The plateau schedule halves the rate after epochs 4 and 8; early stopping ends after epoch 10.
         ScriptedBackend.Script validation = heldOut(3, 2, 2.5, 2.6, 2.7, 1.9, 2.0, 2.1, 2.2, 2.3, 2.4, 2.5);
         TextgenConfig config = config(12, 0.1, new EarlyStoppingConfig(4, 0.0, true), new PlateauConfig(2, 0.5, 0),
-                "stop");
+                STOP);
         ScriptedBackend straight = new ScriptedBackend((batch, updates, lr) -> 1 + updates, validation);
         Trainer uninterrupted = TrainingLoop.start(straight, config, vocabulary, null);
         TrainingHistory expected = uninterrupted.fit(windows, windows, TrainingListener.NONE);
@@ -398,12 +401,12 @@ class TrainingLoopTest {
         WindowSet train = TinyCorpus.train();
         WindowSet validation = TinyCorpus.validation();
         TestDoubleBackend backend = new TestDoubleBackend();
-        Trainer straight = TrainingLoop.start(backend, config, tiny, TinyCorpus.seedWindow());
+        Trainer straight = TrainingLoop.start(backend, config, tiny, TinyCorpus.defaultPrompt());
         TrainingHistory expected = straight.fit(train, validation, TrainingListener.NONE);
         int perEpoch = (train.size() + 15) / 16;
 
         for (int stopAt : new int[] {1, perEpoch + 7, 3 * perEpoch}) {
-            Trainer first = TrainingLoop.start(backend, config, tiny, TinyCorpus.seedWindow());
+            Trainer first = TrainingLoop.start(backend, config, tiny, TinyCorpus.defaultPrompt());
             int[] batches = {0};
             first.fit(train, validation, new TrainingListener() {
                 @Override
@@ -413,7 +416,7 @@ class TrainingLoopTest {
                     }
                 }
             });
-            StoredModel checkpoint = new StoredModel(config, tiny, first.model().weights(), TinyCorpus.seedWindow(),
+            StoredModel checkpoint = new StoredModel(config, tiny, first.model().weights(), TinyCorpus.defaultPrompt(),
                     first.state());
             Trainer resumed = TrainingLoop.resume(backend, checkpoint);
             TrainingHistory history = resumed.fit(train, validation, TrainingListener.NONE);
@@ -437,7 +440,7 @@ class TrainingLoopTest {
         TestDoubleBackend backend = new TestDoubleBackend();
         int perEpoch = (train.size() + 15) / 16;
         int takeAt = perEpoch + 2;
-        Trainer straight = TrainingLoop.start(backend, config, tiny, TinyCorpus.seedWindow());
+        Trainer straight = TrainingLoop.start(backend, config, tiny, TinyCorpus.defaultPrompt());
         StoredModel[] taken = new StoredModel[1];
         int[] batches = {0};
 
@@ -445,7 +448,7 @@ class TrainingLoopTest {
             @Override
             public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss) {
                 if (++batches[0] == takeAt) {
-                    taken[0] = new StoredModel(config, tiny, straight.model().weights(), TinyCorpus.seedWindow(),
+                    taken[0] = new StoredModel(config, tiny, straight.model().weights(), TinyCorpus.defaultPrompt(),
                             straight.state());
                 }
             }
@@ -464,8 +467,8 @@ class TrainingLoopTest {
     @Test
     void aPlainModelCannotBeResumed() {
         ScriptedBackend backend = constantLosses();
-        Trainer trainer = TrainingLoop.start(backend, config(1, 0.01, "stop"), vocabulary, null);
-        StoredModel plain = new StoredModel(config(1, 0.01, "stop"), vocabulary, trainer.model().weights(), null, null);
+        Trainer trainer = TrainingLoop.start(backend, config(1, 0.01, STOP), vocabulary, null);
+        StoredModel plain = new StoredModel(config(1, 0.01, STOP), vocabulary, trainer.model().weights(), null, null);
 
         assertThatThrownBy(() -> TrainingLoop.resume(backend, plain))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -475,7 +478,7 @@ class TrainingLoopTest {
     @Test
     void windowsOfAnotherShapeAreRejected() {
         ScriptedBackend backend = constantLosses();
-        Trainer trainer = TrainingLoop.start(backend, config(1, 0.01, "stop"), vocabulary, null);
+        Trainer trainer = TrainingLoop.start(backend, config(1, 0.01, STOP), vocabulary, null);
 
         assertThatThrownBy(() -> trainer.fit(ScriptedBackend.indexWindows(10), null, TrainingListener.NONE))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -487,7 +490,7 @@ class TrainingLoopTest {
     private static TextgenConfig realTraining(int epochs) {
         return TinyCorpus.withDropout(TinyCorpus.config(TestDoubleProvider.NAME, 8), 0.2)
                 .withTraining(TinyCorpus.training(epochs, 16, new OptimizerConfig.RmsProp(0.02, 0.9, 1e-7),
-                        new EarlyStoppingConfig(2, 0.0, true), new PlateauConfig(1, 0.5, 0), "stop"));
+                        new EarlyStoppingConfig(2, 0.0, true), new PlateauConfig(1, 0.5, 0), STOP));
     }
 
     /** Trains, stopping after the {@code stopAt}-th batch, and resumes from a checkpoint of that point. */
@@ -523,12 +526,12 @@ class TrainingLoopTest {
     }
 
     /** Without early stopping or a schedule. */
-    private static TextgenConfig config(int epochs, double learningRate, String onNonFinite) {
+    private static TextgenConfig config(int epochs, double learningRate, OnNonFinite onNonFinite) {
         return config(epochs, learningRate, EarlyStoppingConfig.defaults(), PlateauConfig.defaults(), onNonFinite);
     }
 
     private static TextgenConfig config(int epochs, double learningRate, EarlyStoppingConfig earlyStopping,
-                                        PlateauConfig plateau, String onNonFinite) {
+                                        PlateauConfig plateau, OnNonFinite onNonFinite) {
         TextgenConfig base = TinyCorpus.config("scripted", 1);
         CorpusConfig c = base.corpus();
         return base

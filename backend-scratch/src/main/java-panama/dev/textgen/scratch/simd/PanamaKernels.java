@@ -17,16 +17,14 @@ final class PanamaKernels extends ScalarKernels {
     private static final int L = S.length();
     /**
      * Rows of B per pass. Deeper passes load and store each tile of C less often; a packed 4-vector strip of B
-     * (64 KiB at 256 rows of 16 floats) then streams from L2, which keeps up with the FMAs (measured: 256 beat
-     * 64 and 128 on all three training shapes).
+     * (64 KiB at 256 rows of 16 floats) then streams from L2, which keeps up with the FMAs.
      */
     private static final int PANEL_DEPTH = Integer.getInteger("textgen.panelDepth", 256);
     /**
      * Whether products use the 6-row tile: its 24 accumulators, 4 vectors of B and a broadcast need 29 vector
      * registers, which 512-bit x86 (AVX-512) has 32 of; AVX2 has 16, where even the 4-row tile is tight. Per
      * step of the depth, 6 rows reuse each vector of B 6 times instead of 4, so a third less of B streams from
-     * L2 per multiply-add: training batches measured about 5% shorter (same-JVM A/B, 11 runs of 300 pairs,
-     * median ratio 0.946).
+     * L2 per multiply-add.
      */
     private static final boolean SIX_ROWS = S.vectorBitSize() >= 512;
     /** Per thread: the panel B is copied to. */
@@ -179,8 +177,8 @@ final class PanamaKernels extends ScalarKernels {
      * + k * depthStride]}) and a packed strip of B at {@code b0}. Both of A's strides are run-time values, so its 4
      * loads per step keep their bounds checks, which cost nothing measurable next to the 16 FMAs: one tile for
      * the row-major A of the forward and backward products and the transposed {@code H^T} of the weight
-     * gradients, read in place (measured 94-102 GFLOP/s on both against 87-98 for tiles specialised to either
-     * layout, and 83 when {@code H^T} was first transposed into a panel).
+     * gradients, read in place, with no copy of {@code H^T} into a panel and no second tile per layout to keep
+     * in step.
      */
     private static void tile(int depth, float[] a, int a0, int rowStride, int depthStride, float[] b, int b0, float[] c,
                              int c0, int ldc) {

@@ -6,7 +6,7 @@ import dev.textgen.scratch.simd.PackedMatrix;
 /**
  * A network's per-step weights in the form every step of a batch or of a generated text uses them: every
  * layer's recurrent kernel and the input kernels above the first layer packed for the kernels' products
- * (packing once saves copying 256 KiB per product for the seed's model: measured 7-10% on a step's product),
+ * (packing once saves copying the kernel, 256 KiB for the reference notebook's model, in every product),
  * and the first layer's gathered input rows with the bias already added, so a step's gate pre-activations
  * start as one copy per row. {@link #refresh()} redoes both after the weights changed; read-only otherwise, so
  * one instance may serve several threads.

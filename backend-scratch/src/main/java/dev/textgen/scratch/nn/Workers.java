@@ -11,11 +11,10 @@ import java.util.function.IntConsumer;
  * can meet at a barrier ({@link #await()}).
  *
  * <p>Every wait here spins briefly, then yields, and parks only after {@link #IDLE_NANOS}: a training batch
- * hands work over several times a millisecond apart, and on a virtual machine waking a parked thread on an
- * idle virtual CPU took a median 78 microseconds per hand-off (measured with an executor service), against
- * 0.9 with these waits. A worker that waits longer than that, between epochs or after training, parks and costs
- * nothing. With more workers than processors, waiting threads park at once: spinning would take the cores
- * from the parts that have work.
+ * hands work over several times a millisecond apart, and waking a parked thread (on a virtual machine, an
+ * idle virtual CPU) takes tens of microseconds, many times a spinning thread's hand-off. A worker that waits
+ * longer than that, between epochs or after training, parks and costs nothing. With more workers than
+ * processors, waiting threads park at once: spinning would take the cores from the parts that have work.
  */
 public final class Workers implements AutoCloseable {
     private static final AtomicInteger POOLS = new AtomicInteger();

@@ -106,13 +106,12 @@ public class ScalarKernels implements Kernels {
      * offset (constants may differ); {@code c[cOff + j] += x * b[bOff + j]} stays scalar. So a block of B is
      * copied to one zero-based array per row, and two rows of C to one array at offsets 0 and
      * {@link #COLUMN_BLOCK}; the inner loop over those copies then runs as SIMD fused multiply-adds, each load
-     * of B feeding two rows (5-10x faster than in place; the copies cost a few percent). Each element still
+     * of B feeding two rows; the copies are cheap next to the products they make vectorizable. Each element still
      * sees one FMA per k in increasing k, as in the Vector API kernels.
      *
-     * <p>Which loop shapes C2 vectorizes is brittle; the split into {@link #foldTwoRows} and
-     * {@link #foldTwoRowsTail} is what measured vectorized in every run, inlined or not. (A method holding only
-     * the j loop of two rows was not vectorized when compiled on its own, which made whole runs 3x slower at
-     * random, depending on compilation order.)
+     * <p>Which loop shapes C2 vectorizes is brittle: it must not depend on whether a method is inlined or
+     * compiled on its own, nor on compilation order. The split into {@link #foldTwoRows} and
+     * {@link #foldTwoRowsTail} vectorizes either way, which a method holding only the j loop of two rows does not.
      */
     void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
                  float[] b, int bOff, int ldb, float[] strips, float[] c, int cOff, int ldc) {

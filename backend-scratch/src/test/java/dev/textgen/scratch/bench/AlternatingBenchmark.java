@@ -32,7 +32,7 @@ import java.util.function.DoubleSupplier;
  *
  * <p>Each build is a checkout whose {@code api} and {@code backend-scratch} modules are compiled with their
  * tests ({@code mvn -pl api,backend-scratch -am test-compile}); each gets its own class loader over its own
- * classes, and this class's {@link BatchTimer} from that build trains the seed's setup (batch 128, maxlen 60,
+ * classes, and this class's {@link BatchTimer} from that build trains the reference notebook's setup (batch 128, maxlen 60,
  * LSTM 128, 57 symbols, random ids) through the public engine API. Runs from the test class path:
  * <pre>java --add-modules jdk.incubator.vector -cp ... dev.textgen.scratch.bench.AlternatingBenchmark
  *     CHECKOUT_A CHECKOUT_B [pairs=300] [threads=0]</pre>
@@ -107,7 +107,7 @@ public final class AlternatingBenchmark {
                 .newInstance(threads);
     }
 
-    /** Trains the seed's setup on random ids; each call times one batch, in milliseconds. */
+    /** Trains the reference notebook's setup on random ids; each call times one batch, in milliseconds. */
     public static final class BatchTimer implements DoubleSupplier {
         private static final int VOCABULARY = 57;
         private final TrainingEngine engine;
@@ -124,7 +124,7 @@ public final class AlternatingBenchmark {
                 symbols.append((char) ('!' + i));
             }
             Vocabulary vocabulary = Vocabulary.fromText(symbols.toString());
-            TextgenConfig config = Configs.of(TextgenConfig.defaults().corpus().maxlen(), 128, 1, ModelConfig.SIGMOID,
+            TextgenConfig config = Configs.of(TextgenConfig.defaults().corpus().maxlen(), 128, 1, ModelConfig.RecurrentActivation.SIGMOID,
                     0.0, Integer.parseInt(threads), null, OptimizerConfig.RmsProp.defaults(), 42L);
             TrainingConfig t = config.training();
             int[] ids = new SplittableRandom(1).ints(200_000, 0, VOCABULARY).toArray();

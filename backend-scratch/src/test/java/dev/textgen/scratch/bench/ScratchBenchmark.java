@@ -26,7 +26,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * Times the seed's setup through the public API, as the CLI's {@code bench} command does: milliseconds per
+ * Times the reference notebook's setup through the public API, as the CLI's {@code bench} command does: milliseconds per
  * training batch (median of N after warm-up) and generated characters per second in window and stateful
  * mode, printed as one JSON line.
  *
@@ -58,10 +58,8 @@ public final class ScratchBenchmark {
         TextgenConfig defaults = TextgenConfig.defaults();
         TrainingConfig t = defaults.training();
         TextgenConfig config = defaults
-                .withModel(new ModelConfig("scratch", hidden, layers, ModelConfig.SIGMOID, 0.0))
-                .withTraining(new TrainingConfig(1, batchSize, t.seed(), threads, t.clipNorm(), t.optimizer(), t.preview(),
-                        t.earlyStopping(), t.reduceLrOnPlateau(), t.onNonFinite(), t.keepCheckpoints(),
-                        t.checkpointEveryBatches(), t.loss()));
+                .withModel(new ModelConfig("scratch", hidden, layers, ModelConfig.RecurrentActivation.SIGMOID, 0.0))
+                .withTraining(t.withEpochs(1).withBatchSize(batchSize).withThreads(threads));
         CorpusConfig corpusConfig = config.corpus();
         WindowSet windows = new IdWindows(ids, corpusConfig.maxlen(), corpusConfig.step(), vocabulary.size());
 
@@ -117,7 +115,7 @@ public final class ScratchBenchmark {
      * wall-clock second and per CPU second of the generating thread (the latter is what a shared, loaded machine
      * does not distort).
      */
-    private static double[] charsPerSecond(LanguageModel model, int[] seedText, boolean stateful) {
+    private static double[] charsPerSecond(LanguageModel model, int[] prompt, boolean stateful) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         int maxlen = model.maxlen();
         int v = model.vocabulary().size();
@@ -125,7 +123,7 @@ public final class ScratchBenchmark {
         double[] cpuRates = new double[7];
         for (int rep = 0; rep < rates.length; rep++) {
             SplittableRandom random = new SplittableRandom(rep);
-            int[] text = Arrays.copyOf(seedText, maxlen + GENERATED);
+            int[] text = Arrays.copyOf(prompt, maxlen + GENERATED);
             float[] p = new float[v];
             long cpu = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();

@@ -16,7 +16,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * JMH benchmarks of the kernels at the seed's shapes (one worker's half of batch 128, hidden 128): the
+ * JMH benchmarks of the kernels at the reference notebook's shapes (one worker's half of batch 128, hidden 128): the
  * per-step gate product, the recurrent backward product, a slice of the weight-gradient product and the
  * fused cell step. Run as described in the module README; {@code kernels=vector} needs
  * {@code --add-modules jdk.incubator.vector} in the forked JVM ({@code -jvmArgsAppend}).

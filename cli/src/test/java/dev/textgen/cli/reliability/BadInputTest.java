@@ -83,7 +83,7 @@ class BadInputTest {
         List<DynamicNode> groups = List.of(
                 group("config", configRows()),
                 group("corpus", corpusRows()),
-                group("seed text", seedRows()),
+                group("prompt", promptRows()),
                 group("sampler", samplerRows()),
                 group("model file", modelFileRows()),
                 DynamicContainer.dynamicContainer("cli", cliRows().stream()
@@ -208,27 +208,27 @@ class BadInputTest {
         return ConfigLoader.parse(json, "corpus-row");
     }
 
-    // ---------------------------------------------------------------- seed text
+    // ---------------------------------------------------------------- prompt
 
-    private List<Row> seedRows() throws IOException {
+    private List<Row> promptRows() throws IOException {
         List<Row> rows = new ArrayList<>();
-        rows.add(new Row("seed: unknown characters under policy error", () -> generator(UnknownChars.ERROR, " ")
+        rows.add(new Row("prompt: unknown characters under policy error", () -> generator(UnknownChars.ERROR, " ")
                 .generate("the #cat@", 10), UnknownCharacterException.class, List.of("2 character(s)", "#", "4", "@", "8")));
-        rows.add(new Row("seed: only unknown characters under policy skip", () -> generator(UnknownChars.SKIP, " ")
+        rows.add(new Row("prompt: only unknown characters under policy skip", () -> generator(UnknownChars.SKIP, " ")
                 .generate("#@#", 10), UnknownCharacterException.class, List.of("all 3 characters", "skipped")));
-        rows.add(new Row("seed: replacement character outside the vocabulary", () -> generator(UnknownChars.REPLACE, "#"),
+        rows.add(new Row("prompt: replacement character outside the vocabulary", () -> generator(UnknownChars.REPLACE, "#"),
                 ConfigException.class, List.of("generation.replacement", "#")));
-        rows.add(new Row("seed: two-character replacement", () -> generator(UnknownChars.REPLACE, "ab"),
+        rows.add(new Row("prompt: two-character replacement", () -> generator(UnknownChars.REPLACE, "ab"),
                 ConfigException.class, List.of("generation.replacement", "ab", "exactly one character")));
-        rows.add(config("seed: unknown unknownChars policy", "{\"generation\": {\"unknownChars\": \"ignore\"}}",
+        rows.add(config("prompt: unknown unknownChars policy", "{\"generation\": {\"unknownChars\": \"ignore\"}}",
                 "generation.unknownChars", "ignore"));
-        rows.add(new Row("seed: negative length", () -> generator(UnknownChars.ERROR, " ").generate("the cat", -1),
+        rows.add(new Row("prompt: negative length", () -> generator(UnknownChars.ERROR, " ").generate("the cat", -1),
                 IllegalArgumentException.class, List.of("length", "-1")));
-        rows.add(new Row("seed: empty seed and no stored seed window", () -> {
+        rows.add(new Row("prompt: empty prompt and no stored default prompt", () -> {
             StoredModel stored = ModelFile.read(model);
             StoredModel bare = new StoredModel(stored.config(), stored.vocabulary(), stored.weights(), null, null);
             new TextGenerator(scratch().load(bare)).generate("", 10);
-        }, TextgenException.class, List.of("seed text is empty", "seed window")));
+        }, TextgenException.class, List.of("prompt is empty", "default prompt")));
         return rows;
     }
 

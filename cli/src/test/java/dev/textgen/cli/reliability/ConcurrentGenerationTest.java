@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Issue 8 point 4 at the facade: one model file loaded once, one {@link TextGenerator} shared by
  * {@value #THREADS} threads each running {@value #GENERATIONS} generations at once; every output equals
- * the single-threaded output for the same seed text and random seed. The backends' own contract test
+ * the single-threaded output for the same prompt and random seed. The backends' own contract test
  * covers the model underneath; this covers the generator's samplers, random generators and sessions.
  */
 class ConcurrentGenerationTest {
@@ -39,23 +39,24 @@ class ConcurrentGenerationTest {
 
     /** dl4j spends about a millisecond per step on tiny models, so its generations are shorter. */
     @ParameterizedTest(name = "{0} backend, {1} context, {2} symbols")
-    @CsvSource({"scratch, window, 40", "scratch, stateful, 40", "dl4j, window, 12", "dl4j, stateful, 12"})
-    void oneSharedGeneratorServesEightThreadsWithTheSingleThreadedOutput(String backend, String context, int length)
+    @CsvSource({"scratch, WINDOW, 40", "scratch, STATEFUL, 40", "dl4j, WINDOW, 12", "dl4j, STATEFUL, 12"})
+    void oneSharedGeneratorServesEightThreadsWithTheSingleThreadedOutput(String backend, GenerationConfig.Context context,
+                                                                          int length)
             throws Exception {
         assumeTrue(Backends.installed().names().contains(backend), backend + " backend is not on the class path");
         assumeTrue(starts(backend), backend + " backend is installed but cannot start here");
-        // Trained long enough that the text depends on the seed text, so that a mix-up between threads would show.
+        // Trained long enough that the text depends on the prompt, so that a mix-up between threads would show.
         Path model = Fixtures.trainedModel(Files.createDirectories(dir.resolve("model")), 30);
         TextGenerator loaded = TextGenerator.load(model, backend);
         GenerationConfig base = loaded.config();
-        TextGenerator generator = loaded.withConfig(new GenerationConfig(base.sampler(), length, context,
-                base.unknownChars(), base.replacement(), 11L, List.of()));
+        TextGenerator generator = loaded.withConfig(base.withLength(length).withContext(context).withSeed(11L)
+                .withStop(List.of()));
 
-        List<String> seeds = seedTexts();
-        List<String> expected = seeds.stream().map(generator::generate).toList();
+        List<String> prompts = prompts();
+        List<String> expected = prompts.stream().map(generator::generate).toList();
         assertThat(expected.stream().distinct().count()).as("distinct texts").isGreaterThan(GENERATIONS / 2);
 
-        List<String>[] actual = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> runConcurrently(generator, seeds));
+        List<String>[] actual = assertTimeoutPreemptively(Duration.ofSeconds(120), () -> runConcurrently(generator, prompts));
         for (int thread = 0; thread < THREADS; thread++) {
             assertThat(actual[thread]).as("thread %d", thread).containsExactlyElementsOf(expected);
         }
@@ -70,9 +71,9 @@ class ConcurrentGenerationTest {
         }
     }
 
-    /** Each thread generates for every seed text, in its own seeded order, all threads starting together. */
+    /** Each thread generates for every prompt, in its own seeded order, all threads starting together. */
     @SuppressWarnings("unchecked")
-    private static List<String>[] runConcurrently(TextGenerator generator, List<String> seeds) throws Exception {
+    private static List<String>[] runConcurrently(TextGenerator generator, List<String> prompts) throws Exception {
         CountDownLatch start = new CountDownLatch(1);
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
@@ -83,7 +84,7 @@ class ConcurrentGenerationTest {
                     start.await();
                     String[] texts = new String[GENERATIONS];
                     for (int i : order) {
-                        texts[i] = generator.generate(seeds.get(i));
+                        texts[i] = generator.generate(prompts.get(i));
                     }
                     return List.of(texts);
                 }));
@@ -99,18 +100,18 @@ class ConcurrentGenerationTest {
         }
     }
 
-    /** {@value #GENERATIONS} distinct windows of the tiny text, of lengths 1 to 20, as seed texts. */
-    private static List<String> seedTexts() {
+    /** {@value #GENERATIONS} distinct windows of the tiny text, of lengths 1 to 20, as prompts. */
+    private static List<String> prompts() {
         String text = TinyCorpus.TEXT;
-        List<String> seeds = new ArrayList<>();
-        for (int i = 0; seeds.size() < GENERATIONS; i++) {
+        List<String> prompts = new ArrayList<>();
+        for (int i = 0; prompts.size() < GENERATIONS; i++) {
             int length = 1 + i % 20;
-            String seed = text.substring(i * 7 % (text.length() - length)).substring(0, length);
-            if (!seeds.contains(seed)) {
-                seeds.add(seed);
+            String prompt = text.substring(i * 7 % (text.length() - length)).substring(0, length);
+            if (!prompts.contains(prompt)) {
+                prompts.add(prompt);
             }
         }
-        return seeds;
+        return prompts;
     }
 
     private static int[] shuffled(int n, long seed) {

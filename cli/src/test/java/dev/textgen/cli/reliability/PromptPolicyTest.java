@@ -17,11 +17,11 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 8 point 5, the accepted side of the seed-text rows in {@link BadInputTest}: under {@code skip}
- * and {@code replace} a seed with unknown characters generates exactly what the cleaned seed does; a
- * long seed uses its last maxlen symbols; an empty seed starts from the stored window.
+ * Issue 8 point 5, the accepted side of the prompt rows in {@link BadInputTest}: under {@code skip}
+ * and {@code replace} a prompt with unknown characters generates exactly what the cleaned prompt does; a
+ * long prompt uses its last maxlen symbols; an empty prompt starts from the stored default prompt.
  */
-class SeedTextPolicyTest {
+class PromptPolicyTest {
     private static final int LENGTH = 30;
 
     @TempDir
@@ -36,37 +36,37 @@ class SeedTextPolicyTest {
 
     @Test
     void skipDropsTheUnknownCharacters() {
-        TextGenerator generator = generator(UnknownChars.SKIP, " ", GenerationConfig.WINDOW);
+        TextGenerator generator = generator(UnknownChars.SKIP, " ", GenerationConfig.Context.WINDOW);
         assertThat(generator.generate("the #c@at", LENGTH)).isEqualTo(generator.generate("the cat", LENGTH));
     }
 
     @Test
     void replaceSubstitutesTheConfiguredCharacter() {
-        TextGenerator generator = generator(UnknownChars.REPLACE, " ", GenerationConfig.WINDOW);
+        TextGenerator generator = generator(UnknownChars.REPLACE, " ", GenerationConfig.Context.WINDOW);
         assertThat(generator.generate("the#cat@", LENGTH)).isEqualTo(generator.generate("the cat ", LENGTH));
     }
 
     @Test
-    void aLongSeedUsesItsLastMaxlenSymbolsInBothContexts() {
+    void aLongPromptUsesItsLastMaxlenSymbolsInBothContexts() {
         String tail = "the dog sat".substring(1);
         assertThat(tail).hasSize(model.maxlen());
-        for (String context : GenerationConfig.CONTEXTS) {
+        for (GenerationConfig.Context context : GenerationConfig.Context.values()) {
             TextGenerator generator = generator(UnknownChars.ERROR, " ", context);
-            assertThat(generator.generate("a cat and a dog met on a mat by " + tail, LENGTH)).as(context)
+            assertThat(generator.generate("a cat and a dog met on a mat by " + tail, LENGTH)).as(context.jsonName())
                     .isEqualTo(generator.generate(tail, LENGTH));
         }
     }
 
     @Test
-    void anEmptySeedStartsFromTheStoredWindow() {
-        TextGenerator generator = generator(UnknownChars.ERROR, " ", GenerationConfig.WINDOW);
-        String window = model.seedWindow().orElseThrow();
+    void anEmptyPromptStartsFromTheStoredDefaultPrompt() {
+        TextGenerator generator = generator(UnknownChars.ERROR, " ", GenerationConfig.Context.WINDOW);
+        String window = model.defaultPrompt().orElseThrow();
         assertThat(generator.generate("", LENGTH)).isEqualTo(generator.generate(window, LENGTH)).hasSize(LENGTH);
     }
 
-    private TextGenerator generator(UnknownChars policy, String replacement, String context) {
+    private TextGenerator generator(UnknownChars policy, String replacement, GenerationConfig.Context context) {
         GenerationConfig base = model.config().generation();
-        return new TextGenerator(model, new GenerationConfig(base.sampler(), LENGTH, context, policy, replacement, 5L,
-                List.of()));
+        return new TextGenerator(model, base.withLength(LENGTH).withContext(context).withUnknownChars(policy)
+                .withReplacement(replacement).withSeed(5L).withStop(List.of()));
     }
 }
