@@ -19,12 +19,17 @@ import java.util.Set;
 
 /**
  * Where a corpus's bytes come from: a local file, a {@code classpath:} resource, an {@code http(s)} URL
- * (downloaded once into a {@link DatasetCache}) or a known corpus name such as {@code nietzsche.txt}, which
- * stands for the seed's download. Resolving checks that the source exists; {@link #open()} reads it.
+ * (downloaded once into a {@link DatasetCache}) or a known corpus name such as {@code nietzsche.txt}, the
+ * reference notebook's corpus. A known name is read from the {@code textgen-datasets} artifact when it is on
+ * the class path and downloaded only when it is not; either way its SHA-256 is checked. Resolving checks that
+ * the source exists; {@link #open()} reads it.
  */
 public final class CorpusSource {
     /** Prefix of a resource on the class path, e.g. {@code classpath:corpora/tiny.txt}. */
     public static final String CLASSPATH = "classpath:";
+
+    /** Where the {@code textgen-datasets} artifact keeps the known corpora, each under its known name. */
+    static final String DATASETS_RESOURCES = "META-INF/textgen/datasets/";
 
     private record Known(URI url, String sha256) {
     }
@@ -54,14 +59,24 @@ public final class CorpusSource {
     }
 
     /**
-     * {@code config.source()} resolved with {@code cache} for downloads: known names first, then URLs, then
-     * {@code classpath:}, and anything else as a file path. Downloads happen here.
+     * {@code config.source()} resolved with {@code cache} for downloads: known names first (from the class
+     * path, else downloaded), then URLs, then {@code classpath:}, and anything else as a file path. Downloads
+     * and the checksum of a known corpus on the class path happen here.
      */
     public static CorpusSource resolve(CorpusConfig config, DatasetCache cache) {
+        return resolve(config, cache, classLoader());
+    }
+
+    /** {@link #resolve(CorpusConfig, DatasetCache)} looking for known corpora and resources in {@code loader}. */
+    static CorpusSource resolve(CorpusConfig config, DatasetCache cache, ClassLoader loader) {
         String source = config.source().strip();
         Known known = KNOWN.get(source);
         if (known != null) {
             String sha256 = config.sha256() != null ? config.sha256() : known.sha256();
+            URL bundled = loader.getResource(DATASETS_RESOURCES + source);
+            if (bundled != null) {
+                return checked(DATASETS_RESOURCES + source, bundled, sha256);
+            }
             return file(cache.fetch(known.url(), cache.directory().resolve(source), sha256));
         }
         String lower = source.toLowerCase(Locale.ROOT);
@@ -69,12 +84,12 @@ public final class CorpusSource {
             return file(cache.fetch(url(source), config.sha256()));
         }
         if (source.startsWith(CLASSPATH)) {
-            return classpath(source.substring(CLASSPATH.length()));
+            return classpath(source.substring(CLASSPATH.length()), loader);
         }
         return file(path(source));
     }
 
-    /** Names that {@link #resolve} downloads on first use. */
+    /** Names that {@link #resolve} reads from the {@code textgen-datasets} artifact, or downloads without it. */
     public static Set<String> knownNames() {
         return KNOWN.keySet();
     }
@@ -103,15 +118,50 @@ public final class CorpusSource {
 
     /** A resource of the thread's context class loader (or this library's loader when there is none). */
     public static CorpusSource classpath(String resource) {
+        return classpath(resource, classLoader());
+    }
+
+    private static CorpusSource classpath(String resource, ClassLoader loader) {
         String path = resource.startsWith("/") ? resource.substring(1) : resource;
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        URL url = (loader != null ? loader : CorpusSource.class.getClassLoader()).getResource(path);
+        URL url = loader.getResource(path);
         if (url == null) {
             throw new CorpusException("corpus.source: no class path resource " + CLASSPATH + path
                     + "; check the name (no leading slash needed) and that the jar or folder holding it is on the"
                     + " class path");
         }
-        return new CorpusSource(CLASSPATH + path, -1, url::openStream);
+        return resource(CLASSPATH + path, url);
+    }
+
+    private static ClassLoader classLoader() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return loader != null ? loader : CorpusSource.class.getClassLoader();
+    }
+
+    private static CorpusSource resource(String name, URL url) {
+        long size;
+        try {
+            size = url.openConnection().getContentLengthLong();
+        } catch (IOException e) {
+            throw new CorpusException("corpus.source: cannot read " + name + " (" + url + "): " + e.getMessage(), e);
+        }
+        return new CorpusSource(name, size, url::openStream);
+    }
+
+    /** A known corpus bundled on the class path, after its bytes matched {@code sha256}. */
+    private static CorpusSource checked(String path, URL url, String sha256) {
+        CorpusSource source = resource(CLASSPATH + path, url);
+        String actual;
+        try (InputStream in = source.open()) {
+            actual = DatasetCache.sha256(in);
+        } catch (IOException e) {
+            throw new CorpusException("corpus.source: cannot read " + source.name() + " (" + url + "): " + e.getMessage(), e);
+        }
+        if (!actual.equalsIgnoreCase(sha256)) {
+            throw new CorpusException(String.format(Locale.ROOT, "corpus.source: the bundled %s (%s) has sha256 %s but"
+                            + " %s was expected; the jar holding it is damaged or not textgen-datasets, or corpus.sha256 is"
+                            + " wrong", source.name(), url, actual, sha256.toLowerCase(Locale.ROOT)));
+        }
+        return source;
     }
 
     /** How errors name this source: an absolute path or {@code classpath:NAME}. */

@@ -210,14 +210,19 @@ public final class DatasetCache {
     }
 
     static String sha256(Path file) {
-        MessageDigest digest = newDigest();
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[BUFFER];
-            for (int read; (read = in.read(buffer)) >= 0; ) {
-                digest.update(buffer, 0, read);
-            }
+            return sha256(in);
         } catch (IOException e) {
             throw new CorpusException("cannot read cached file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The SHA-256 of the rest of {@code in}, in lowercase hex. */
+    static String sha256(InputStream in) throws IOException {
+        MessageDigest digest = newDigest();
+        byte[] buffer = new byte[BUFFER];
+        for (int read; (read = in.read(buffer)) >= 0; ) {
+            digest.update(buffer, 0, read);
         }
         return HexFormat.of().formatHex(digest.digest());
     }
