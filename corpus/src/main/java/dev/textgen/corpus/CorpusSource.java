@@ -53,7 +53,13 @@ public final class CorpusSource {
         this.opener = opener;
     }
 
-    /** {@code config.source()} resolved with the cache the config names. */
+    /**
+     * {@code config.source()} resolved with the cache the config names.
+     *
+     * @param config the corpus settings
+     * @return the source, checked to exist
+     * @throws CorpusException when the source does not exist, cannot be downloaded or fails its checksum
+     */
     public static CorpusSource resolve(CorpusConfig config) {
         return resolve(config, DatasetCache.forConfig(config));
     }
@@ -62,6 +68,11 @@ public final class CorpusSource {
      * {@code config.source()} resolved with {@code cache} for downloads: known names first (from the class
      * path, else downloaded), then URLs, then {@code classpath:}, and anything else as a file path. Downloads
      * and the checksum of a known corpus on the class path happen here.
+     *
+     * @param config the corpus settings
+     * @param cache  where downloads go
+     * @return the source, checked to exist
+     * @throws CorpusException when the source does not exist, cannot be downloaded or fails its checksum
      */
     public static CorpusSource resolve(CorpusConfig config, DatasetCache cache) {
         return resolve(config, cache, classLoader());
@@ -89,12 +100,18 @@ public final class CorpusSource {
         return file(path(source));
     }
 
-    /** Names that {@link #resolve} reads from the {@code textgen-datasets} artifact, or downloads without it. */
+    /** @return the names that {@link #resolve} reads from the {@code textgen-datasets} artifact, or downloads without it */
     public static Set<String> knownNames() {
         return KNOWN.keySet();
     }
 
-    /** A local file; a missing file, a folder or an unreadable file is an error naming it. */
+    /**
+     * A local file.
+     *
+     * @param file the file
+     * @return the source
+     * @throws CorpusException when the file is missing, a folder or unreadable (naming it)
+     */
     public static CorpusSource file(Path file) {
         Path absolute = file.toAbsolutePath().normalize();
         if (Files.isDirectory(absolute)) {
@@ -116,7 +133,13 @@ public final class CorpusSource {
         return new CorpusSource(absolute.toString(), size, () -> Files.newInputStream(absolute));
     }
 
-    /** A resource of the thread's context class loader (or this library's loader when there is none). */
+    /**
+     * A resource of the thread's context class loader (or this library's loader when there is none).
+     *
+     * @param resource the resource's name, e.g. {@code corpora/tiny.txt}
+     * @return the source
+     * @throws CorpusException when there is no such resource
+     */
     public static CorpusSource classpath(String resource) {
         return classpath(resource, classLoader());
     }
@@ -164,17 +187,22 @@ public final class CorpusSource {
         return source;
     }
 
-    /** How errors name this source: an absolute path or {@code classpath:NAME}. */
+    /** @return how errors name this source: an absolute path or {@code classpath:NAME} */
     public String name() {
         return name;
     }
 
-    /** Size in bytes when known, else -1. */
+    /** @return the size in bytes when known, else -1 */
     public long sizeHint() {
         return sizeHint;
     }
 
-    /** A fresh stream over the bytes; the caller closes it. */
+    /**
+     * Opens the bytes.
+     *
+     * @return a fresh stream over the bytes, which the caller closes
+     * @throws CorpusException when the source cannot be read
+     */
     public InputStream open() {
         try {
             return opener.open();
