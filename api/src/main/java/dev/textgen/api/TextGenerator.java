@@ -2,6 +2,7 @@ package dev.textgen.api;
 
 import dev.textgen.api.config.GenerationConfig;
 import dev.textgen.api.io.ModelFile;
+import dev.textgen.api.io.PretrainedModels;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.Samplers;
@@ -98,7 +99,23 @@ public final class TextGenerator {
      * registries, for applications that register providers without service files.
      */
     public static TextGenerator load(Path modelFile, String backend, Backends backends, Samplers samplers) {
-        StoredModel stored = ModelFile.read(modelFile);
+        return load(ModelFile.read(modelFile), backend, backends, samplers);
+    }
+
+    /**
+     * The pretrained model {@code name} (such as {@code "nietzsche"}, from the artifact
+     * {@code dev.textgen:textgen-model-nietzsche}) found on the class path by {@link PretrainedModels}, on the
+     * backend its config names, with its generation config and the installed backends and samplers.
+     *
+     * @throws ModelFileException          when no model of that name is on the class path (the message lists
+     *                                     the ones that are) or its file is invalid
+     * @throws BackendUnavailableException when that backend or the config's sampler is not installed
+     */
+    public static TextGenerator pretrained(String name) {
+        return load(PretrainedModels.read(name), null, Backends.installed(), Samplers.installed());
+    }
+
+    private static TextGenerator load(StoredModel stored, String backend, Backends backends, Samplers samplers) {
         String name = backend != null ? backend : stored.config().model().backend();
         return new TextGenerator(backends.get(name).load(stored), stored.config().generation(), samplers);
     }
