@@ -2,6 +2,7 @@ package dev.textgen.api;
 
 import dev.textgen.api.config.GenerationConfig;
 import dev.textgen.api.io.ModelFile;
+import dev.textgen.api.io.PretrainedModels;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.Backends;
@@ -110,7 +111,23 @@ public final class TextGenerator {
      * given registries, for applications that register providers without service files.
      */
     public static TextGenerator load(Path modelFile, String backend, Backends backends, Samplers samplers) {
-        StoredModel stored = ModelFile.read(modelFile);
+        return load(ModelFile.read(modelFile), backend, backends, samplers);
+    }
+
+    /**
+     * The pretrained model {@code name} (such as {@code "nietzsche"}, from the artifact
+     * {@code dev.textgen:textgen-model-nietzsche}) found on the class path by {@link PretrainedModels}, with its
+     * generation config and the installed backends and samplers, on the backend chosen as {@link #load(Path)} does.
+     *
+     * @throws ModelFileException          when no model of that name is on the class path (the message lists
+     *                                     the ones that are) or its file is invalid
+     * @throws BackendUnavailableException when no backend or not the config's sampler is installed
+     */
+    public static TextGenerator pretrained(String name) {
+        return load(PretrainedModels.read(name), null, Backends.installed(), Samplers.installed());
+    }
+
+    private static TextGenerator load(StoredModel stored, String backend, Backends backends, Samplers samplers) {
         Backend chosen = backend != null ? backends.get(backend) : backends.forModel(stored.config().model().backend());
         return new TextGenerator(chosen.load(stored), stored.config().generation(), samplers);
     }

@@ -15,6 +15,7 @@ import dev.textgen.scratch.simd.VectorizationProvider;
 
 /** The pure-Java backend: stacked LSTM layers and a Dense softmax, trained by BPTT on float32. */
 public final class ScratchBackend implements Backend {
+    /** The name configs select this backend by ({@code model.backend}). */
     public static final String NAME = "scratch";
 
     private final Kernels kernels;
@@ -24,12 +25,16 @@ public final class ScratchBackend implements Backend {
         this(VectorizationProvider.kernels());
     }
 
-    /** With the given kernels (tests compare the scalar and the SIMD path this way). */
+    /**
+     * With the given kernels (tests compare the scalar and the SIMD path this way).
+     *
+     * @param kernels the matrix and cell kernels every model and engine of this backend runs on
+     */
     public ScratchBackend(Kernels kernels) {
         this.kernels = kernels;
     }
 
-    /** The kernels in use, e.g. for a benchmark's output. */
+    /** @return the kernels in use, e.g. for a benchmark's output */
     public Kernels kernels() {
         return kernels;
     }

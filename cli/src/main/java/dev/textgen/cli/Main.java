@@ -34,6 +34,11 @@ public final class Main implements Runnable {
         this.environment = environment;
     }
 
+    /**
+     * Runs one command line and exits the JVM with its exit code.
+     *
+     * @param args the command and its options, e.g. {@code generate --length 200}
+     */
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
@@ -41,7 +46,14 @@ public final class Main implements Runnable {
         System.exit(code);
     }
 
-    /** Runs one command line and returns its exit code (see {@link ExitCodes}). */
+    /**
+     * Runs one command line in this JVM.
+     *
+     * @param args the command and its options
+     * @param out  where the command's output goes (UTF-8)
+     * @param err  where errors go (UTF-8)
+     * @return the exit code: 0 success, 1 runtime error, 2 usage or configuration error
+     */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         PrintWriter outWriter = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter errWriter = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);

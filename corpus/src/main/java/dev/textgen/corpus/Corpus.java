@@ -62,7 +62,13 @@ public final class Corpus {
         }
     }
 
-    /** Resolves {@code config.source()} (downloading into the cache if needed), reads and cuts it. */
+    /**
+     * Resolves {@code config.source()} (downloading into the cache if needed), reads and cuts it.
+     *
+     * @param config the corpus settings: source, normalisation and windows
+     * @return the corpus, with a vocabulary of the symbols of its text
+     * @throws CorpusException when the text cannot be found, read or used (each fault names the source)
+     */
     public static Corpus load(CorpusConfig config) {
         return load(CorpusSource.resolve(config), config, null);
     }
@@ -70,12 +76,25 @@ public final class Corpus {
     /**
      * Like {@link #load(CorpusConfig)}, but ids come from {@code vocabulary} (a model's); characters outside it
      * are an error listing them.
+     *
+     * @param config     the corpus settings: source, normalisation and windows
+     * @param vocabulary the vocabulary whose ids the corpus uses
+     * @return the corpus, with {@code vocabulary}
+     * @throws CorpusException when the text cannot be found, read or used, or has characters outside the vocabulary
      */
     public static Corpus load(CorpusConfig config, Vocabulary vocabulary) {
         return load(CorpusSource.resolve(config), config, Objects.requireNonNull(vocabulary, "vocabulary"));
     }
 
-    /** Reads an already resolved source; {@code vocabulary} may be null to build one from the text. */
+    /**
+     * Reads an already resolved source.
+     *
+     * @param source     where the bytes come from ({@code config.source()} is not resolved again)
+     * @param config     the corpus settings: normalisation and windows
+     * @param vocabulary the vocabulary whose ids the corpus uses, or null to build one from the text
+     * @return the corpus
+     * @throws CorpusException when the text cannot be read or used
+     */
     public static Corpus load(CorpusSource source, CorpusConfig config, Vocabulary vocabulary) {
         return load(source, config, vocabulary, SymbolArray.MAX_SYMBOLS);
     }
@@ -90,12 +109,25 @@ public final class Corpus {
         return new Corpus(source.name(), encoder.finish(), encoder.ids.build(), config);
     }
 
-    /** A corpus of text already in memory, normalised like a file (its {@code source} is only a label). */
+    /**
+     * A corpus of text already in memory, normalised like a file.
+     *
+     * @param text   the text
+     * @param config the corpus settings; its {@code source} is only a label here
+     * @return the corpus, with a vocabulary of the symbols of {@code text}
+     */
     public static Corpus fromText(String text, CorpusConfig config) {
         return fromText(text, config, null);
     }
 
-    /** Like {@link #fromText(String, CorpusConfig)} with ids from {@code vocabulary} when it is not null. */
+    /**
+     * Like {@link #fromText(String, CorpusConfig)} with ids from a given vocabulary.
+     *
+     * @param text       the text
+     * @param config     the corpus settings; its {@code source} is only a label here
+     * @param vocabulary the vocabulary whose ids the corpus uses, or null to build one from the text
+     * @return the corpus
+     */
     public static Corpus fromText(String text, CorpusConfig config, Vocabulary vocabulary) {
         String name = "text \"" + config.source() + "\"";
         SymbolEncoder encoder = encoder(name, text.length(), SymbolArray.MAX_SYMBOLS, config, vocabulary);
@@ -112,35 +144,44 @@ public final class Corpus {
                 : SymbolEncoder.fixed(name, capacity, maxSymbols, vocabulary);
     }
 
-    /** Where the text came from: a file path, {@code classpath:NAME}, or a label for in-memory text. */
+    /** @return where the text came from: a file path, {@code classpath:NAME}, or a label for in-memory text */
     public String name() {
         return name;
     }
 
+    /** @return the symbols of the text (or of the vocabulary it was loaded with), in id order */
     public Vocabulary vocabulary() {
         return vocabulary;
     }
 
-    /** Symbols (code points) after normalisation. */
+    /** @return the number of symbols (code points) after normalisation */
     public long length() {
         return ids.length();
     }
 
-    /** Symbols in the training part, {@code [0, trainLength())}; validation windows start there. */
+    /** @return the number of symbols in the training part, {@code [0, trainLength())}; validation windows start there */
     public long trainLength() {
         return cut;
     }
 
+    /** @return the windows of the training part */
     public WindowSet trainWindows() {
         return train;
     }
 
-    /** Windows of the held-out part; empty when {@code validationFraction} is 0. */
+    /** @return the windows of the held-out part; empty when {@code validationFraction} is 0 */
     public WindowSet validationWindows() {
         return validation;
     }
 
-    /** The text of symbols {@code [from, to)}. */
+    /**
+     * The text of a range of symbols.
+     *
+     * @param from the first symbol
+     * @param to   the symbol after the last
+     * @return the text of symbols {@code [from, to)}
+     * @throws IndexOutOfBoundsException when the range is not within {@code [0, length())}
+     */
     public String text(long from, long to) {
         checkRange(from, to);
         StringBuilder text = new StringBuilder((int) (to - from));
@@ -153,13 +194,16 @@ public final class Corpus {
     /**
      * {@code maxlen} symbols from a uniformly chosen start in the training part, as the reference notebook
      * picks its prompt ({@code randint(0, len - maxlen - 1)} over the training part).
+     *
+     * @param random where the start is drawn from
+     * @return the window's text
      */
     public String randomWindow(RandomGenerator random) {
         long start = random.nextLong(cut - maxlen);
         return text(start, start + maxlen);
     }
 
-    /** Bytes of heap held by the id array (its payload; the windows hold nothing). */
+    /** @return the bytes of heap held by the id array (its payload; the windows hold nothing) */
     public long idBytes() {
         return ids.payloadBytes();
     }

@@ -54,12 +54,23 @@ public final class DatasetCache {
     private final Path directory;
     private final Progress progress;
 
+    /**
+     * A cache in a folder.
+     *
+     * @param directory the folder; created on the first download
+     * @param progress  told about every download's progress
+     */
     public DatasetCache(Path directory, Progress progress) {
         this.directory = directory.toAbsolutePath().normalize();
         this.progress = progress;
     }
 
-    /** The cache that {@code config} names, reporting progress of large downloads through System.Logger. */
+    /**
+     * The cache that a config names, reporting the progress of large downloads through System.Logger.
+     *
+     * @param config the corpus settings; {@code cacheDir} names the folder
+     * @return the cache
+     */
     public static DatasetCache forConfig(CorpusConfig config) {
         return new DatasetCache(directory(config.cacheDir(), System::getenv, System.getProperty("user.home")),
                 loggingProgress());
@@ -77,7 +88,7 @@ public final class DatasetCache {
         return Path.of(userHome, ".textgen", "datasets");
     }
 
-    /** Logs at INFO every tenth of a download above 1 MB (every 8 MB when the size is unknown). */
+    /** @return a progress that logs at INFO every tenth of a download above 1 MB (every 8 MB when the size is unknown) */
     public static Progress loggingProgress() {
         return new Progress() {
             private long nextReport;
@@ -99,11 +110,17 @@ public final class DatasetCache {
         };
     }
 
+    /** @return the cache folder, absolute */
     public Path directory() {
         return directory;
     }
 
-    /** Where {@code url} is cached: a name unique to the URL that keeps its file name readable. */
+    /**
+     * Where a URL is cached: a name unique to the URL that keeps its file name readable.
+     *
+     * @param url what is downloaded
+     * @return its place in this cache
+     */
     public Path location(URI url) {
         String fileName = fileName(url);
         String urlHash = sha256(url.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
@@ -115,14 +132,27 @@ public final class DatasetCache {
         return path.substring(path.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
-    /** The cached copy of {@code url} at {@link #location}, downloading it first when needed. */
+    /**
+     * The cached copy of a URL at {@link #location}, downloading it first when needed.
+     *
+     * @param url    what to download
+     * @param sha256 its expected SHA-256 (hex), or null to accept any content
+     * @return the cached file
+     * @throws CorpusException when the download fails or does not match {@code sha256}; nothing is cached then
+     */
     public Path fetch(URI url, String sha256) {
         return fetch(url, location(url), sha256);
     }
 
     /**
      * The cached copy of {@code url} at {@code target} (inside this cache), downloading it when it is missing
-     * or does not match {@code sha256} (hex; null to accept any content).
+     * or does not match {@code sha256}.
+     *
+     * @param url    what to download
+     * @param target where to keep it
+     * @param sha256 its expected SHA-256 (hex), or null to accept any content
+     * @return {@code target}
+     * @throws CorpusException when the download fails or does not match {@code sha256}; nothing is cached then
      */
     public Path fetch(URI url, Path target, String sha256) {
         if (Files.isRegularFile(target)) {
@@ -210,14 +240,19 @@ public final class DatasetCache {
     }
 
     static String sha256(Path file) {
-        MessageDigest digest = newDigest();
         try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[BUFFER];
-            for (int read; (read = in.read(buffer)) >= 0; ) {
-                digest.update(buffer, 0, read);
-            }
+            return sha256(in);
         } catch (IOException e) {
             throw new CorpusException("cannot read cached file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The SHA-256 of the rest of {@code in}, in lowercase hex. */
+    static String sha256(InputStream in) throws IOException {
+        MessageDigest digest = newDigest();
+        byte[] buffer = new byte[BUFFER];
+        for (int read; (read = in.read(buffer)) >= 0; ) {
+            digest.update(buffer, 0, read);
         }
         return HexFormat.of().formatHex(digest.digest());
     }

@@ -4,7 +4,6 @@ import dev.textgen.api.config.CorpusConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
-import dev.textgen.api.testing.SharedCorpus;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -35,19 +34,22 @@ public final class CorpusBenchmark {
     }
 
     public static void main(String[] args) throws IOException {
-        Path nietzsche = args.length > 0 ? Path.of(args[0])
-                : SharedCorpus.sharedDir().resolve("corpora").resolve("nietzsche.txt");
         long generatedBytes = args.length > 1 ? Long.parseLong(args[1]) : 100_000_000L;
+        Path bundled = args.length > 0 ? null : Files.write(Files.createTempFile("nietzsche", ".txt"), BundledCorpus.nietzsche());
+        Path nietzsche = args.length > 0 ? Path.of(args[0]) : bundled;
         if (!Files.isRegularFile(nietzsche)) {
             throw new IllegalArgumentException("nietzsche.txt not found at " + nietzsche + "; pass its path");
         }
-        measure("nietzsche", nietzsche, RUNS);
         Path generated = Files.createTempFile("textgen-corpus-bench", ".txt");
         try {
+            measure("nietzsche", nietzsche, RUNS);
             generate(nietzsche, generated, generatedBytes);
             measure("generated-" + generatedBytes / 1_000_000 + "MB", generated, 3);
         } finally {
             Files.deleteIfExists(generated);
+            if (bundled != null) {
+                Files.delete(bundled);
+            }
         }
     }
 

@@ -2,7 +2,6 @@ package dev.textgen.corpus;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.textgen.api.CorpusException;
-import dev.textgen.api.testing.SharedCorpus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,9 +26,14 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Downloads from a local HTTP server on 127.0.0.1; nothing here reaches the internet. */
+/**
+ * Downloads from a local HTTP server on 127.0.0.1, which serves nietzsche.txt from the textgen-datasets
+ * artifact; nothing here reaches the internet.
+ */
 class DatasetCacheTest {
-    private static final String NIETZSCHE_SHA256 = "23cf69874ab69d3d256099ab530ea4be24d47d9675b673bcc67cbcd6298ec647";
+    /** A class loader that sees no textgen-datasets, as in an application that does not depend on it. */
+    private static final ClassLoader WITHOUT_DATASETS = new ClassLoader(null) {
+    };
 
     @TempDir
     Path cacheDir;
@@ -65,7 +69,7 @@ class DatasetCacheTest {
             exchange.close();
         });
         server.createContext("/nietzsche.txt", exchange -> {
-            byte[] nietzsche = Files.readAllBytes(SharedCorpus.nietzsche());
+            byte[] nietzsche = BundledCorpus.nietzsche();
             exchange.sendResponseHeaders(200, nietzsche.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(nietzsche);
@@ -174,20 +178,43 @@ class DatasetCacheTest {
     }
 
     @Test
-    void nietzscheDownloadMatchesTheKnownChecksum() {
+    void nietzscheDownloadMatchesTheKnownChecksum() throws IOException {
         DatasetCache cache = new DatasetCache(cacheDir, (u, bytes, total) -> { });
         Path target = cacheDir.resolve("nietzsche.txt");
-        assertThat(cache.fetch(url("/nietzsche.txt"), target, NIETZSCHE_SHA256)).isEqualTo(target);
-        assertThat(DatasetCache.sha256(target)).isEqualTo(NIETZSCHE_SHA256);
+        assertThat(cache.fetch(url("/nietzsche.txt"), target, BundledCorpus.NIETZSCHE_SHA256)).isEqualTo(target);
+        assertThat(DatasetCache.sha256(target)).isEqualTo(BundledCorpus.NIETZSCHE_SHA256);
+        assertThat(Files.size(target)).isEqualTo(BundledCorpus.NIETZSCHE_BYTES);
     }
 
     @Test
-    void knownNameResolvesToTheCache() throws IOException {
-        Files.copy(SharedCorpus.nietzsche(), cacheDir.resolve("nietzsche.txt"));
+    void knownNameResolvesFromTheClassPathWithoutTouchingTheCache() throws IOException {
         Corpus corpus = Corpus.load(TestConfig.seed().source("nietzsche.txt").cacheDir(cacheDir.toString()).build());
-        assertThat(corpus.name()).isEqualTo(cacheDir.resolve("nietzsche.txt").toAbsolutePath().normalize().toString());
+        assertThat(corpus.name()).isEqualTo("classpath:" + BundledCorpus.NIETZSCHE_RESOURCE);
         assertThat(corpus.length()).isEqualTo(600_893L);
         assertThat(corpus.trainWindows().size()).isEqualTo(200_278);
+        try (Stream<Path> cached = Files.list(cacheDir)) {
+            assertThat(cached).isEmpty();
+        }
+    }
+
+    @Test
+    void bundledCorpusIsCheckedAgainstItsChecksum() {
+        String wrong = "ab".repeat(32);
+        assertThatThrownBy(() -> Corpus.load(TestConfig.seed().source("nietzsche.txt").sha256(wrong)
+                .cacheDir(cacheDir.toString()).build()))
+                .isInstanceOf(CorpusException.class)
+                .hasMessageContaining("the bundled classpath:" + BundledCorpus.NIETZSCHE_RESOURCE + " (")
+                .hasMessageContaining("has sha256 " + BundledCorpus.NIETZSCHE_SHA256 + " but " + wrong + " was expected");
+    }
+
+    @Test
+    void knownNameComesFromTheCacheWhenTheDatasetsArtifactIsAbsent() throws IOException {
+        Files.write(cacheDir.resolve("nietzsche.txt"), BundledCorpus.nietzsche());
+        DatasetCache cache = new DatasetCache(cacheDir, (u, bytes, total) -> { });
+        CorpusSource source = CorpusSource.resolve(TestConfig.seed().source("nietzsche.txt").build(), cache, WITHOUT_DATASETS);
+        assertThat(source.name()).isEqualTo(cacheDir.resolve("nietzsche.txt").toAbsolutePath().normalize().toString());
+        Corpus corpus = Corpus.load(source, TestConfig.seed().build(), null);
+        assertThat(corpus.length()).isEqualTo(600_893L);
         assertThat(CorpusSource.knownNames()).containsExactly("nietzsche.txt");
     }
 

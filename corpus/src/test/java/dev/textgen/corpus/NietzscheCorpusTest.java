@@ -5,32 +5,27 @@ import dev.textgen.api.config.CorpusConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
-import dev.textgen.api.testing.SharedCorpus;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The reference notebook's corpus, read as the reference notebook and the PyTorch reference read it. */
+/** The reference notebook's corpus, bundled in textgen-datasets, read as the notebook and the PyTorch reference read it. */
 class NietzscheCorpusTest {
-    private static Path file;
+    private static final String SOURCE = "nietzsche.txt";
     private static String expectedText;
     private static Corpus corpus;
 
     @BeforeAll
-    static void load() throws IOException {
-        file = SharedCorpus.nietzsche();
+    static void load() {
         // What Python's open(path, encoding='utf-8').read().lower() gives for this ASCII-and-Latin-1 text.
-        expectedText = Files.readString(file, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-        corpus = Corpus.load(TestConfig.seed().source(file.toString()).build());
+        expectedText = new String(BundledCorpus.nietzsche(), StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        corpus = Corpus.load(TestConfig.seed().source(SOURCE).build());
     }
 
     @Test
@@ -39,7 +34,7 @@ class NietzscheCorpusTest {
         assertThat(corpus.vocabulary().size()).isEqualTo(57);
         assertThat(corpus.trainWindows().size()).isEqualTo(200_278);
         assertThat(corpus.validationWindows().size()).isZero();
-        assertThat(corpus.name()).isEqualTo(file.toAbsolutePath().normalize().toString());
+        assertThat(corpus.name()).isEqualTo("classpath:" + BundledCorpus.NIETZSCHE_RESOURCE);
     }
 
     @Test
@@ -51,7 +46,7 @@ class NietzscheCorpusTest {
     @Test
     void storesOneBytePerSymbol() {
         // The array was sized by the file's byte count (600,901) and kept: 8 bytes of slack, no copy.
-        assertThat(corpus.idBytes()).isEqualTo(SharedCorpus.NIETZSCHE_BYTES);
+        assertThat(corpus.idBytes()).isEqualTo(BundledCorpus.NIETZSCHE_BYTES);
     }
 
     @Test
@@ -76,7 +71,7 @@ class NietzscheCorpusTest {
     @Test
     void validationSplitMatchesTheReference() {
         // seed_reference.py: cut = int(len(text) * 0.9); range(0, cut - 60, 3) and range(cut, len(text) - 60, 3)
-        Corpus split = Corpus.load(TestConfig.seed().source(file.toString()).validationFraction(0.1).build());
+        Corpus split = Corpus.load(TestConfig.seed().source(SOURCE).validationFraction(0.1).build());
         assertThat(split.trainLength()).isEqualTo(540_803L);
         assertThat(split.trainWindows().size()).isEqualTo(180_248);
         assertThat(split.validationWindows().size()).isEqualTo(20_010);
@@ -94,7 +89,7 @@ class NietzscheCorpusTest {
 
     @Test
     void randomWindowIsSeededAndFromTheTrainingPart() {
-        Corpus split = Corpus.load(TestConfig.seed().source(file.toString()).validationFraction(0.1).build());
+        Corpus split = Corpus.load(TestConfig.seed().source(SOURCE).validationFraction(0.1).build());
         String first = split.randomWindow(new SplittableRandom(42));
         assertThat(first).hasSize(60).isEqualTo(split.randomWindow(new SplittableRandom(42)));
         SplittableRandom random = new SplittableRandom(7);
@@ -144,7 +139,7 @@ class NietzscheCorpusTest {
 
     @Test
     void givenVocabularyGivesTheSameIds() {
-        CorpusConfig config = TestConfig.seed().source(file.toString()).build();
+        CorpusConfig config = TestConfig.seed().source(SOURCE).build();
         Corpus again = Corpus.load(config, corpus.vocabulary());
         int[] a = new int[60];
         int[] b = new int[60];

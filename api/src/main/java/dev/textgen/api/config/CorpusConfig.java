@@ -9,7 +9,8 @@ import java.util.List;
  * Where the text comes from and how it is cut into training windows.
  *
  * @param source             a file path, an {@code http(s)} URL, a {@code classpath:} resource, or a known corpus
- *                           name such as {@code nietzsche.txt} (downloaded once into the cache)
+ *                           name such as {@code nietzsche.txt} (read from the {@code textgen-datasets} artifact
+ *                           when it is on the class path, else downloaded once into the cache)
  * @param sha256             expected SHA-256 of the downloaded bytes (hex), or null to skip the check
  *                           (known corpora carry their own)
  * @param cacheDir           download cache; null means {@code $TEXTGEN_CACHE} or {@code ~/.textgen/datasets}

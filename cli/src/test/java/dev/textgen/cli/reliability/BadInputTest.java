@@ -358,7 +358,8 @@ class BadInputTest {
         rows.add(cli("no command", List.of(), 2, nothing, "a command is required"));
         rows.add(cli("unknown command", List.of("trian"), 2, nothing, "trian", "train"));
         rows.add(cli("unknown option", List.of("generate", "--model", m, "--frobnicate"), 2, nothing, "--frobnicate"));
-        rows.add(cli("missing --model", List.of("generate"), 2, nothing, "--model"));
+        rows.add(cli("unknown pretrained model", List.of("generate", "--model", "shakespeare"), 1, nothing, "shakespeare",
+                "nietzsche"));
         rows.add(cli("--length not a number", List.of("generate", "--model", m, "--length", "many"), 2, nothing, "--length", "many"));
         rows.add(cli("--seed not a number", List.of("generate", "--model", m, "--seed", "0x1g"), 2, nothing, "--seed", "0x1g"));
         rows.add(cli("--temperature not a number", List.of("generate", "--model", m, "--temperature", "hot"), 2, nothing,
