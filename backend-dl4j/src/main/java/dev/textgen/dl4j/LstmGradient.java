@@ -2,8 +2,9 @@ package dev.textgen.dl4j;
 
 import dev.textgen.api.config.ModelConfig;
 import dev.textgen.api.data.Batch;
-import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
+import dev.textgen.api.io.TensorLayout;
+import dev.textgen.api.spi.DropoutMasks;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.CustomOp;
@@ -16,7 +17,6 @@ import org.nd4j.linalg.api.ops.impl.transforms.same.TimesOneMinus;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.HardSigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
-import org.nd4j.linalg.api.ops.random.impl.BernoulliDistribution;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -43,7 +43,7 @@ import java.util.Map;
  * its gradient is scattered back by id.
  *
  * <p>Dropout (the probability of dropping) is inverted dropout on the output sequence of every LSTM layer,
- * i.e. between LSTM layers and before the Dense layer, with masks drawn from ND4J's random generator.
+ * i.e. between LSTM layers and before the Dense layer, with the shared {@link DropoutMasks} of the batch's seed.
  */
 final class LstmGradient {
     private final int layers;
@@ -51,6 +51,7 @@ final class LstmGradient {
     private final int vocabularySize;
     private final boolean hardSigmoid;
     private final double dropout;
+    private final DropoutMasks masks;
     /** Training predicts at every step (the all-steps loss), not only after the last. */
     private final boolean allSteps;
     private final int[] inputSize;
@@ -84,6 +85,7 @@ final class LstmGradient {
         this.vocabularySize = vocabularySize;
         this.hardSigmoid = model.hardSigmoid();
         this.dropout = model.dropout();
+        this.masks = new DropoutMasks(dropout);
         this.allSteps = allSteps;
         this.inputSize = new int[layers];
         for (int n = 0; n < layers; n++) {
@@ -98,41 +100,33 @@ final class LstmGradient {
 
     private long parameterCount() {
         long count = 0;
-        for (long[] shape : shapes()) {
-            long length = 1;
-            for (long size : shape) {
-                length *= size;
-            }
+        for (int length : tensorLengths()) {
             count += length;
         }
         return count;
     }
 
-    /** The shapes of the tensors in order: kernel, recurrent kernel, bias of every layer, then Dense kernel and bias. */
-    long[][] shapes() {
-        long[][] shapes = new long[3 * layers + 2][];
-        for (int n = 0; n < layers; n++) {
-            shapes[3 * n] = new long[]{inputSize[n], 4L * hidden};
-            shapes[3 * n + 1] = new long[]{hidden, 4L * hidden};
-            shapes[3 * n + 2] = new long[]{4L * hidden};
+    /** The length of every tensor in {@link TensorLayout}'s parameter order. */
+    int[] tensorLengths() {
+        int[] lengths = new int[TensorLayout.tensorCount(layers)];
+        for (int k = 0; k < lengths.length; k++) {
+            lengths[k] = 1;
+            for (int size : TensorLayout.shape(layers, k, hidden, vocabularySize)) {
+                lengths[k] *= size;
+            }
         }
-        shapes[3 * layers] = new long[]{hidden, vocabularySize};
-        shapes[3 * layers + 1] = new long[]{vocabularySize};
-        return shapes;
+        return lengths;
     }
 
-    /** Views of a vector laid out like {@link #parameters}, one per tensor, shaped as {@link #shapes()}. */
+    /** Views of a vector laid out like {@link #parameters}, one per tensor, shaped as {@link TensorLayout} says. */
     INDArray[] tensors(INDArray flat) {
-        long[][] shapes = shapes();
-        INDArray[] views = new INDArray[shapes.length];
+        int[] lengths = tensorLengths();
+        INDArray[] views = new INDArray[lengths.length];
         long offset = 0;
-        for (int k = 0; k < shapes.length; k++) {
-            long length = 1;
-            for (long size : shapes[k]) {
-                length *= size;
-            }
-            views[k] = flat.get(NDArrayIndex.interval(offset, offset + length)).reshape('c', shapes[k]);
-            offset += length;
+        for (int k = 0; k < lengths.length; k++) {
+            long[] shape = Arrays.stream(TensorLayout.shape(layers, k, hidden, vocabularySize)).asLongStream().toArray();
+            views[k] = flat.get(NDArrayIndex.interval(offset, offset + lengths[k])).reshape('c', shape);
+            offset += lengths[k];
         }
         return views;
     }
@@ -140,45 +134,23 @@ final class LstmGradient {
     /** A copy of the parameters in the portable layout. */
     ModelWeights weights() {
         INDArray[] tensors = tensors(parameters);
-        List<LstmWeights> lstm = new ArrayList<>(layers);
-        for (int n = 0; n < layers; n++) {
-            lstm.add(new LstmWeights((int) tensors[3 * n].size(0), hidden, values(tensors[3 * n]),
-                    values(tensors[3 * n + 1]), values(tensors[3 * n + 2])));
+        float[][] values = new float[tensors.length][];
+        for (int k = 0; k < tensors.length; k++) {
+            values[k] = values(tensors[k]);
         }
-        return new ModelWeights(lstm, values(tensors[3 * layers]), values(tensors[3 * layers + 1]));
+        return TensorLayout.weights(values);
     }
 
     /** Copies {@code weights} (portable layout, this model's shape) into the parameters. */
     void setWeights(ModelWeights weights) {
-        List<float[]> values = new ArrayList<>();
-        for (LstmWeights layer : weights.lstm()) {
-            values.add(layer.kernel());
-            values.add(layer.recurrentKernel());
-            values.add(layer.bias());
-        }
-        values.add(weights.denseKernel());
-        values.add(weights.denseBias());
+        float[][] values = TensorLayout.arrays(weights);
         INDArray[] tensors = tensors(parameters);
-        String[] names = tensorNames();
-        if (values.size() != tensors.length) {
+        if (values.length != tensors.length) {
             throw new IllegalArgumentException("weights hold " + weights.lstm().size() + " LSTM layers but the model has " + layers);
         }
         for (int k = 0; k < tensors.length; k++) {
-            put(tensors[k], values.get(k), names[k]);
+            put(tensors[k], values[k], TensorLayout.name(layers, k));
         }
-    }
-
-    /** The portable tensor names in parameter order: {@code lstm_0/kernel}, ..., {@code dense/bias}. */
-    String[] tensorNames() {
-        String[] names = new String[3 * layers + 2];
-        for (int n = 0; n < layers; n++) {
-            names[3 * n] = "lstm_" + n + "/kernel";
-            names[3 * n + 1] = "lstm_" + n + "/recurrent_kernel";
-            names[3 * n + 2] = "lstm_" + n + "/bias";
-        }
-        names[3 * layers] = "dense/kernel";
-        names[3 * layers + 1] = "dense/bias";
-        return names;
     }
 
     static float[] values(INDArray tensor) {
@@ -207,7 +179,7 @@ final class LstmGradient {
 
     /**
      * Runs the forward pass and returns the batch's mean next-symbol cross-entropy; with {@code training},
-     * dropout is applied (masks from ND4J's random generator, which the caller seeds), the loss is the
+     * dropout is applied (masks from the batch's seed), the loss is the
      * all-steps one when configured (step t predicts input t + 1, the last step the window's target; the mean
      * over all steps and windows) and the activations are kept for {@link #backward}. Without it, the loss
      * is always the last step's.
@@ -245,9 +217,8 @@ final class LstmGradient {
                 mul(step.aOutput, layer.tanhC[t], layer.h[t + 1]);
             }
             if (drop) {
-                double retain = 1 - dropout;
-                Nd4j.getExecutioner().exec(new BernoulliDistribution(layer.mask, retain), Nd4j.getRandom());
-                layer.mask.divi(retain);
+                // the top layer's output is read only at the last step unless every step predicts
+                fillMask(s, n, n == layers - 1 && !allSteps ? steps - 1 : 0, batch.seed());
                 mul(layer.outputs, layer.mask, layer.dropped);
             }
         }
@@ -259,6 +230,18 @@ final class LstmGradient {
             s.inputsOfPrediction[p] = top.output(t, drop);
         }
         return softmaxCrossEntropy(s, batch);
+    }
+
+    /** Fills layer {@code n}'s mask from step {@code from} on with the shared masks of the batch. */
+    private void fillMask(Buffers s, int n, int from, long seed) {
+        int size = s.size;
+        float[] mask = s.maskStaging;
+        for (int t = from; t < s.steps; t++) {
+            for (int b = 0; b < size; b++) {
+                masks.fillStrided(seed, n, t, b, mask, (t * hidden) * size + b, hidden, size);
+            }
+        }
+        s.layers[n].mask.data().asNioFloat().put(from * hidden * size, mask, from * hidden * size, (s.steps - from) * hidden * size);
     }
 
     /**
@@ -491,6 +474,8 @@ final class LstmGradient {
         /** The target of each prediction and window, {@code [predictions][B]}. */
         final int[] targets;
         final INDArray dTop;
+        /** A layer's dropout mask in Java, {@code [T, H, B]}; null without dropout. */
+        final float[] maskStaging;
         int predictions;
         private final List<INDArray> owned = new ArrayList<>();
 
@@ -509,6 +494,7 @@ final class LstmGradient {
             this.inputsOfPrediction = new INDArray[most];
             this.targets = new int[most * size];
             this.dTop = zeros(hidden, size);
+            this.maskStaging = dropout > 0 ? new float[steps * hidden * size] : null;
         }
 
         INDArray zeros(long... shape) {

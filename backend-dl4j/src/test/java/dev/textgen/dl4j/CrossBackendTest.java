@@ -196,6 +196,49 @@ class CrossBackendTest {
         MAX_DIFFERENCES.merge(kind, difference, Math::max);
     }
 
+    /**
+     * Dropout masks come from one stream shared by the backends, so a run with dropout takes the same steps on
+     * both: every batch loss of its first three epochs agrees within {@value #RESUMED_LOSS_TOLERANCE}, while the
+     * same run without dropout is far from it.
+     */
+    @ParameterizedTest(name = "{0} loss")
+    @CsvSource({"last-step", "all-steps"})
+    void aRunWithDropoutTakesTheSameStepsOnBothBackends(String loss) {
+        TextgenConfig plain = config("sigmoid", 2, OptimizerConfig.RmsProp.defaults(), 3);
+        plain = plain.withTraining(plain.training().withLoss(loss));
+        TextgenConfig config = TinyCorpus.withDropout(plain, 0.3);
+        List<Double> onScratch = batchLosses(scratch, config);
+        List<Double> onDl4j = batchLosses(dl4j, config);
+        List<Double> withoutDropout = batchLosses(scratch, plain);
+        assertThat(onDl4j).hasSameSizeAs(onScratch).hasSizeGreaterThan(50);
+        double difference = maxDifference(onScratch, onDl4j);
+        record("dropout 0.3, " + loss + ": batch losses of 3 epochs", difference);
+        assertThat(difference).as("batch losses with dropout, scratch against dl4j").isLessThanOrEqualTo(RESUMED_LOSS_TOLERANCE);
+        assertThat(maxDifference(onScratch, withoutDropout)).as("dropout changes the run").isGreaterThan(0.01);
+    }
+
+    /** The loss of every training batch of a run of {@code config} from fresh seeded weights. */
+    private static List<Double> batchLosses(Backend backend, TextgenConfig config) {
+        List<Double> losses = new ArrayList<>();
+        try (Trainer trainer = backend.newTrainer(config, VOCABULARY, TinyCorpus.seedWindow())) {
+            trainer.fit(TinyCorpus.train(), TinyCorpus.validation(), new TrainingListener() {
+                @Override
+                public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss) {
+                    losses.add(loss);
+                }
+            });
+        }
+        return losses;
+    }
+
+    private static double maxDifference(List<Double> a, List<Double> b) {
+        double max = 0;
+        for (int i = 0; i < a.size(); i++) {
+            max = Math.max(max, Math.abs(a.get(i) - b.get(i)));
+        }
+        return max;
+    }
+
     @ParameterizedTest(name = "{2} checkpoint from {0} resumed on {1}")
     @CsvSource({"scratch, dl4j, rmsprop", "scratch, dl4j, adam", "dl4j, scratch, rmsprop", "dl4j, scratch, adam"})
     void aCheckpointResumesOnTheOtherBackendLikeOnItsOwn(String from, String to, String optimizer) {

@@ -1,7 +1,7 @@
 package dev.textgen.scratch.nn;
 
 import dev.textgen.api.data.Batch;
-import dev.textgen.api.data.SplitMix;
+import dev.textgen.api.spi.DropoutMasks;
 import dev.textgen.scratch.simd.Kernels;
 import dev.textgen.scratch.simd.PackedMatrix;
 
@@ -39,6 +39,7 @@ public final class TrainingPass {
     private final Workers workers;
     private final boolean hardSigmoid;
     private final float dropout;
+    private final DropoutMasks masks;
     private final boolean allSteps;
     private final int layers;
     private final int vocabulary;
@@ -116,6 +117,7 @@ public final class TrainingPass {
         this.workers = workers;
         this.hardSigmoid = hardSigmoid;
         this.dropout = (float) dropout;
+        this.masks = new DropoutMasks(dropout);
         this.layers = net.layers();
         this.vocabulary = net.vocabularySize();
         float[][] tensors = net.tensors();
@@ -327,7 +329,7 @@ public final class TrainingPass {
                         System.arraycopy(bias, 0, z, (t * batch + b) * g4, g4);
                     }
                     if (training) {
-                        dropRows(l, t, hidden[l - 1], inputs[l], inputScale[l], in, b0, b1);
+                        dropRows(l - 1, t, hidden[l - 1], inputs[l], inputScale[l], in, b0, b1);
                     }
                     kernels.gemm(nb, x, first * in, in, packed.kernel(l), z, first * g4, g4);
                 }
@@ -350,7 +352,7 @@ public final class TrainingPass {
             int source = everyStep ? first : (steps - 1) * batch + b0;
             System.arraycopy(last, source * top, denseIn, first * top, nb * top);
             if (training) {
-                fillMask(layers, s, first, first + nb, top, denseScale);
+                fillMask(layers - 1, everyStep ? s : steps - 1, s * batch, b0, b1, top, denseScale);
                 kernels.multiply(denseScale, first * top, denseIn, first * top, nb * top);
             }
             for (int r = first; r < first + nb; r++) {
@@ -380,30 +382,24 @@ public final class TrainingPass {
         return t < steps - 1 ? ids[b * steps + t + 1] : targets[b];
     }
 
-    /** Applies dropout to rows [b0, b1) of step {@code t}: {@code out = in * scale} with a fresh mask in {@code scale}. */
-    private void dropRows(int boundary, int t, float[] in, float[] out, float[] scale, int width, int b0, int b1) {
+    /**
+     * Applies dropout to rows [b0, b1) of step {@code t} of layer {@code layer}'s output: {@code out = in * scale}
+     * with the step's mask in {@code scale}.
+     */
+    private void dropRows(int layer, int t, float[] in, float[] out, float[] scale, int width, int b0, int b1) {
         int row = t * windows;
-        fillMask(boundary, t, row + b0, row + b1, width, scale);
+        fillMask(layer, t, row, b0, b1, width, scale);
         System.arraycopy(in, (row + b0) * width, out, (row + b0) * width, (b1 - b0) * width);
         kernels.multiply(scale, (row + b0) * width, out, (row + b0) * width, (b1 - b0) * width);
     }
 
     /**
-     * Fills rows [r0, r1) of {@code scale} with an inverted-dropout mask (0 or 1 / (1 - rate)). Each row's
-     * values depend only on the batch seed, the boundary, the step and the window, never on the split.
+     * Fills the rows of windows [b0, b1) of one step of {@code scale}, starting at row {@code firstRow} (window 0),
+     * with the shared masks of layer {@code layer}'s output at time step {@code step}.
      */
-    private void fillMask(int boundary, int step, int r0, int r1, int width, float[] scale) {
-        float keep = 1f / (1f - dropout);
-        long threshold = (long) (dropout * (double) (1L << 24));
-        for (int r = r0; r < r1; r++) {
-            int window = r - step * windows;
-            long state = SplitMix.mix(seed, ((long) boundary * steps + step) * capacity + window);
-            int off = r * width;
-            for (int j = 0; j < width; j++) {
-                state += SplitMix.GAMMA;
-                long draw = SplitMix.finish(state) >>> 40;
-                scale[off + j] = draw < threshold ? 0f : keep;
-            }
+    private void fillMask(int layer, int step, int firstRow, int b0, int b1, int width, float[] scale) {
+        for (int b = b0; b < b1; b++) {
+            masks.fill(seed, layer, step, b, scale, (firstRow + b) * width, width);
         }
     }
 
