@@ -37,7 +37,7 @@ final class Dl4jTrainingEngine implements TrainingEngine {
                 config.model().layers(), config.training().seed()));
         this.optimizer = Optimizer.of(config.training().optimizer(), network.tensorLengths());
         this.clipNorm = config.training().clipNorm();
-        this.parameters = new float[(int) network.parameters.length()];
+        this.parameters = new float[(int) network.flatParameters.length()];
         this.gradient = new float[parameters.length];
     }
 
@@ -53,7 +53,7 @@ final class Dl4jTrainingEngine implements TrainingEngine {
         if (!Double.isFinite(norm)) {
             return Double.NaN;
         }
-        FloatBuffer params = network.parameters.data().asNioFloat();
+        FloatBuffer params = network.flatParameters.data().asNioFloat();
         params.get(0, parameters);
         network.gradient.data().asNioFloat().get(0, gradient);
         optimizer.applyFlat(parameters, gradient, Optimizer.gradientScale(clipNorm, norm), (float) learningRate);

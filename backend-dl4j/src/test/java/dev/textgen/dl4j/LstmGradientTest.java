@@ -162,7 +162,7 @@ class LstmGradientTest {
     private static List<float[]> tensors(LstmGradient network, org.nd4j.linalg.api.ndarray.INDArray flat) {
         List<float[]> values = new ArrayList<>();
         for (var tensor : network.tensors(flat)) {
-            values.add(LstmGradient.values(tensor));
+            values.add(Parameters.values(tensor));
         }
         return values;
     }
