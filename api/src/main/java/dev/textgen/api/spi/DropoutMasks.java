@@ -1,6 +1,6 @@
 package dev.textgen.api.spi;
 
-import dev.textgen.api.data.SplitMix;
+import dev.textgen.api.internal.SplitMix;
 
 /**
  * The inverted-dropout masks of a training batch, drawn from one seeded stream that every backend uses, so
