@@ -12,7 +12,6 @@ import dev.textgen.api.internal.SplitMix;
  * decided by the top 24 bits of the {@code j + 1}-th SplitMix64 output after the row's seed. Immutable.
  */
 public final class DropoutMasks {
-    private final float rate;
     private final float keep;
     private final long threshold;
 
@@ -21,18 +20,13 @@ public final class DropoutMasks {
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
         }
-        this.rate = (float) rate;
-        this.keep = 1f / (1f - this.rate);
-        this.threshold = (long) (this.rate * (double) (1L << 24));
-    }
-
-    /** The probability of dropping. */
-    public float rate() {
-        return rate;
+        float dropRate = (float) rate;
+        this.keep = 1f / (1f - dropRate);
+        this.threshold = (long) (dropRate * (double) (1L << 24));
     }
 
     /** The seed of one mask row: the batch seed, then the layer, the step and the window, each mixed in. */
-    public static long rowSeed(long batchSeed, int layer, int step, int window) {
+    private static long rowSeed(long batchSeed, int layer, int step, int window) {
         return SplitMix.mix(SplitMix.mix(SplitMix.mix(batchSeed, layer), step), window);
     }
 

@@ -4,10 +4,8 @@ import dev.textgen.api.config.OptimizerConfig;
 import dev.textgen.api.io.TensorLayout;
 
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The optimizer update and its state, the same on every backend, so that a checkpoint resumes on any of them.
@@ -90,11 +88,6 @@ public abstract sealed class Optimizer {
 
     /** Updates tensor {@code k}, found at {@code offset} of {@code w} and {@code g}. */
     abstract void update(int k, float[] w, float[] g, int offset, float gradientScale, float rate);
-
-    /** The name of every state tensor, in the order {@link #state()} gives them. */
-    public final Set<String> stateNames() {
-        return Collections.unmodifiableSet(named.keySet());
-    }
 
     /** A copy of the state tensors by name. */
     public final Map<String, float[]> state() {

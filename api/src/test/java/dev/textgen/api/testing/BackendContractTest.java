@@ -399,20 +399,19 @@ public abstract class BackendContractTest {
     @Test
     public void optimizerStateTensorsAreNamedAfterTheSharedLayout() {
         ModelConfig m = config().model();
-        TextgenConfig twoLayers = config().withModel(new ModelConfig(m.backend(), m.hiddenSize(), 2,
-                m.recurrentActivation(), m.dropout()));
-        List<String> weights = TensorLayout.names(2);
+        List<String> weights = TensorLayout.names(m.layers());
         Map<String, Integer> rms = new LinkedHashMap<>();
         Map<String, Integer> adam = new LinkedHashMap<>();
         for (int k = 0; k < weights.size(); k++) {
-            int length = Arrays.stream(TensorLayout.shape(2, k, m.hiddenSize(), vocabulary.size())).reduce(1, (a, b) -> a * b);
+            int length = Arrays.stream(TensorLayout.shape(m.layers(), k, m.hiddenSize(), vocabulary.size()))
+                    .reduce(1, (a, b) -> a * b);
             rms.put(weights.get(k) + "/" + Optimizer.RMS, length);
             adam.put(weights.get(k) + "/" + Optimizer.FIRST_MOMENT, length);
             adam.put(weights.get(k) + "/" + Optimizer.SECOND_MOMENT, length);
         }
         adam.put(Optimizer.ITERATIONS, 1);
-        assertThat(stateLengths(withOptimizer(twoLayers, OptimizerConfig.RmsProp.defaults(), null))).isEqualTo(rms);
-        assertThat(stateLengths(withOptimizer(twoLayers, OptimizerConfig.Adam.defaults(), null))).isEqualTo(adam);
+        assertThat(stateLengths(withOptimizer(config(), OptimizerConfig.RmsProp.defaults(), null))).isEqualTo(rms);
+        assertThat(stateLengths(withOptimizer(config(), OptimizerConfig.Adam.defaults(), null))).isEqualTo(adam);
     }
 
     /**
