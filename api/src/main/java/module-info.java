@@ -16,10 +16,8 @@ module dev.textgen.api {
     exports dev.textgen.api.spi;
     exports dev.textgen.api.training;
 
-    // Jackson binds the config records (with their non-public serializers) and a checkpoint's training
-    // metadata by reflection.
+    // Jackson binds the config records, with their non-public serializers, by reflection.
     opens dev.textgen.api.config to com.fasterxml.jackson.databind;
-    opens dev.textgen.api.io to com.fasterxml.jackson.databind;
 
     uses dev.textgen.api.spi.BackendProvider;
     uses dev.textgen.api.spi.SamplerProvider;

@@ -6,6 +6,8 @@ import dev.textgen.api.TrainingHistory;
 import dev.textgen.api.TrainingListener;
 import dev.textgen.api.config.ConfigLoader;
 import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.io.ModelFile;
+import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.Backends;
 import dev.textgen.corpus.Corpus;
@@ -14,8 +16,8 @@ import java.nio.file.Path;
 import java.util.SplittableRandom;
 
 /**
- * Trains the config's model (args: config file, model file to write), generates from it, and reports what the
- * module system lets it see: one {@code key=value} line each.
+ * Trains the config's model (args: config file, model file to write), writes and reads a checkpoint, generates
+ * from the model, and reports what the module system lets it see: one {@code key=value} line each.
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -27,6 +29,10 @@ public final class Main {
             TrainingHistory history = trainer.fit(corpus.trainWindows(), corpus.validationWindows(), TrainingListener.NONE);
             System.out.println("epochs=" + history.epochs().size());
             trainer.model().save(modelFile);
+            Path checkpoint = modelFile.resolveSibling("checkpoint.safetensors");
+            ModelFile.write(checkpoint, new StoredModel(config, corpus.vocabulary(), trainer.model().weights(), null,
+                    trainer.state()));
+            System.out.println("checkpointEpoch=" + ModelFile.read(checkpoint).training().epoch());
         }
         String text = TextGenerator.load(modelFile).generate(corpus.randomWindow(new SplittableRandom(2)), 40);
         System.out.println("generated=" + text.length());

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code dev.textgen.api} and {@code dev.textgen.corpus} is compiled against the modules of this build and run
  * in its own JVM with {@code -m}. The scratch backend and the samplers must then be found through the
  * descriptors' {@code uses}/{@code provides} alone (service binding resolves their modules), the application
- * trains, saves, loads and generates, and only the exported packages are visible. Run once with the Vector API
+ * trains, saves, writes and reads a checkpoint, loads and generates, and only the exported packages are visible. Run once with the Vector API
  * module in the boot layer, so that the scratch module's reads edge to it is exercised, and once without; then
  * with the dl4j backend and DL4J on the class path beside the modules, as an application that uses it runs.
  */
@@ -45,7 +45,7 @@ class ModulePathTest {
         Path config = config("scratch");
 
         Map<String, String> scalar = run(modulePath + File.pathSeparator + classes, config, List.of());
-        assertThat(scalar).containsEntry("epochs", "1").containsEntry("generated", "40")
+        assertThat(scalar).containsEntry("epochs", "1").containsEntry("checkpointEpoch", "1").containsEntry("generated", "40")
                 .containsEntry("apiModule", "dev.textgen.api").containsEntry("backendModule", "dev.textgen.scratch")
                 .containsEntry("backendExported", "false").containsEntry("internalExported", "false")
                 .containsEntry("spiExported", "true");
