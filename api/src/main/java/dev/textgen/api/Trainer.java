@@ -6,8 +6,10 @@ import dev.textgen.api.io.TrainingState;
 /**
  * Fits a model on windows for the configured number of epochs, optionally reporting held-out loss,
  * with early stopping, a learning-rate schedule, cancellation and exact resume from a checkpoint.
- * Obtain one from {@link dev.textgen.api.spi.Backend#newTrainer}. A trainer is used by one thread,
- * except {@link #requestStop()}, which any thread may call.
+ * Obtain one from {@link dev.textgen.api.spi.Backend#newTrainer}; it writes no files. For a run with
+ * checkpoints, previews, metrics and resume in a run folder, as {@code ./textgen train} does it, use the
+ * sdk's {@code dev.textgen.sdk.TrainingRun}. A trainer is used by one thread, except
+ * {@link #requestStop()}, which any thread may call.
  */
 public interface Trainer extends AutoCloseable {
 

@@ -24,6 +24,14 @@ public interface TrainingListener {
     default void onEpoch(EpochResult result, Trainer trainer) {
     }
 
+    /**
+     * A preview after an epoch, one per {@code training.preview.temperatures} entry, in order, right after
+     * {@link #onEpoch}. A {@link Trainer} on its own makes none; a training run of the sdk
+     * ({@code dev.textgen.sdk.TrainingRun}) does.
+     */
+    default void onPreview(Preview preview) {
+    }
+
     /** A listener that does nothing. */
     TrainingListener NONE = new TrainingListener() {
     };

@@ -9,7 +9,7 @@ import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
-import dev.textgen.api.testing.IdWindows;
+import dev.textgen.api.data.IdWindows;
 import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
 

@@ -3,7 +3,7 @@ package dev.textgen.scratch;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
-import dev.textgen.api.testing.IdWindows;
+import dev.textgen.api.data.IdWindows;
 
 import java.util.SplittableRandom;
 

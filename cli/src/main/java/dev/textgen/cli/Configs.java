@@ -9,6 +9,7 @@ import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.Samplers;
 
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /** The config of a command: a file or the defaults, or a model's stored config, with flags merged over it. */
 final class Configs {
@@ -21,24 +22,23 @@ final class Configs {
                 : ConfigLoader.parse("{}", "the defaults", overrides, Samplers.installed());
     }
 
-    /** {@code stored} (a model's config, read from {@code source}) with {@code overrides}, checked like a file. */
-    static TextgenConfig override(TextgenConfig stored, String source, ConfigOverrides overrides) {
-        return overrides.isEmpty() ? stored
-                : ConfigLoader.parse(ConfigLoader.toJson(stored), source, overrides, Samplers.installed());
-    }
-
     /** {@code overrides} plus {@code value} at {@code path} when the flag was given. */
     static ConfigOverrides with(ConfigOverrides overrides, String path, Object value, String flag) {
         return value == null ? overrides : overrides.with(path, value, flag);
     }
 
+    /** The installed backend {@code settings} name, an unknown or unavailable one reported as {@link #choosingBackend} does. */
+    static Backend backend(TextgenConfig settings, String flagValue) {
+        return choosingBackend(flagValue, () -> Backends.installed().get(settings.model().backend()));
+    }
+
     /**
-     * The installed backend {@code settings} name; when it is unknown or unavailable, the message names
+     * What {@code action} returns; when it finds the backend unknown or unavailable, the message names
      * {@code --backend} and its value if the flag chose it ({@code flagValue} not null), else {@code model.backend}.
      */
-    static Backend backend(TextgenConfig settings, String flagValue) {
+    static <T> T choosingBackend(String flagValue, Supplier<T> action) {
         try {
-            return Backends.installed().get(settings.model().backend());
+            return action.get();
         } catch (BackendUnavailableException e) {
             String chosenBy = flagValue != null ? "--backend " + flagValue : "model.backend";
             throw new BackendUnavailableException(chosenBy + ": " + e.getMessage(), e);

@@ -7,13 +7,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.NoSuchFileException;
 
 /**
  * Turns every failure into one message on stderr and an exit code; the stack trace only with
@@ -74,24 +69,6 @@ final class ErrorReporter {
             return e.getMessage();
         }
         return "internal error: " + e;
-    }
-
-    /** An I/O failure in words, e.g. "no such file", instead of the exception's class name. */
-    static String describe(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return "no such file";
-        }
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof FileAlreadyExistsException) {
-            return "a file of that name is in the way";
-        }
-        if (e instanceof CharacterCodingException) {
-            return "the bytes are not valid UTF-8";
-        }
-        // A FileSystemException's message is "FILE: REASON" in words; a bare class name would mean nothing to a user.
-        return e.getMessage() != null ? e.getMessage() : "an I/O error without details (run with --verbose for them)";
     }
 
     private static boolean isTextgenFailure(Throwable e) {

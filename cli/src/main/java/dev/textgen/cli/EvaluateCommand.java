@@ -1,9 +1,8 @@
 package dev.textgen.cli;
 
+import dev.textgen.api.Evaluation;
 import dev.textgen.api.config.ConfigOverrides;
 import dev.textgen.api.config.TextgenConfig;
-import dev.textgen.api.data.Batch;
-import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.TrainingEngine;
@@ -71,27 +70,16 @@ final class EvaluateCommand implements Callable<Integer> {
             throw new UsageException("the text " + text.name() + " has " + text.length() + " chars, too short for one window of "
                     + settings.corpus().maxlen() + " + 1");
         }
-        double loss;
+        Evaluation score;
         try (TrainingEngine engine = Configs.backend(settings, modelOptions.backend).newEngine(settings, stored.vocabulary(),
                 stored.weights())) {
-            loss = meanLoss(engine, windows, settings.training().batchSize());
+            score = Evaluation.of(engine, windows, settings.training().batchSize());
         }
         stdout.printf(Locale.ROOT, "model %s on %s (%s part): %,d windows of %d chars%n", modelOptions.model, text.name(), part,
                 windows.size(), settings.corpus().maxlen());
-        stdout.printf(Locale.ROOT, "loss: %.4f nats/char%n", loss);
-        stdout.printf(Locale.ROOT, "bits per char: %.4f%n", loss / Math.log(2));
-        stdout.printf(Locale.ROOT, "perplexity: %.4f%n", Math.exp(loss));
+        stdout.printf(Locale.ROOT, "loss: %.4f nats/char%n", score.loss());
+        stdout.printf(Locale.ROOT, "bits per char: %.4f%n", score.bitsPerChar());
+        stdout.printf(Locale.ROOT, "perplexity: %.4f%n", score.perplexity());
         return ExitCodes.OK;
-    }
-
-    /** The window-weighted mean cross-entropy over every window, in sequence. */
-    static double meanLoss(TrainingEngine engine, WindowSet windows, int batchSize) {
-        Batches batches = Batches.sequential(windows, batchSize);
-        Batch batch = new Batch(batchSize, windows.maxlen(), windows.vocabularySize(), engine.wantsOneHot());
-        double sum = 0;
-        while (batches.next(batch)) {
-            sum += engine.evaluateBatch(batch) * batch.size();
-        }
-        return sum / windows.size();
     }
 }

@@ -4,6 +4,7 @@ import dev.textgen.api.LanguageModel;
 import dev.textgen.api.TextGenerator;
 import dev.textgen.api.config.ConfigOverrides;
 import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.io.IoErrors;
 import dev.textgen.api.io.StoredModel;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -129,7 +130,7 @@ final class GenerateCommand implements Callable<Integer> {
         } catch (NoSuchFileException e) {
             throw new UncheckedIOException("--seed-file: the seed file " + seed.file + " does not exist", e);
         } catch (IOException e) {
-            String problem = Files.isDirectory(seed.file) ? "it is a folder, not a file" : ErrorReporter.describe(e);
+            String problem = Files.isDirectory(seed.file) ? "it is a folder, not a file" : IoErrors.describe(e);
             throw new UncheckedIOException("--seed-file: cannot read the seed file " + seed.file + ": " + problem, e);
         }
     }

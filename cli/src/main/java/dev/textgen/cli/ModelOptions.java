@@ -1,5 +1,6 @@
 package dev.textgen.cli;
 
+import dev.textgen.api.config.ConfigLoader;
 import dev.textgen.api.config.ConfigOverrides;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.io.ModelFile;
@@ -22,6 +23,6 @@ final class ModelOptions {
 
     /** The model's stored config with {@code overrides} and {@code --backend}, checked as a config named after the file. */
     TextgenConfig settings(StoredModel stored, ConfigOverrides overrides) {
-        return Configs.override(stored.config(), model.toString(), Configs.with(overrides, "model.backend", backend, "--backend"));
+        return ConfigLoader.override(stored.config(), model.toString(), Configs.with(overrides, "model.backend", backend, "--backend"));
     }
 }

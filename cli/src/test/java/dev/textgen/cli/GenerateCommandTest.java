@@ -1,6 +1,7 @@
 package dev.textgen.cli;
 
 import dev.textgen.api.io.ModelFile;
+import dev.textgen.sdk.RunDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

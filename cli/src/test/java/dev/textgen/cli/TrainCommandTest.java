@@ -3,6 +3,7 @@ package dev.textgen.cli;
 import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
+import dev.textgen.sdk.RunDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +57,7 @@ class TrainCommandTest {
         assertThat(ModelFile.read(checkpoints.get(checkpoints.size() - 1)).training().history()).hasSize(4);
         List<String> csv = Files.readAllLines(out.resolve("metrics.csv"));
         assertThat(csv).hasSize(5);
-        assertThat(csv.get(0)).isEqualTo(MetricsCsv.HEADER);
+        assertThat(csv.get(0)).isEqualTo("epoch,train_loss,train_bits_per_char,validation_loss,validation_bits_per_char,seconds,learning_rate");
         assertThat(csv.get(4)).startsWith("4,");
         assertThat(Files.readString(out.resolve("loss.svg"))).contains("<polyline").endsWith("</svg>\n");
     }

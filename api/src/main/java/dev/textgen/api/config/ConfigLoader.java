@@ -96,6 +96,14 @@ public final class ConfigLoader {
     }
 
     /**
+     * {@code config} (e.g. a model's stored one, read from {@code sourceName}) with {@code overrides},
+     * checked as {@link #parse} checks a document; {@code config} itself when there are none.
+     */
+    public static TextgenConfig override(TextgenConfig config, String sourceName, ConfigOverrides overrides) {
+        return overrides.isEmpty() ? config : parse(toJson(config), sourceName, overrides, Samplers.installed());
+    }
+
+    /**
      * Reads the config stored in a model file (written by {@link #toJson}). It is as strict as
      * {@link #parse}, and fields added to the config after the file was written get their defaults;
      * the sampler is not checked against the installed samplers, because a model may be loaded where

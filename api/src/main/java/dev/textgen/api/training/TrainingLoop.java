@@ -3,6 +3,7 @@ package dev.textgen.api.training;
 import dev.textgen.api.ConfigException;
 import dev.textgen.api.CorpusException;
 import dev.textgen.api.EpochResult;
+import dev.textgen.api.Evaluation;
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Trainer;
 import dev.textgen.api.TrainingDivergedException;
@@ -33,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Epoch {@code e} (zero-based) trains on {@link Batches#shuffled}{@code (train, batchSize, seed, e)},
  * the last partial batch included. Its training loss is the window-weighted mean of the batch losses;
- * its held-out loss the window-weighted mean over every validation window, in sequence. Early stopping
+ * its held-out loss the {@link Evaluation} of the validation windows. Early stopping
  * and the plateau schedule follow Keras' EarlyStopping and ReduceLROnPlateau on the held-out loss, and
  * decide from the history alone, so a resumed run takes the same decisions.
  *
@@ -164,7 +165,7 @@ public final class TrainingLoop implements Trainer {
                 onNonFinite(batch, "a weight is not finite");
                 continue;
             }
-            double validationLoss = validating ? evaluate(validation, buffer) : Double.NaN;
+            double validationLoss = validating ? Evaluation.of(engine, validation, training.batchSize()).loss() : Double.NaN;
             if (validating && !Double.isFinite(validationLoss)) {
                 onNonFinite(batch, "the held-out loss is " + validationLoss);
                 continue;
@@ -291,17 +292,6 @@ public final class TrainingLoop implements Trainer {
         batch = point.batch();
         partialLossSum = point.partialLossSum();
         partialWindows = point.partialWindows();
-    }
-
-    private double evaluate(WindowSet validation, Batch buffer) {
-        Batches batches = Batches.sequential(validation, training.batchSize());
-        double sum = 0;
-        long windows = 0;
-        while (batches.next(buffer)) {
-            sum += engine.evaluateBatch(buffer) * buffer.size();
-            windows += buffer.size();
-        }
-        return sum / windows;
     }
 
     private boolean keepsBestWeights() {

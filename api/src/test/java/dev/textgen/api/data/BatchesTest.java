@@ -1,6 +1,5 @@
 package dev.textgen.api.data;
 
-import dev.textgen.api.testing.IdWindows;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

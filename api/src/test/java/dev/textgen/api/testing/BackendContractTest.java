@@ -1,6 +1,7 @@
 package dev.textgen.api.testing;
 
 import dev.textgen.api.ConfigException;
+import dev.textgen.api.Evaluation;
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Session;
 import dev.textgen.api.TextGenerator;
@@ -562,14 +563,8 @@ public abstract class BackendContractTest {
         return losses;
     }
 
-    private double meanLoss(TrainingEngine engine, WindowSet windows) {
-        Batch batch = new Batch(32, windows.maxlen(), vocabulary.size(), engine.wantsOneHot());
-        Batches batches = Batches.sequential(windows, 32);
-        double sum = 0;
-        while (batches.next(batch)) {
-            sum += engine.evaluateBatch(batch) * batch.size();
-        }
-        return sum / windows.size();
+    private static double meanLoss(TrainingEngine engine, WindowSet windows) {
+        return Evaluation.of(engine, windows, 32).loss();
     }
 
     private int[] randomContext(SplittableRandom random, int length) {

@@ -10,6 +10,7 @@ import dev.textgen.api.config.PlateauConfig;
 import dev.textgen.api.config.PreviewConfig;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.config.TrainingConfig;
+import dev.textgen.api.data.IdWindows;
 import dev.textgen.api.data.WindowSet;
 
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
 import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.TrainingEngine;
-import dev.textgen.api.testing.IdWindows;
+import dev.textgen.api.data.IdWindows;
 import dev.textgen.scratch.Configs;
 
 import java.io.File;

@@ -13,7 +13,7 @@ import dev.textgen.api.data.WindowSet;
 import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.TrainingEngine;
-import dev.textgen.api.testing.IdWindows;
+import dev.textgen.api.data.IdWindows;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

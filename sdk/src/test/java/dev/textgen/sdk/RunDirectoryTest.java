@@ -1,4 +1,4 @@
-package dev.textgen.cli;
+package dev.textgen.sdk;
 
 import dev.textgen.api.EpochResult;
 import dev.textgen.api.Vocabulary;
@@ -40,7 +40,7 @@ class RunDirectoryTest {
         double[] heldOut = {3.0, 2.0, 1.0, 1.5, 1.6, 1.7};
         for (int e = 1; e <= heldOut.length; e++) {
             history.add(new EpochResult(e, 2.0, heldOut[e - 1], 1, 0.01));
-            run.saveCheckpoint(checkpoint(e, 0, history), 2, EpochLine.bestEpoch(history));
+            run.saveCheckpoint(checkpoint(e, 0, history), 2);
         }
 
         assertThat(RunDirectory.checkpoints(run.dir())).extracting(p -> p.getFileName().toString()).containsExactly(
@@ -56,14 +56,14 @@ class RunDirectoryTest {
         double[] heldOut = {1.0, 2.0, 3.0};
         for (int e = 0; e < heldOut.length; e++) {
             for (int b = 4; b <= 12; b += 4) {
-                run.saveCheckpoint(checkpoint(e, b, history), 2, EpochLine.bestEpoch(history));
+                run.saveCheckpoint(checkpoint(e, b, history), 2);
                 assertThat(RunDirectory.latestCheckpoint(run.dir()).orElseThrow().getFileName())
                         .hasToString("checkpoint-e%04d-b%07d.safetensors".formatted(e, b));
             }
             history.add(new EpochResult(e + 1, 2.0, heldOut[e], 1, 0.01));
-            run.saveCheckpoint(checkpoint(e + 1, 0, history), 2, EpochLine.bestEpoch(history));
+            run.saveCheckpoint(checkpoint(e + 1, 0, history), 2);
         }
-        run.saveCheckpoint(checkpoint(3, 4, history), 2, EpochLine.bestEpoch(history));
+        run.saveCheckpoint(checkpoint(3, 4, history), 2);
 
         // Epochs 2 and 3 (the newest two) and 1 (the best); of the mid-epoch ones only the newest, in epoch 4.
         assertThat(RunDirectory.checkpoints(run.dir())).extracting(p -> p.getFileName().toString()).containsExactly(
@@ -73,7 +73,7 @@ class RunDirectoryTest {
                 "checkpoint-e0003-b0000004.safetensors");
 
         // After a rollback to the start of the epoch, the checkpoint just written replaces the further one.
-        Path rolledBack = run.saveCheckpoint(checkpoint(3, 2, history), 2, EpochLine.bestEpoch(history));
+        Path rolledBack = run.saveCheckpoint(checkpoint(3, 2, history), 2);
 
         assertThat(RunDirectory.checkpoints(run.dir())).hasSize(4).last().isEqualTo(rolledBack);
         assertThat(RunDirectory.latestCheckpoint(run.dir())).contains(rolledBack);
@@ -96,7 +96,7 @@ class RunDirectoryTest {
                 Files.writeString(checkpoints.resolve(".model.safetensors.1f.tmp"), "wrong folder"),
                 Files.writeString(checkpoints.resolve(".checkpoint-e2-b4.safetensors.1f.tmp"), "not a checkpoint name"),
                 Files.createDirectory(run.dir().resolve(".loss.svg.2b.tmp")));
-        run.saveCheckpoint(checkpoint(1, 0, List.of()), 2, 0);
+        run.saveCheckpoint(checkpoint(1, 0, List.of()), 2);
 
         List<Path> deleted = run.deleteStaleTemporaries();
 
@@ -110,9 +110,9 @@ class RunDirectoryTest {
     @Test
     void theLatestCheckpointIsTheFurthestPositionNotTheNewestFile() throws Exception {
         RunDirectory run = RunDirectory.create(dir.resolve("run"));
-        run.saveCheckpoint(checkpoint(10, 0, List.of()), 5, 0);
-        run.saveCheckpoint(checkpoint(10, 3, List.of()), 5, 0);
-        run.saveCheckpoint(checkpoint(9, 0, List.of()), 5, 0);
+        run.saveCheckpoint(checkpoint(10, 0, List.of()), 5);
+        run.saveCheckpoint(checkpoint(10, 3, List.of()), 5);
+        run.saveCheckpoint(checkpoint(9, 0, List.of()), 5);
         Files.writeString(run.dir().resolve("checkpoints").resolve("notes.txt"), "not a checkpoint");
 
         Path latest = RunDirectory.latestCheckpoint(run.dir()).orElseThrow();

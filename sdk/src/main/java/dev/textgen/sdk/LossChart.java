@@ -1,4 +1,4 @@
-package dev.textgen.cli;
+package dev.textgen.sdk;
 
 import dev.textgen.api.EpochResult;
 

@@ -1,7 +1,8 @@
-package dev.textgen.cli;
+package dev.textgen.sdk;
 
 import dev.textgen.api.EpochResult;
 import dev.textgen.api.io.AtomicFiles;
+import dev.textgen.api.io.IoErrors;
 import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.io.TrainingState;
@@ -21,15 +22,20 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The folder a training run writes: {@code model.safetensors} (the final model), {@code checkpoints/}
- * (named by training position, so the latest is the largest), {@code metrics.csv} and {@code loss.svg}.
+ * The folder a {@link TrainingRun} writes: {@value #MODEL} (the final model), {@value #CHECKPOINTS}/
+ * (named by training position, so the latest is the largest), {@value #METRICS} and {@value #CHART}.
  * Every file is written atomically, so a crash at any moment leaves the previous complete version.
+ * The static methods read any run folder; writing is the run's.
  */
-final class RunDirectory {
-    static final String MODEL = "model.safetensors";
-    static final String METRICS = "metrics.csv";
-    static final String CHART = "loss.svg";
-    static final String CHECKPOINTS = "checkpoints";
+public final class RunDirectory {
+    /** The final model's file name. */
+    public static final String MODEL = "model.safetensors";
+    /** One row per finished epoch: losses, seconds, learning rate. */
+    public static final String METRICS = "metrics.csv";
+    /** The loss curves as an SVG image. */
+    public static final String CHART = "loss.svg";
+    /** The folder of the checkpoints, {@code checkpoint-eEEEE-bBBBBBBB.safetensors}. */
+    public static final String CHECKPOINTS = "checkpoints";
     private static final Pattern CHECKPOINT = Pattern.compile("checkpoint-e(\\d{4,})-b(\\d{7,})\\.safetensors");
 
     private static final Comparator<Path> BY_POSITION =
@@ -46,7 +52,7 @@ final class RunDirectory {
         try {
             Files.createDirectories(dir.resolve(CHECKPOINTS));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the output folder " + dir + ": " + ErrorReporter.describe(e), e);
+            throw new UncheckedIOException("cannot create the run folder " + dir + ": " + IoErrors.describe(e), e);
         }
         return new RunDirectory(dir);
     }
@@ -70,17 +76,17 @@ final class RunDirectory {
 
     /**
      * Saves {@code checkpoint}, then prunes: of the end-of-epoch checkpoints it keeps the newest
-     * {@code keep} and the one at the end of {@code bestEpoch} (one-based; 0 for none); a mid-epoch
-     * checkpoint (Ctrl-C or {@code training.checkpointEveryBatches}) replaces the other mid-epoch ones,
-     * and an end-of-epoch checkpoint deletes those before it. So mid-epoch checkpoints never push out an
-     * epoch's, and at most one is kept.
+     * {@code keep} and the one at the end of the best epoch of the checkpoint's history; a mid-epoch
+     * checkpoint (of a cancelled run, or every {@code training.checkpointEveryBatches} batches) replaces
+     * the other mid-epoch ones, and an end-of-epoch checkpoint deletes those before it. So mid-epoch
+     * checkpoints never push out an epoch's, and at most one is kept.
      */
-    Path saveCheckpoint(StoredModel checkpoint, int keep, int bestEpoch) {
+    Path saveCheckpoint(StoredModel checkpoint, int keep) {
         Path file = checkpointFor(checkpoint.training());
         ModelFile.write(file, checkpoint);
         List<Path> all = checkpoints(dir);
         List<Path> epochEnds = all.stream().filter(p -> position(p, 2) == 0).toList();
-        Path best = checkpoint(bestEpoch, 0);
+        Path best = checkpoint(bestEpoch(checkpoint.training().history()), 0);
         for (int i = 0; i < epochEnds.size() - keep; i++) {
             if (!epochEnds.get(i).equals(best)) {
                 delete(epochEnds.get(i));
@@ -96,11 +102,28 @@ final class RunDirectory {
         return file;
     }
 
+    /**
+     * The one-based epoch with the lowest held-out loss (the training loss for epochs without one);
+     * 0 for an empty history.
+     */
+    static int bestEpoch(List<EpochResult> history) {
+        int best = 0;
+        double lowest = Double.POSITIVE_INFINITY;
+        for (EpochResult e : history) {
+            double loss = e.hasValidation() ? e.validationLoss() : e.trainLoss();
+            if (loss < lowest) {
+                lowest = loss;
+                best = e.epoch();
+            }
+        }
+        return best;
+    }
+
     private static void delete(Path old) {
         try {
             Files.deleteIfExists(old);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the old checkpoint " + old + ": " + ErrorReporter.describe(e), e);
+            throw new UncheckedIOException("cannot delete the old checkpoint " + old + ": " + IoErrors.describe(e), e);
         }
     }
 
@@ -124,14 +147,14 @@ final class RunDirectory {
                     .filter(Files::isRegularFile)
                     .toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + folder + ": " + ErrorReporter.describe(e), e);
+            throw new UncheckedIOException("cannot list " + folder + ": " + IoErrors.describe(e), e);
         }
         for (Path file : stale) {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot delete the stale temporary file " + file + ": "
-                        + ErrorReporter.describe(e), e);
+                        + IoErrors.describe(e), e);
             }
             deleted.add(file);
         }
@@ -147,18 +170,18 @@ final class RunDirectory {
         try {
             AtomicFiles.writeString(file, text);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + ErrorReporter.describe(e), e);
+            throw new UncheckedIOException("cannot write " + file + ": " + IoErrors.describe(e), e);
         }
     }
 
     /** The checkpoint with the furthest training position in run folder {@code dir}, if any. */
-    static Optional<Path> latestCheckpoint(Path dir) {
+    public static Optional<Path> latestCheckpoint(Path dir) {
         List<Path> all = checkpoints(dir);
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
-    /** The checkpoints of run folder {@code dir}, oldest position first. */
-    static List<Path> checkpoints(Path dir) {
+    /** The checkpoints of run folder {@code dir}, oldest position first; none when it has no checkpoints folder. */
+    public static List<Path> checkpoints(Path dir) {
         Path folder = dir.resolve(CHECKPOINTS);
         if (!Files.isDirectory(folder)) {
             return List.of();
@@ -167,7 +190,7 @@ final class RunDirectory {
         try (Stream<Path> files = Files.list(folder)) {
             files.filter(f -> CHECKPOINT.matcher(f.getFileName().toString()).matches()).forEach(found::add);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + folder + ": " + ErrorReporter.describe(e), e);
+            throw new UncheckedIOException("cannot list " + folder + ": " + IoErrors.describe(e), e);
         }
         found.sort(BY_POSITION);
         return found;

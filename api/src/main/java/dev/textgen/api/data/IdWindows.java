@@ -1,12 +1,12 @@
-package dev.textgen.api.testing;
+package dev.textgen.api.data;
 
 import dev.textgen.api.Vectorizer;
 import dev.textgen.api.Vocabulary;
-import dev.textgen.api.data.WindowSet;
 
 /**
- * Windows over one id array, a window every {@code step} ids, the way the corpus module cuts them;
- * for tests that must not depend on that module.
+ * Windows over one id array held in memory, a window every {@code step} ids, cut the way the corpus
+ * module cuts a text: window {@code i} starts at {@code i * step} and its target is the id after its
+ * {@code maxlen} inputs. For short texts and tests; a corpus keeps its ids more compactly.
  */
 public final class IdWindows implements WindowSet {
     private final int[] ids;
@@ -15,7 +15,16 @@ public final class IdWindows implements WindowSet {
     private final int vocabularySize;
     private final int size;
 
+    /**
+     * The windows of {@code ids} (copied), each {@code maxlen} ids of a {@code vocabularySize}-symbol
+     * vocabulary followed by its target.
+     *
+     * @throws IllegalArgumentException when {@code maxlen} or {@code step} is below 1
+     */
     public IdWindows(int[] ids, int maxlen, int step, int vocabularySize) {
+        if (maxlen < 1 || step < 1) {
+            throw new IllegalArgumentException("maxlen and step must be >= 1, got maxlen " + maxlen + ", step " + step);
+        }
         this.ids = ids.clone();
         this.maxlen = maxlen;
         this.step = step;
@@ -23,7 +32,11 @@ public final class IdWindows implements WindowSet {
         this.size = ids.length > maxlen ? (ids.length - maxlen - 1) / step + 1 : 0;
     }
 
-    /** The windows of {@code text} over {@code vocabulary}. */
+    /**
+     * The windows of {@code text} over {@code vocabulary}.
+     *
+     * @throws dev.textgen.api.UnknownCharacterException listing the characters of {@code text} outside the vocabulary
+     */
     public static IdWindows of(String text, Vocabulary vocabulary, int maxlen, int step) {
         return new IdWindows(new Vectorizer(vocabulary).encode(text), maxlen, step, vocabulary.size());
     }

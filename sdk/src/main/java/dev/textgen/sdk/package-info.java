@@ -1,0 +1,6 @@
+/**
+ * What an application adds on top of the API: {@link dev.textgen.sdk.TrainingRun}, one training run in a
+ * run folder with checkpoints, retention, previews, metrics and exact resume, and
+ * {@link dev.textgen.sdk.RunDirectory}, that folder's layout.
+ */
+package dev.textgen.sdk;
