@@ -3,12 +3,11 @@ package dev.textgen.dl4j;
 import dev.textgen.api.BackendUnavailableException;
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Vocabulary;
-import dev.textgen.api.config.ModelConfig;
 import dev.textgen.api.config.TextgenConfig;
-import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.Backend;
+import dev.textgen.api.spi.ModelArguments;
 import dev.textgen.api.spi.TrainingEngine;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -90,34 +89,15 @@ final class Dl4jBackend implements Backend {
 
     @Override
     public LanguageModel load(StoredModel model) {
-        checkShape(model.config().model(), model.weights());
+        ModelArguments.checkArchitecture(model.config().model(), model.weights());
         return new Dl4jLanguageModel(model.config(), model.vocabulary(), model.weights(), model.defaultPrompt());
     }
 
     @Override
     public TrainingEngine newEngine(TextgenConfig config, Vocabulary vocabulary, ModelWeights initial) {
         if (initial != null) {
-            checkShape(config.model(), initial);
-            if (initial.vocabularySize() != vocabulary.size()) {
-                throw new IllegalArgumentException("initial weights are for " + initial.vocabularySize()
-                        + " symbols but the vocabulary has " + vocabulary.size());
-            }
+            ModelArguments.checkInitialWeights(config.model(), vocabulary.size(), initial);
         }
         return new Dl4jTrainingEngine(config, vocabulary, initial);
-    }
-
-    /** The weights must be the network the config describes: the config is what builds it. */
-    private static void checkShape(ModelConfig model, ModelWeights weights) {
-        if (weights.lstm().size() != model.layers()) {
-            throw new IllegalArgumentException("model.layers is " + model.layers() + " but the weights hold "
-                    + weights.lstm().size() + " LSTM layers");
-        }
-        for (int n = 0; n < weights.lstm().size(); n++) {
-            LstmWeights layer = weights.lstm().get(n);
-            if (layer.hiddenSize() != model.hiddenSize()) {
-                throw new IllegalArgumentException("model.hiddenSize is " + model.hiddenSize() + " but lstm_"
-                        + n + " has " + layer.hiddenSize() + " units");
-            }
-        }
     }
 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -195,6 +196,49 @@ class CrossBackendTest {
 
     private static void record(String kind, double difference) {
         MAX_DIFFERENCES.merge(kind, difference, Math::max);
+    }
+
+    /**
+     * Dropout masks come from one stream shared by the backends, so a run with dropout takes the same steps on
+     * both: every batch loss of its first three epochs agrees within {@value #RESUMED_LOSS_TOLERANCE}, while the
+     * same run without dropout is far from it.
+     */
+    @ParameterizedTest(name = "{0} loss")
+    @EnumSource(TrainingConfig.Loss.class)
+    void aRunWithDropoutTakesTheSameStepsOnBothBackends(TrainingConfig.Loss loss) {
+        TextgenConfig plain = config("sigmoid", 2, OptimizerConfig.RmsProp.defaults(), 3);
+        plain = plain.withTraining(plain.training().withLoss(loss));
+        TextgenConfig config = TinyCorpus.withDropout(plain, 0.3);
+        List<Double> onScratch = batchLosses(scratch, config);
+        List<Double> onDl4j = batchLosses(dl4j, config);
+        List<Double> withoutDropout = batchLosses(scratch, plain);
+        assertThat(onDl4j).hasSameSizeAs(onScratch).hasSizeGreaterThan(50);
+        double difference = maxDifference(onScratch, onDl4j);
+        record("dropout 0.3, " + loss + ": batch losses of 3 epochs", difference);
+        assertThat(difference).as("batch losses with dropout, scratch against dl4j").isLessThanOrEqualTo(RESUMED_LOSS_TOLERANCE);
+        assertThat(maxDifference(onScratch, withoutDropout)).as("dropout changes the run").isGreaterThan(0.01);
+    }
+
+    /** The loss of every training batch of a run of {@code config} from fresh seeded weights. */
+    private static List<Double> batchLosses(Backend backend, TextgenConfig config) {
+        List<Double> losses = new ArrayList<>();
+        try (Trainer trainer = backend.newTrainer(config, VOCABULARY, TinyCorpus.defaultPrompt())) {
+            trainer.fit(TinyCorpus.train(), TinyCorpus.validation(), new TrainingListener() {
+                @Override
+                public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss) {
+                    losses.add(loss);
+                }
+            });
+        }
+        return losses;
+    }
+
+    private static double maxDifference(List<Double> a, List<Double> b) {
+        double max = 0;
+        for (int i = 0; i < a.size(); i++) {
+            max = Math.max(max, Math.abs(a.get(i) - b.get(i)));
+        }
+        return max;
     }
 
     @ParameterizedTest(name = "{2} checkpoint from {0} resumed on {1}")

@@ -1,6 +1,5 @@
 package dev.textgen.scratch;
 
-import dev.textgen.api.ConfigException;
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.ModelConfig;
@@ -8,6 +7,7 @@ import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.Backend;
+import dev.textgen.api.spi.ModelArguments;
 import dev.textgen.api.spi.TrainingEngine;
 import dev.textgen.scratch.nn.Network;
 import dev.textgen.scratch.simd.Kernels;
@@ -46,7 +46,7 @@ public final class ScratchBackend implements Backend {
 
     @Override
     public LanguageModel load(StoredModel model) {
-        requireMatches(model.config().model(), model.weights());
+        ModelArguments.checkArchitecture(model.config().model(), model.weights());
         return new ScratchModel(model.config(), model.vocabulary(), Network.of(model.weights()), model.defaultPrompt(), kernels);
     }
 
@@ -57,28 +57,9 @@ public final class ScratchBackend implements Backend {
         if (initial == null) {
             network = Network.of(ModelWeights.initialize(vocabulary.size(), model.hiddenSize(), model.layers(), config.training().seed()));
         } else {
-            if (initial.vocabularySize() != vocabulary.size()) {
-                throw new IllegalArgumentException("the initial weights are for " + initial.vocabularySize()
-                        + " symbols but the vocabulary has " + vocabulary.size());
-            }
-            requireMatches(model, initial);
+            ModelArguments.checkInitialWeights(model, vocabulary.size(), initial);
             network = Network.of(initial);
         }
         return new ScratchTrainingEngine(config, vocabulary, network, kernels);
-    }
-
-    /** Fails naming the config field when the weights have another architecture than the config says. */
-    static void requireMatches(ModelConfig model, ModelWeights weights) {
-        if (weights.lstm().size() != model.layers()) {
-            throw new ConfigException("model.layers", "model.layers is " + model.layers() + " but the weights have "
-                    + weights.lstm().size() + " LSTM layers");
-        }
-        for (int l = 0; l < model.layers(); l++) {
-            int units = weights.lstm().get(l).hiddenSize();
-            if (units != model.hiddenSize()) {
-                throw new ConfigException("model.hiddenSize", "model.hiddenSize is " + model.hiddenSize()
-                        + " but lstm_" + l + " of the weights has " + units + " units");
-            }
-        }
     }
 }

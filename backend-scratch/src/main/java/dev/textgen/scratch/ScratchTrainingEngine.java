@@ -7,9 +7,9 @@ import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.spi.ModelArguments;
+import dev.textgen.api.spi.Optimizer;
 import dev.textgen.api.spi.TrainingEngine;
 import dev.textgen.scratch.nn.Network;
-import dev.textgen.scratch.nn.Optimizer;
 import dev.textgen.scratch.nn.TrainingPass;
 import dev.textgen.scratch.nn.Workers;
 import dev.textgen.scratch.simd.Kernels;
@@ -37,7 +37,7 @@ final class ScratchTrainingEngine implements TrainingEngine {
                 TrainingPass.usefulWorkers(config.training().batchSize())));
         this.pass = new TrainingPass(network, kernels, workers, config.model().hardSigmoid(), config.model().dropout(),
                 config.training().loss() == TrainingConfig.Loss.ALL_STEPS);
-        this.optimizer = Optimizer.of(config.training().optimizer(), network);
+        this.optimizer = Optimizer.of(config.training().optimizer(), network.tensorLengths());
         this.clipNorm = config.training().clipNorm();
         HugePages.adviseOnce();
     }
@@ -57,8 +57,7 @@ final class ScratchTrainingEngine implements TrainingEngine {
         if (!Double.isFinite(norm)) {
             return norm;
         }
-        float scale = clipNorm != null && norm > clipNorm ? (float) (clipNorm / norm) : 1f;
-        optimizer.apply(pass.gradients(), scale, (float) learningRate);
+        optimizer.apply(network.tensors(), pass.gradients(), Optimizer.gradientScale(clipNorm, norm), (float) learningRate);
         return loss;
     }
 

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.textgen.api.ConfigException;
+import dev.textgen.api.internal.Suggestions;
 import dev.textgen.api.spi.SamplerProvider;
 import dev.textgen.api.spi.Samplers;
 

@@ -1,5 +1,7 @@
 package dev.textgen.api.data;
 
+import dev.textgen.api.internal.SplitMix;
+
 import java.util.SplittableRandom;
 
 /**

@@ -1,6 +1,9 @@
 package dev.textgen.api.spi;
 
+import dev.textgen.api.ConfigException;
+import dev.textgen.api.config.ModelConfig;
 import dev.textgen.api.data.Batch;
+import dev.textgen.api.io.ModelWeights;
 
 /**
  * Argument checks that every {@link dev.textgen.api.LanguageModel}, {@link dev.textgen.api.Session} and
@@ -86,5 +89,40 @@ public final class ModelArguments {
                         + " is outside the vocabulary [0, " + vocabularySize + ")");
             }
         }
+    }
+
+    /**
+     * Checks that {@code weights} are the network {@code model} describes, as every {@link Backend} does before it
+     * loads or trains them: the config is what a backend builds the network from.
+     *
+     * @throws ConfigException naming {@code model.layers} or {@code model.hiddenSize} and both values
+     */
+    public static void checkArchitecture(ModelConfig model, ModelWeights weights) {
+        if (weights.lstm().size() != model.layers()) {
+            throw new ConfigException("model.layers", "model.layers is " + model.layers() + " but the weights have "
+                    + weights.lstm().size() + " LSTM layers");
+        }
+        for (int l = 0; l < model.layers(); l++) {
+            int units = weights.lstm().get(l).hiddenSize();
+            if (units != model.hiddenSize()) {
+                throw new ConfigException("model.hiddenSize", "model.hiddenSize is " + model.hiddenSize()
+                        + " but lstm_" + l + " of the weights has " + units + " units");
+            }
+        }
+    }
+
+    /**
+     * Checks the initial weights given to {@link Backend#newEngine}: the architecture ({@link #checkArchitecture})
+     * and the vocabulary.
+     *
+     * @throws ConfigException for another architecture
+     * @throws IllegalArgumentException for weights over another vocabulary
+     */
+    public static void checkInitialWeights(ModelConfig model, int vocabularySize, ModelWeights initial) {
+        if (initial.vocabularySize() != vocabularySize) {
+            throw new IllegalArgumentException("the initial weights are for " + initial.vocabularySize()
+                    + " symbols but the vocabulary has " + vocabularySize);
+        }
+        checkArchitecture(model, initial);
     }
 }

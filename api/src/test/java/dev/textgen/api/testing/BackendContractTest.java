@@ -1,5 +1,6 @@
 package dev.textgen.api.testing;
 
+import dev.textgen.api.ConfigException;
 import dev.textgen.api.Evaluation;
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Session;
@@ -10,22 +11,29 @@ import dev.textgen.api.TrainingListener;
 import dev.textgen.api.UnknownChars;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.GenerationConfig;
+import dev.textgen.api.config.ModelConfig;
+import dev.textgen.api.config.OptimizerConfig;
 import dev.textgen.api.config.SamplerConfig;
 import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.config.TrainingConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
 import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
+import dev.textgen.api.io.TensorLayout;
 import dev.textgen.api.spi.Backend;
+import dev.textgen.api.spi.Optimizer;
 import dev.textgen.api.spi.Samplers;
 import dev.textgen.api.spi.TrainingEngine;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -43,7 +51,7 @@ import static org.assertj.core.api.Assertions.within;
  * class and supplies its {@link Backend}; it may override {@link #config()} (a small model) and the
  * tolerances. Models must give distributions, agree between sessions, window sessions and windows, round-trip their
  * weights, stay unchanged by later training, serve threads concurrently (predictions and whole generations),
- * train deterministically, learn,
+ * train deterministically, learn, check the architecture and step the shared optimizer rules,
  * and resume through {@link dev.textgen.api.training.TrainingLoop} as if never interrupted.
  */
 public abstract class BackendContractTest {
@@ -65,6 +73,13 @@ public abstract class BackendContractTest {
     protected double resumeTolerance() {
         return 0;
     }
+
+    /**
+     * Weights after one optimizer step against the rule in float64: a weight's float32 rounding (about 6e-8 at
+     * the sizes here) and the rounding of the step itself; a rule with another factor (decay, bias correction, clipping) moves them by
+     * 1e-4 or more.
+     */
+    private static final double OPTIMIZER_STEP_TOLERANCE = 1e-6;
 
     private final Vocabulary vocabulary = TinyCorpus.vocabulary();
     private final WindowSet train = TinyCorpus.train();
@@ -358,6 +373,171 @@ public abstract class BackendContractTest {
             }
             assertSameWeights(resumed.model().weights(), expected, resumeTolerance());
         }
+    }
+
+    @Test
+    public void weightsOfAnotherArchitectureThanTheConfigsAreAConfigException() {
+        ModelConfig m = config().model();
+        ModelWeights weights = ModelWeights.initialize(vocabulary.size(), m.hiddenSize(), m.layers(), 1L);
+        TextgenConfig wider = config().withModel(new ModelConfig(m.backend(), m.hiddenSize() + 3, m.layers(),
+                m.recurrentActivation(), m.dropout()));
+        TextgenConfig deeper = config().withModel(new ModelConfig(m.backend(), m.hiddenSize(), m.layers() + 1,
+                m.recurrentActivation(), m.dropout()));
+        StoredModel onWider = new StoredModel(wider, vocabulary, weights, null, null);
+        StoredModel onDeeper = new StoredModel(deeper, vocabulary, weights, null, null);
+        assertThatThrownBy(() -> backend().load(onWider)).isInstanceOfSatisfying(ConfigException.class,
+                        e -> assertThat(e.path()).contains("model.hiddenSize"))
+                .hasMessageContaining(String.valueOf(m.hiddenSize() + 3)).hasMessageContaining(m.hiddenSize() + " units");
+        assertThatThrownBy(() -> backend().load(onDeeper)).isInstanceOfSatisfying(ConfigException.class,
+                        e -> assertThat(e.path()).contains("model.layers"))
+                .hasMessageContaining("model.layers is " + (m.layers() + 1));
+        assertThatThrownBy(() -> backend().newEngine(wider, vocabulary, weights)).isInstanceOfSatisfying(
+                ConfigException.class, e -> assertThat(e.path()).contains("model.hiddenSize"));
+        assertThatThrownBy(() -> backend().newEngine(deeper, vocabulary, weights)).isInstanceOfSatisfying(
+                ConfigException.class, e -> assertThat(e.path()).contains("model.layers"));
+    }
+
+    @Test
+    public void optimizerStateTensorsAreNamedAfterTheSharedLayout() {
+        ModelConfig m = config().model();
+        List<String> weights = TensorLayout.names(m.layers());
+        Map<String, Integer> rms = new LinkedHashMap<>();
+        Map<String, Integer> adam = new LinkedHashMap<>();
+        for (int k = 0; k < weights.size(); k++) {
+            int length = Arrays.stream(TensorLayout.shape(m.layers(), k, m.hiddenSize(), vocabulary.size()))
+                    .reduce(1, (a, b) -> a * b);
+            rms.put(weights.get(k) + "/" + Optimizer.RMS, length);
+            adam.put(weights.get(k) + "/" + Optimizer.FIRST_MOMENT, length);
+            adam.put(weights.get(k) + "/" + Optimizer.SECOND_MOMENT, length);
+        }
+        adam.put(Optimizer.ITERATIONS, 1);
+        assertThat(stateLengths(withOptimizer(config(), OptimizerConfig.RmsProp.defaults(), null))).isEqualTo(rms);
+        assertThat(stateLengths(withOptimizer(config(), OptimizerConfig.Adam.defaults(), null))).isEqualTo(adam);
+    }
+
+    /**
+     * One training step from known weights and a known optimizer state follows the documented rules of
+     * {@link Optimizer} (computed here in float64): RMSprop and Adam, with and without global-norm clipping. The
+     * batch's gradient is read from the first moment of an Adam step from a zero state, {@code m = (1 - b1) g}.
+     */
+    @Test
+    public void anOptimizerStepFollowsTheSharedRmspropAndAdamRules() {
+        OptimizerConfig.Adam adam = OptimizerConfig.Adam.defaults();
+        OptimizerConfig.RmsProp rms = OptimizerConfig.RmsProp.defaults();
+        double lr = 0.01;
+        Batch batch;
+        ModelWeights start;
+        Map<String, float[]> firstMoment;
+        try (TrainingEngine engine = backend().newEngine(withOptimizer(config(), adam, null), vocabulary, null)) {
+            batch = new Batch(16, train.maxlen(), vocabulary.size(), engine.wantsOneHot());
+            assertThat(Batches.sequential(train, 16).next(batch)).isTrue();
+            start = engine.weights();
+            engine.trainBatch(batch, lr);
+            firstMoment = engine.optimizerState();
+        }
+        int layers = start.lstm().size();
+        List<String> names = TensorLayout.names(layers);
+        float[][] w0 = TensorLayout.arrays(start);
+        double[][] g = new double[names.size()][];
+        double squares = 0;
+        for (int k = 0; k < g.length; k++) {
+            float[] m = firstMoment.get(names.get(k) + "/" + Optimizer.FIRST_MOMENT);
+            g[k] = new double[m.length];
+            for (int i = 0; i < m.length; i++) {
+                g[k][i] = m[i] / (1 - adam.beta1());
+                squares += g[k][i] * g[k][i];
+            }
+        }
+        double norm = Math.sqrt(squares);
+        SplittableRandom random = new SplittableRandom(21);
+        for (Double clipNorm : new Double[] {null, norm / 3}) {
+            double scale = clipNorm == null ? 1 : clipNorm / norm;
+            Map<String, float[]> before = new LinkedHashMap<>();
+            for (int k = 0; k < g.length; k++) {
+                float[] ms = new float[g[k].length];
+                for (int i = 0; i < ms.length; i++) {
+                    ms[i] = (float) (g[k][i] * g[k][i] * scale * scale * random.nextDouble(0.2, 3) + 1e-9);
+                }
+                before.put(names.get(k) + "/" + Optimizer.RMS, ms);
+            }
+            Map<String, float[]> after;
+            ModelWeights stepped;
+            try (TrainingEngine engine = backend().newEngine(withOptimizer(config(), rms, clipNorm), vocabulary, start)) {
+                engine.setOptimizerState(before);
+                engine.trainBatch(batch, lr);
+                after = engine.optimizerState();
+                stepped = engine.weights();
+            }
+            float[][] w1 = TensorLayout.arrays(stepped);
+            for (int k = 0; k < g.length; k++) {
+                String name = names.get(k) + "/" + Optimizer.RMS;
+                for (int i = 0; i < g[k].length; i++) {
+                    double gi = g[k][i] * scale;
+                    double ms = rms.rho() * before.get(name)[i] + (1 - rms.rho()) * gi * gi;
+                    double w = w0[k][i] - lr * gi / (Math.sqrt(ms) + rms.epsilon());
+                    assertThat((double) after.get(name)[i]).as("rmsprop, clip %s: %s[%d]", clipNorm, name, i)
+                            .isCloseTo(ms, within(1e-5 * ms + 1e-12));
+                    assertThat((double) w1[k][i]).as("rmsprop, clip %s: %s[%d]", clipNorm, names.get(k), i)
+                            .isCloseTo(w, within(OPTIMIZER_STEP_TOLERANCE));
+                }
+            }
+
+            before.clear();
+            for (int k = 0; k < g.length; k++) {
+                float[] m = new float[g[k].length];
+                float[] v = new float[g[k].length];
+                for (int i = 0; i < m.length; i++) {
+                    m[i] = (float) (g[k][i] * scale * random.nextDouble(-2, 2));
+                    v[i] = (float) (g[k][i] * g[k][i] * scale * scale * random.nextDouble(0.2, 3) + 1e-9);
+                }
+                before.put(names.get(k) + "/" + Optimizer.FIRST_MOMENT, m);
+                before.put(names.get(k) + "/" + Optimizer.SECOND_MOMENT, v);
+            }
+            before.put(Optimizer.ITERATIONS, new float[] {4});
+            try (TrainingEngine engine = backend().newEngine(withOptimizer(config(), adam, clipNorm), vocabulary, start)) {
+                engine.setOptimizerState(before);
+                engine.trainBatch(batch, lr);
+                after = engine.optimizerState();
+                stepped = engine.weights();
+            }
+            assertThat(after.get(Optimizer.ITERATIONS)).containsExactly(5f);
+            double rate = lr * Math.sqrt(1 - Math.pow(adam.beta2(), 5)) / (1 - Math.pow(adam.beta1(), 5));
+            w1 = TensorLayout.arrays(stepped);
+            for (int k = 0; k < g.length; k++) {
+                String first = names.get(k) + "/" + Optimizer.FIRST_MOMENT;
+                String second = names.get(k) + "/" + Optimizer.SECOND_MOMENT;
+                for (int i = 0; i < g[k].length; i++) {
+                    double gi = g[k][i] * scale;
+                    double m = adam.beta1() * before.get(first)[i] + (1 - adam.beta1()) * gi;
+                    double v = adam.beta2() * before.get(second)[i] + (1 - adam.beta2()) * gi * gi;
+                    double w = w0[k][i] - rate * m / (Math.sqrt(v) + adam.epsilon());
+                    double terms = Math.abs(adam.beta1() * before.get(first)[i]) + Math.abs((1 - adam.beta1()) * gi);
+                    assertThat((double) after.get(first)[i]).as("adam, clip %s: %s[%d]", clipNorm, first, i)
+                            .isCloseTo(m, within(1e-5 * terms + 1e-12));
+                    assertThat((double) after.get(second)[i]).as("adam, clip %s: %s[%d]", clipNorm, second, i)
+                            .isCloseTo(v, within(1e-5 * v + 1e-12));
+                    assertThat((double) w1[k][i]).as("adam, clip %s: %s[%d]", clipNorm, names.get(k), i)
+                            .isCloseTo(w, within(OPTIMIZER_STEP_TOLERANCE));
+                }
+            }
+        }
+    }
+
+    /** The length of every optimizer state tensor of a fresh engine, by name. */
+    private Map<String, Integer> stateLengths(TextgenConfig config) {
+        try (TrainingEngine engine = backend().newEngine(config, vocabulary, null)) {
+            Map<String, Integer> lengths = new LinkedHashMap<>();
+            engine.optimizerState().forEach((name, values) -> lengths.put(name, values.length));
+            return lengths;
+        }
+    }
+
+    /** {@code config} with another optimizer and gradient clipping. */
+    private static TextgenConfig withOptimizer(TextgenConfig config, OptimizerConfig optimizer, Double clipNorm) {
+        TrainingConfig t = config.training();
+        return config.withTraining(new TrainingConfig(t.epochs(), t.batchSize(), t.seed(), t.threads(), clipNorm, optimizer,
+                t.preview(), t.earlyStopping(), t.reduceLrOnPlateau(), t.onNonFinite(), t.keepCheckpoints(),
+                t.checkpointEveryBatches(), t.loss()));
     }
 
     /** A model after {@code steps} training batches from the config's seed. */

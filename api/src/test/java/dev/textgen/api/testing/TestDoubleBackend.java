@@ -6,6 +6,7 @@ import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.Backend;
+import dev.textgen.api.spi.ModelArguments;
 import dev.textgen.api.spi.TrainingEngine;
 
 /**
@@ -49,11 +50,15 @@ public final class TestDoubleBackend implements Backend {
 
     @Override
     public LanguageModel load(StoredModel model) {
+        ModelArguments.checkArchitecture(model.config().model(), model.weights());
         return new TestDoubleModel(model.config(), model.vocabulary(), model.weights(), model.defaultPrompt());
     }
 
     @Override
     public TrainingEngine newEngine(TextgenConfig config, Vocabulary vocabulary, ModelWeights initial) {
+        if (initial != null) {
+            ModelArguments.checkInitialWeights(config.model(), vocabulary.size(), initial);
+        }
         return new TestDoubleEngine(config, vocabulary, initial, faults);
     }
 }

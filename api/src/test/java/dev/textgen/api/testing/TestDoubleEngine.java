@@ -2,23 +2,24 @@ package dev.textgen.api.testing;
 
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Vocabulary;
-import dev.textgen.api.config.OptimizerConfig;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
+import dev.textgen.api.spi.DropoutMasks;
 import dev.textgen.api.spi.ModelArguments;
+import dev.textgen.api.spi.Optimizer;
 import dev.textgen.api.spi.TrainingEngine;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
  * Trains a {@link TestDoubleModel} with real gradients: backpropagation through the decayed sum,
- * inverted dropout on {@code tanh(h)} seeded by the batch, clipping by global norm and RMSprop. The
+ * inverted dropout on {@code tanh(h)} with the shared {@link DropoutMasks} of the batch (the mask of the last
+ * step), clipping by global norm and the shared {@link Optimizer}. The
  * {@link TestDoubleBackend.FaultPlan} injects non-finite losses or weights on chosen calls.
  */
 final class TestDoubleEngine implements TrainingEngine {
@@ -27,9 +28,9 @@ final class TestDoubleEngine implements TrainingEngine {
     private final TestDoubleBackend.FaultPlan faults;
     private final int hidden;
     private final int symbols;
-    private final double rho;
-    private final double epsilon;
     private final double dropout;
+    private final DropoutMasks masks;
+    private final Optimizer optimizer;
     private final Double clipNorm;
 
     private final float[] kernel;
@@ -37,9 +38,6 @@ final class TestDoubleEngine implements TrainingEngine {
     private final float[] bias;
     private final float[] denseKernel;
     private final float[] denseBias;
-    private final float[] kernelRms;
-    private final float[] denseKernelRms;
-    private final float[] denseBiasRms;
     private long calls;
 
     TestDoubleEngine(TextgenConfig config, Vocabulary vocabulary, ModelWeights initial, TestDoubleBackend.FaultPlan faults) {
@@ -52,20 +50,16 @@ final class TestDoubleEngine implements TrainingEngine {
         this.faults = faults;
         this.hidden = initial != null ? initial.lstm().get(0).hiddenSize() : config.model().hiddenSize();
         this.symbols = vocabulary.size();
-        OptimizerConfig.RmsProp rmsProp = config.training().optimizer() instanceof OptimizerConfig.RmsProp r
-                ? r : OptimizerConfig.RmsProp.defaults();
-        this.rho = rmsProp.rho();
-        this.epsilon = rmsProp.epsilon();
         this.dropout = config.model().dropout();
+        this.masks = new DropoutMasks(dropout);
         this.clipNorm = config.training().clipNorm();
         this.kernel = new float[symbols * 4 * hidden];
         this.recurrentKernel = new float[hidden * 4 * hidden];
         this.bias = new float[4 * hidden];
         this.denseKernel = new float[hidden * symbols];
         this.denseBias = new float[symbols];
-        this.kernelRms = new float[kernel.length];
-        this.denseKernelRms = new float[denseKernel.length];
-        this.denseBiasRms = new float[denseBias.length];
+        this.optimizer = Optimizer.of(config.training().optimizer(), new int[] {kernel.length, recurrentKernel.length,
+                bias.length, denseKernel.length, denseBias.length});
         if (initial != null) {
             setWeights(initial);
         } else {
@@ -98,7 +92,6 @@ final class TestDoubleEngine implements TrainingEngine {
         float[] mask = dropout > 0 ? new float[hidden] : null;
         double[] p = new double[symbols];
         double[] dh = new double[hidden];
-        SplittableRandom dropoutRandom = new SplittableRandom(batch.seed());
         double lossSum = 0;
         int maxlen = batch.maxlen();
         int[] inputs = batch.inputs();
@@ -108,9 +101,7 @@ final class TestDoubleEngine implements TrainingEngine {
                 TestDoubleModel.step(kernel, hidden, symbols, h, inputs[b * maxlen + t]);
             }
             if (mask != null) {
-                for (int j = 0; j < hidden; j++) {
-                    mask[j] = dropoutRandom.nextDouble() < dropout ? 0f : (float) (1 / (1 - dropout));
-                }
+                masks.fill(batch.seed(), 0, maxlen - 1, b, mask, 0, hidden);
             }
             TestDoubleModel.activate(h, mask, a);
             TestDoubleModel.softmax(denseKernel, denseBias, hidden, symbols, a, p);
@@ -145,10 +136,10 @@ final class TestDoubleEngine implements TrainingEngine {
         if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
             return Double.NaN;
         }
-        double scale = clipNorm != null && norm > clipNorm ? clipNorm / norm : 1;
-        rmsProp(kernel, kernelRms, gradKernel, scale, learningRate);
-        rmsProp(denseKernel, denseKernelRms, gradDense, scale, learningRate);
-        rmsProp(denseBias, denseBiasRms, gradBias, scale, learningRate);
+        float[][] gradients = {floats(gradKernel), new float[recurrentKernel.length], new float[bias.length],
+                floats(gradDense), floats(gradBias)};
+        optimizer.apply(new float[][] {kernel, recurrentKernel, bias, denseKernel, denseBias}, gradients,
+                Optimizer.gradientScale(clipNorm, norm), (float) learningRate);
         if (fault == TestDoubleBackend.Fault.INFINITE_WEIGHT) {
             denseBias[0] = Float.POSITIVE_INFINITY;
         }
@@ -163,12 +154,12 @@ final class TestDoubleEngine implements TrainingEngine {
         return sum;
     }
 
-    private void rmsProp(float[] weights, float[] rms, double[] gradient, double scale, double learningRate) {
-        for (int i = 0; i < weights.length; i++) {
-            double g = gradient[i] * scale;
-            rms[i] = (float) (rho * rms[i] + (1 - rho) * g * g);
-            weights[i] = (float) (weights[i] - learningRate * g / (Math.sqrt(rms[i]) + epsilon));
+    private static float[] floats(double[] values) {
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
         }
+        return floats;
     }
 
     @Override
@@ -213,29 +204,12 @@ final class TestDoubleEngine implements TrainingEngine {
 
     @Override
     public Map<String, float[]> optimizerState() {
-        Map<String, float[]> state = new HashMap<>();
-        state.put("lstm_0/kernel/rms", kernelRms.clone());
-        state.put("dense/kernel/rms", denseKernelRms.clone());
-        state.put("dense/bias/rms", denseBiasRms.clone());
-        return state;
+        return optimizer.state();
     }
 
     @Override
     public void setOptimizerState(Map<String, float[]> state) {
-        restore(state, "lstm_0/kernel/rms", kernelRms);
-        restore(state, "dense/kernel/rms", denseKernelRms);
-        restore(state, "dense/bias/rms", denseBiasRms);
-    }
-
-    private static void restore(Map<String, float[]> state, String name, float[] into) {
-        float[] values = state.get(name);
-        if (values == null) {
-            Arrays.fill(into, 0f);
-        } else if (values.length != into.length) {
-            throw new IllegalArgumentException(name + " has " + values.length + " values; expected " + into.length);
-        } else {
-            System.arraycopy(values, 0, into, 0, into.length);
-        }
+        optimizer.setState(state);
     }
 
     @Override

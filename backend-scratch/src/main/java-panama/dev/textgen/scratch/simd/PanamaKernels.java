@@ -11,6 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulated over a block of the depth; each output element sees the same fused multiply-adds in the same
  * order as in {@link ScalarKernels}, so the two agree bit for bit. Loaded only by reflection from
  * {@link VectorizationProvider}.
+ *
+ * <p>Longer than this project's other classes on purpose: it is one implementation of {@link Kernels}, kept in
+ * one file beside {@link ScalarKernels}' layout so that each kernel can be checked against its scalar twin.
  */
 final class PanamaKernels extends ScalarKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;

@@ -1,10 +1,7 @@
 package dev.textgen.scratch.nn;
 
-import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
-
-import java.util.ArrayList;
-import java.util.List;
+import dev.textgen.api.io.TensorLayout;
 
 /**
  * The parameters of stacked LSTM layers and a Dense softmax layer, in the Keras layout the model file
@@ -25,18 +22,14 @@ public final class Network {
 
     /** A copy of {@code weights}. */
     public static Network of(ModelWeights weights) {
-        List<LstmWeights> lstm = weights.lstm();
-        int[] hidden = new int[lstm.size()];
-        float[][] tensors = new float[3 * lstm.size() + 2][];
-        for (int l = 0; l < lstm.size(); l++) {
-            LstmWeights layer = lstm.get(l);
-            hidden[l] = layer.hiddenSize();
-            tensors[3 * l] = layer.kernel().clone();
-            tensors[3 * l + 1] = layer.recurrentKernel().clone();
-            tensors[3 * l + 2] = layer.bias().clone();
+        int[] hidden = new int[weights.lstm().size()];
+        for (int l = 0; l < hidden.length; l++) {
+            hidden[l] = weights.lstm().get(l).hiddenSize();
         }
-        tensors[3 * lstm.size()] = weights.denseKernel().clone();
-        tensors[3 * lstm.size() + 1] = weights.denseBias().clone();
+        float[][] tensors = TensorLayout.arrays(weights);
+        for (int i = 0; i < tensors.length; i++) {
+            tensors[i] = tensors[i].clone();
+        }
         return new Network(weights.vocabularySize(), hidden, tensors);
     }
 
@@ -51,11 +44,7 @@ public final class Network {
 
     /** The weights in the portable layout (copied). */
     public ModelWeights toWeights() {
-        List<LstmWeights> lstm = new ArrayList<>();
-        for (int l = 0; l < layers(); l++) {
-            lstm.add(new LstmWeights(inputSize(l), hidden[l], kernel(l), recurrentKernel(l), bias(l)));
-        }
-        return new ModelWeights(lstm, denseKernel(), denseBias());
+        return TensorLayout.weights(tensors);
     }
 
     /** Overwrites every tensor with {@code weights}, which must have this network's shape. */
@@ -106,19 +95,23 @@ public final class Network {
         return hidden[hidden.length - 1];
     }
 
-    /** The live tensors in a fixed order: per layer kernel, recurrent kernel, bias; then dense kernel and bias. */
+    /** The live tensors in {@link TensorLayout}'s parameter order. */
     public float[][] tensors() {
         return tensors;
     }
 
-    /** The Keras-style name of tensor {@code index} in {@link #tensors()}, e.g. {@code lstm_0/recurrent_kernel}. */
+    /** The {@link TensorLayout} name of tensor {@code index} in {@link #tensors()}, e.g. {@code lstm_0/recurrent_kernel}. */
     public String tensorName(int index) {
-        int layers = layers();
-        if (index >= 3 * layers) {
-            return index == 3 * layers ? "dense/kernel" : "dense/bias";
+        return TensorLayout.name(layers(), index);
+    }
+
+    /** The length of every tensor, in the order of {@link #tensors()}. */
+    public int[] tensorLengths() {
+        int[] lengths = new int[tensors.length];
+        for (int i = 0; i < tensors.length; i++) {
+            lengths[i] = tensors[i].length;
         }
-        String[] kinds = {"kernel", "recurrent_kernel", "bias"};
-        return "lstm_" + (index / 3) + "/" + kinds[index % 3];
+        return lengths;
     }
 
     float[] kernel(int layer) {

@@ -5,6 +5,10 @@ import java.util.Arrays;
 /**
  * The portable kernels: plain Java loops shaped so that HotSpot's auto-vectorizer can use SIMD where it
  * sees fit, cache-blocked so the operand panels stay in L1/L2. Used when the Vector API is absent.
+ *
+ * <p>Longer than this project's other classes on purpose: it is one implementation of {@link Kernels}, and
+ * {@code PanamaKernels} must reproduce each of its methods operation for operation (bit-identical results), which
+ * is easiest to keep true with every kernel of one implementation side by side in one file.
  */
 public class ScalarKernels implements Kernels {
     /** Rows of B kept hot while a block of C rows is updated. */

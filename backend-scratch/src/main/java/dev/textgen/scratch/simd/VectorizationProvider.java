@@ -37,10 +37,14 @@ public final class VectorizationProvider {
      * empty otherwise, with the reason in {@code why[0]} when {@code why} is given.
      */
     public static Optional<Kernels> vector(String[] why) {
-        if (ModuleLayer.boot().findModule(VECTOR_MODULE).isEmpty()) {
+        Optional<Module> vectorModule = ModuleLayer.boot().findModule(VECTOR_MODULE);
+        if (vectorModule.isEmpty()) {
             note(why, "the module " + VECTOR_MODULE + " is not enabled (run with --add-modules " + VECTOR_MODULE + ")");
             return Optional.empty();
         }
+        // On the module path this module does not read the incubator module (its descriptor cannot name it);
+        // the kernels link against it, so the edge is added first. On the class path this changes nothing.
+        VectorizationProvider.class.getModule().addReads(vectorModule.get());
         try {
             Class<?> type = Class.forName(PANAMA_CLASS);
             Object kernels = MethodHandles.lookup().findConstructor(type, MethodType.methodType(void.class)).invoke();

@@ -1,4 +1,4 @@
-package dev.textgen.api.config;
+package dev.textgen.api.internal;
 
 import java.util.ArrayList;
 import java.util.Collection;

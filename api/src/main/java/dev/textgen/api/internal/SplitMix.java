@@ -1,4 +1,4 @@
-package dev.textgen.api.data;
+package dev.textgen.api.internal;
 
 /**
  * SplitMix64 seed derivation, shared so that every place that derives randomness from the training

@@ -1,0 +1,54 @@
+package dev.textgen.api.spi;
+
+import dev.textgen.api.internal.SplitMix;
+
+/**
+ * The inverted-dropout masks of a training batch, drawn from one seeded stream that every backend uses, so
+ * that a run with dropout takes the same steps on every backend. Dropout applies to the output of every LSTM
+ * layer: the input of the layer above, and of the Dense layer above the top one. The mask of the output of
+ * layer {@code layer} at time step {@code step} for window {@code window} of a batch (a row of that layer's
+ * width) depends only on the batch's seed and these three numbers, never on how a backend lays out or splits
+ * the batch: element {@code j} is {@code 0} with probability {@code rate} and {@code 1 / (1 - rate)} otherwise,
+ * decided by the top 24 bits of the {@code j + 1}-th SplitMix64 output after the row's seed. Immutable.
+ */
+public final class DropoutMasks {
+    private final float keep;
+    private final long threshold;
+
+    /** Masks that drop with probability {@code rate}, in [0, 1). */
+    public DropoutMasks(double rate) {
+        if (!(rate >= 0 && rate < 1)) {
+            throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
+        }
+        float dropRate = (float) rate;
+        this.keep = 1f / (1f - dropRate);
+        this.threshold = (long) (dropRate * (double) (1L << 24));
+    }
+
+    /** The seed of one mask row: the batch seed, then the layer, the step and the window, each mixed in. */
+    private static long rowSeed(long batchSeed, int layer, int step, int window) {
+        return SplitMix.mix(SplitMix.mix(SplitMix.mix(batchSeed, layer), step), window);
+    }
+
+    /**
+     * Writes the mask row of layer {@code layer}'s output at {@code step} for {@code window} into
+     * {@code out[offset, offset + width)}.
+     */
+    public void fill(long batchSeed, int layer, int step, int window, float[] out, int offset, int width) {
+        fillStrided(batchSeed, layer, step, window, out, offset, width, 1);
+    }
+
+    /**
+     * Writes the same row into a column of a feature-major array: element {@code j} to
+     * {@code out[offset + j * stride]} (a backend that keeps {@code [features, batch]} matrices).
+     */
+    public void fillStrided(long batchSeed, int layer, int step, int window, float[] out, int offset, int width,
+                            int stride) {
+        long state = rowSeed(batchSeed, layer, step, window);
+        for (int j = 0; j < width; j++) {
+            state += SplitMix.GAMMA;
+            long draw = SplitMix.finish(state) >>> 40;
+            out[offset + j * stride] = draw < threshold ? 0f : keep;
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.textgen.scratch.nn;
+
+import dev.textgen.scratch.simd.Kernels;
+
+/**
+ * The forward pass of the LSTM layers over a range of windows, the whole time loop with no synchronisation:
+ * windows are independent through the recurrence. At each step the gates of the range come from one matrix
+ * product {@code [B, H] x [H, 4H]}; the one-hot input of the first layer is a row gather of its kernel (with the
+ * bias already added, see {@link PackedNetwork}).
+ */
+final class LstmForward {
+    private final Activations a;
+    private final Network net;
+    private final Kernels kernels;
+    private final PackedNetwork packed;
+    private final Dropout dropout;
+    private final boolean hardSigmoid;
+
+    LstmForward(Activations a, Kernels kernels, PackedNetwork packed, Dropout dropout, boolean hardSigmoid) {
+        this.a = a;
+        this.net = a.net;
+        this.kernels = kernels;
+        this.packed = packed;
+        this.dropout = dropout;
+        this.hardSigmoid = hardSigmoid;
+    }
+
+    /** Runs every layer over windows [b0, b1), keeping the activations for the backward pass. */
+    void run(int b0, int b1) {
+        int nb = b1 - b0;
+        int batch = a.windows;
+        int steps = a.steps;
+        int[] ids = a.ids;
+        boolean training = a.training;
+        for (int l = 0; l < a.layers; l++) {
+            int h = net.hiddenSize(l);
+            int g4 = 4 * h;
+            int in = net.inputSize(l);
+            float[] z = a.gates[l];
+            float[] bias = net.bias(l);
+            float[] x = training ? a.inputs[l] : l > 0 ? a.hidden[l - 1] : null;
+            float[] c = a.cells[l];
+            float[] hs = a.hidden[l];
+            // Everything for step t is done while its rows are in cache: bias, input, recurrent product, cell.
+            for (int t = 0; t < steps; t++) {
+                int first = t * batch + b0;
+                if (l == 0) {
+                    float[] biasedInput = packed.biasedInput();
+                    for (int b = b0; b < b1; b++) {
+                        System.arraycopy(biasedInput, ids[b * steps + t] * g4, z, (t * batch + b) * g4, g4);
+                    }
+                } else {
+                    for (int b = b0; b < b1; b++) {
+                        System.arraycopy(bias, 0, z, (t * batch + b) * g4, g4);
+                    }
+                    if (training) {
+                        dropout.drop(a, l - 1, t, a.hidden[l - 1], a.inputs[l], a.inputScale[l], in, b0, b1);
+                    }
+                    kernels.gemm(nb, x, first * in, in, packed.kernel(l), z, first * g4, g4);
+                }
+                if (t > 0) {
+                    kernels.gemm(nb, hs, (first - batch) * h, h, packed.recurrent(l), z, first * g4, g4);
+                }
+                for (int b = b0; b < b1; b++) {
+                    int row = t * batch + b;
+                    kernels.lstmForward(z, row * g4, t > 0 ? c : null, (row - batch) * h, c, row * h, hs, row * h, h,
+                            hardSigmoid);
+                }
+            }
+        }
+    }
+}
