@@ -1,5 +1,6 @@
 package dev.textgen.dl4j;
 
+import dev.textgen.api.ConfigException;
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.OptimizerConfig;
@@ -38,6 +39,10 @@ final class Dl4jTrainingEngine implements TrainingEngine {
     private long iterations;
 
     Dl4jTrainingEngine(TextgenConfig config, Vocabulary vocabulary, ModelWeights initial) {
+        if (config.training().optimizer() instanceof OptimizerConfig.Sgd) {
+            throw ConfigException.invalid("training.optimizer.type", "sgd",
+                    "rmsprop or adam with model.backend \"dl4j\" (sgd runs on the scratch backend)");
+        }
         this.config = config;
         this.vocabulary = vocabulary;
         this.layers = config.model().layers();

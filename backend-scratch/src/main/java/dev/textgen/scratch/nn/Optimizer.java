@@ -7,8 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Keras' RMSprop and Adam, in float32 as Keras computes them, with their state exported as named tensors
- * ({@code lstm_0/kernel/rms}; {@code lstm_0/kernel/m}, {@code .../v} and {@code adam/iterations} for Adam).
+ * Keras' RMSprop, Adam and plain SGD, in float32 as Keras computes them, with their state exported as named tensors
+ * ({@code lstm_0/kernel/rms}; {@code lstm_0/kernel/m}, {@code .../v} and {@code adam/iterations} for Adam;
+ * none for SGD).
  */
 public abstract sealed class Optimizer {
     final Network net;
@@ -26,6 +27,9 @@ public abstract sealed class Optimizer {
         }
         if (config instanceof OptimizerConfig.Adam adam) {
             return new Adam(net, (float) adam.beta1(), (float) adam.beta2(), (float) adam.epsilon());
+        }
+        if (config instanceof OptimizerConfig.Sgd) {
+            return new Sgd(net);
         }
         throw new IllegalArgumentException("training.optimizer: unsupported optimizer " + config
                 + "; allowed: " + OptimizerConfig.TYPES);
@@ -66,6 +70,25 @@ public abstract sealed class Optimizer {
         for (Map.Entry<String, float[]> entry : named.entrySet()) {
             float[] values = state.get(entry.getKey());
             System.arraycopy(values, 0, entry.getValue(), 0, values.length);
+        }
+    }
+
+    /** {@code w -= lr g}; no state. */
+    static final class Sgd extends Optimizer {
+        Sgd(Network net) {
+            super(net);
+        }
+
+        @Override
+        public void apply(float[][] gradients, float gradientScale, float learningRate) {
+            float[][] tensors = net.tensors();
+            for (int t = 0; t < tensors.length; t++) {
+                float[] w = tensors[t];
+                float[] g = gradients[t];
+                for (int i = 0; i < w.length; i++) {
+                    w[i] -= learningRate * (g[i] * gradientScale);
+                }
+            }
         }
     }
 
