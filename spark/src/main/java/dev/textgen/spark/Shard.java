@@ -88,6 +88,7 @@ final class Shard {
 
     /** Runs the round's local steps from its weights and optimizer state. */
     synchronized Result train(Round round) {
+        long started = System.nanoTime();
         try (TrainingEngine engine = Backends.installed().get(config.model().backend())
                 .newEngine(config, vocabulary, round.start().weights())) {
             engine.setOptimizerState(round.start().optimizerState());
@@ -99,12 +100,13 @@ final class Shard {
                 stream.fill(round.firstStep() + i, batch);
                 double loss = engine.trainBatch(batch, round.learningRate());
                 if (!Double.isFinite(loss)) {
-                    return new Result(partition, null, new double[]{loss}, windows, i + 1);
+                    return new Result(partition, null, new double[]{loss}, windows, i + 1, System.nanoTime() - started);
                 }
                 losses[i] = loss * batch.size();
                 windows += batch.size();
             }
-            return new Result(partition, Tensors.of(engine.weights(), engine.optimizerState()), losses, windows, 0);
+            Tensors trained = Tensors.of(engine.weights(), engine.optimizerState());
+            return new Result(partition, trained, losses, windows, 0, System.nanoTime() - started);
         }
     }
 
@@ -121,7 +123,7 @@ final class Shard {
                 sum += engine.evaluateBatch(batch) * batch.size();
                 windows += batch.size();
             }
-            return new Result(partition, null, new double[]{sum}, windows, 0);
+            return new Result(partition, null, new double[]{sum}, windows, 0, 0);
         }
     }
 
@@ -137,10 +139,11 @@ final class Shard {
     /**
      * What a task returns: the weights and optimizer state after its steps (null after a non-finite loss,
      * which stopped it at one-based local step {@code failedStep} and is then the only loss), each step's
-     * loss times its windows (for an evaluation, one sum), and the windows.
+     * loss times its windows (for an evaluation, one sum), the windows, and the nanoseconds the task spent
+     * building the engine and training.
      */
-    record Result(int partition, Tensors tensors, double[] weightedLosses, long windows, long failedStep)
-            implements Serializable {
+    record Result(int partition, Tensors tensors, double[] weightedLosses, long windows, long failedStep,
+                  long computeNanos) implements Serializable {
     }
 
     /** What the driver broadcasts for a round. */

@@ -66,6 +66,7 @@ public final class SparkTrainer {
     private double learningRate;
     private String checkpointDirectory;
     private Consumer<EpochResult> onEpoch = result -> { };
+    private Consumer<RoundTimes> onRound = times -> { };
 
     private SparkTrainer(JavaSparkContext spark, TextgenConfig config, StoredModel checkpoint) {
         this.spark = Objects.requireNonNull(spark, "spark");
@@ -115,6 +116,12 @@ public final class SparkTrainer {
     /** Called on the driver after every epoch. */
     public SparkTrainer onEpoch(Consumer<EpochResult> listener) {
         this.onEpoch = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** Called on the driver after every round with where its time went. */
+    public SparkTrainer onRound(Consumer<RoundTimes> listener) {
+        this.onRound = Objects.requireNonNull(listener, "listener");
         return this;
     }
 
@@ -190,9 +197,20 @@ public final class SparkTrainer {
             long windows = 0;
             for (long step = 0; step < stepsPerEpoch; ) {
                 int steps = (int) Math.min(localSteps(round), stepsPerEpoch - step);
-                List<Shard.Result> results = runRound(shards, new Shard.Round(tensors, learningRate,
+                long roundStarted = System.nanoTime();
+                Broadcast<Shard.Round> broadcast = spark.broadcast(new Shard.Round(tensors, learningRate,
                         epoch * stepsPerEpoch + step, steps));
+                long broadcastNanos = System.nanoTime() - roundStarted;
+                List<Shard.Result> results;
+                try {
+                    results = shards.map(shard -> shard.train(broadcast.value())).collect();
+                } finally {
+                    broadcast.destroy();
+                }
+                long collected = System.nanoTime();
                 List<Tensors> parts = new ArrayList<>(results.size());
+                long computeNanos = 0;
+                long roundWindows = 0;
                 for (Shard.Result result : results) {
                     if (result.tensors() == null) {
                         throw new TrainingDivergedException(epoch + 1, (int) (step + result.failedStep()), String.format(
@@ -202,10 +220,15 @@ public final class SparkTrainer {
                     for (double loss : result.weightedLosses()) {
                         lossSum += loss; // step by step, as the single-process loop sums them
                     }
-                    windows += result.windows();
+                    roundWindows += result.windows();
+                    computeNanos = Math.max(computeNanos, result.computeNanos());
                 }
+                windows += roundWindows;
                 Tensors averaged = Tensors.average(parts);
                 tensors = sparkConfig.averagesOptimizerState() ? averaged : withStateOf(averaged, tensors);
+                long finished = System.nanoTime();
+                onRound.accept(new RoundTimes(round, workers, steps, roundWindows, finished - roundStarted,
+                        broadcastNanos, computeNanos, finished - collected));
                 step += steps;
                 round++;
             }
@@ -228,15 +251,6 @@ public final class SparkTrainer {
             onEpoch.accept(result);
         }
         return new TrainingHistory(history, bestEpoch(), TrainingHistory.Outcome.COMPLETED);
-    }
-
-    private List<Shard.Result> runRound(JavaRDD<Shard> shards, Shard.Round round) {
-        Broadcast<Shard.Round> broadcast = spark.broadcast(round);
-        try {
-            return shards.map(shard -> shard.train(broadcast.value())).collect();
-        } finally {
-            broadcast.destroy();
-        }
     }
 
     private double evaluate(JavaRDD<Shard> shards) {
@@ -339,5 +353,29 @@ public final class SparkTrainer {
 
     private static ConfigException unsupported(String path, int value) {
         return ConfigException.invalid(path, value, "0 (the Spark trainer has no early stopping or plateau schedule)");
+    }
+
+    /**
+     * Where one round's time went, on the driver's clock except {@code computeNanos}.
+     *
+     * @param round          zero-based, over the whole run
+     * @param workers        tasks in the round
+     * @param localSteps     K of this round
+     * @param windows        windows trained on, over all workers
+     * @param wallNanos      the whole round: broadcast, the job, averaging
+     * @param broadcastNanos creating the broadcast of the weights and optimizer state
+     * @param computeNanos   the slowest task's own time: building its engine and its local steps
+     * @param aggregateNanos summing and averaging the workers' results on the driver
+     */
+    public record RoundTimes(long round, int workers, int localSteps, long windows, long wallNanos, long broadcastNanos,
+                             long computeNanos, long aggregateNanos) {
+
+        /**
+         * What is left: launching the tasks, fetching the broadcast on the executors, and sending the
+         * results back.
+         */
+        public long schedulingNanos() {
+            return wallNanos - broadcastNanos - computeNanos - aggregateNanos;
+        }
     }
 }
