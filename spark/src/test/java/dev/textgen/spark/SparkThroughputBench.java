@@ -26,10 +26,9 @@ import java.util.Locale;
  * The first round is left out (JIT warm-up), as are the single process's first batches.
  *
  * <pre>
- * mvn -B -q -pl spark -am test-compile
- * mvn -B -q -pl spark exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
- *     -Dexec.args="@target/spark-jvm-options.txt -classpath %classpath dev.textgen.spark.SparkThroughputBench \
- *     PATH/TO/nietzsche.txt 16 120000"
+ * mvn -B -q -pl spark -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/tmp/cp.txt
+ * cd spark &amp;&amp; java @target/spark-jvm-options.txt -cp "target/test-classes:target/classes:$(cat /tmp/cp.txt)" \
+ *     dev.textgen.spark.SparkThroughputBench ../../shared/corpora/nietzsche.txt 16 120000
  * </pre>
  * Arguments: the corpus file, K (default 16), the characters of it to use (default 120,000).
  */

@@ -42,12 +42,16 @@ class StandaloneClusterIT {
     private static final Pattern RUNNING = Pattern.compile("Running task (\\S+ in stage \\S+) \\(TID (\\d+)\\)");
 
     private final List<Process> processes = new ArrayList<>();
+    private final List<Path> links = new ArrayList<>();
 
     @AfterEach
-    void stopCluster() {
+    void stopCluster() throws IOException {
         for (Process process : processes) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
+        }
+        for (Path link : links) {
+            Files.deleteIfExists(link); // the links, never the jars of the Maven repository they point to
         }
     }
 
@@ -114,14 +118,14 @@ class StandaloneClusterIT {
     }
 
     /** A Spark installation as a distribution lays it out: {@code RELEASE} and every Spark jar in {@code jars/}. */
-    private static Path sparkHome(Path home) throws IOException {
+    private Path sparkHome(Path home) throws IOException {
         Path jars = Files.createDirectories(home.resolve("jars"));
         Files.writeString(home.resolve("RELEASE"), "Spark from the Maven class path of textgen's tests\n");
         for (String entry : System.getProperty("textgen.spark.classPath").split(File.pathSeparator)) {
             Path jar = Path.of(entry);
             Path link = jars.resolve(jar.getFileName());
             if (!Files.exists(link)) {
-                Files.createSymbolicLink(link, jar);
+                links.add(Files.createSymbolicLink(link, jar));
             }
         }
         return home;
