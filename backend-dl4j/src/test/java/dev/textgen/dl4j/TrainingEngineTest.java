@@ -1,5 +1,6 @@
 package dev.textgen.dl4j;
 
+import dev.textgen.api.ConfigException;
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.OptimizerConfig;
@@ -187,6 +188,15 @@ class TrainingEngineTest {
                 assertThat(b.optimizerState().get("dense/bias/" + (optimizer.equals("adam") ? "m" : "rms"))).containsOnly(0f);
             }
         }
+    }
+
+    @Test
+    void sgdIsRejectedNamingTheFieldAndTheOptimizersThisBackendHas() {
+        TextgenConfig config = Fixtures.config(H, 1, "sigmoid", 0, MAXLEN, 1.0, OptimizerConfig.defaults("sgd"));
+        assertThatThrownBy(() -> engine(config, null))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("training.optimizer.type: \"sgd\" is invalid; allowed: rmsprop or adam with model.backend"
+                        + " \"dl4j\" (sgd runs on the scratch backend)");
     }
 
     @Test
