@@ -2,7 +2,6 @@ package dev.textgen.cli;
 
 import dev.textgen.api.EpochResult;
 
-import java.util.List;
 import java.util.Locale;
 
 /** How training results read on the console. */
@@ -17,23 +16,6 @@ final class EpochLine {
                 : "held-out loss n/a (corpus.validationFraction is 0)";
         return String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f nats (%.4f bits/char), %s, %.1f s, lr %s",
                 e.epoch(), epochs, e.trainLoss(), e.trainBitsPerChar(), heldOut, e.seconds(), e.learningRate());
-    }
-
-    /**
-     * The one-based epoch with the lowest held-out loss (the training loss for epochs without one), as
-     * early stopping judges; 0 for an empty history.
-     */
-    static int bestEpoch(List<EpochResult> history) {
-        int best = 0;
-        double lowest = Double.POSITIVE_INFINITY;
-        for (EpochResult e : history) {
-            double loss = e.hasValidation() ? e.validationLoss() : e.trainLoss();
-            if (loss < lowest) {
-                lowest = loss;
-                best = e.epoch();
-            }
-        }
-        return best;
     }
 
     /** {@code text} on one line: newlines, tabs, quotes and backslashes escaped as in Java. */

@@ -225,7 +225,7 @@ final class TrainCommand implements Callable<Integer> {
         Path saveCheckpoint(TrainingState state, LanguageModel model) {
             StoredModel checkpoint = new StoredModel(settings, model.vocabulary(), model.weights(),
                     model.seedWindow().orElse(null), state);
-            return run.saveCheckpoint(checkpoint, settings.training().keepCheckpoints(), EpochLine.bestEpoch(state.history()));
+            return run.saveCheckpoint(checkpoint, settings.training().keepCheckpoints(), EpochResult.best(state.history()));
         }
 
         /** Like the seed: {@code preview.length} chars at each temperature, from a random window of the training text. */

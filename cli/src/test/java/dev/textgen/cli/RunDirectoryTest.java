@@ -40,7 +40,7 @@ class RunDirectoryTest {
         double[] heldOut = {3.0, 2.0, 1.0, 1.5, 1.6, 1.7};
         for (int e = 1; e <= heldOut.length; e++) {
             history.add(new EpochResult(e, 2.0, heldOut[e - 1], 1, 0.01));
-            run.saveCheckpoint(checkpoint(e, 0, history), 2, EpochLine.bestEpoch(history));
+            run.saveCheckpoint(checkpoint(e, 0, history), 2, EpochResult.best(history));
         }
 
         assertThat(RunDirectory.checkpoints(run.dir())).extracting(p -> p.getFileName().toString()).containsExactly(
@@ -56,14 +56,14 @@ class RunDirectoryTest {
         double[] heldOut = {1.0, 2.0, 3.0};
         for (int e = 0; e < heldOut.length; e++) {
             for (int b = 4; b <= 12; b += 4) {
-                run.saveCheckpoint(checkpoint(e, b, history), 2, EpochLine.bestEpoch(history));
+                run.saveCheckpoint(checkpoint(e, b, history), 2, EpochResult.best(history));
                 assertThat(RunDirectory.latestCheckpoint(run.dir()).orElseThrow().getFileName())
                         .hasToString("checkpoint-e%04d-b%07d.safetensors".formatted(e, b));
             }
             history.add(new EpochResult(e + 1, 2.0, heldOut[e], 1, 0.01));
-            run.saveCheckpoint(checkpoint(e + 1, 0, history), 2, EpochLine.bestEpoch(history));
+            run.saveCheckpoint(checkpoint(e + 1, 0, history), 2, EpochResult.best(history));
         }
-        run.saveCheckpoint(checkpoint(3, 4, history), 2, EpochLine.bestEpoch(history));
+        run.saveCheckpoint(checkpoint(3, 4, history), 2, EpochResult.best(history));
 
         // Epochs 2 and 3 (the newest two) and 1 (the best); of the mid-epoch ones only the newest, in epoch 4.
         assertThat(RunDirectory.checkpoints(run.dir())).extracting(p -> p.getFileName().toString()).containsExactly(
@@ -73,7 +73,7 @@ class RunDirectoryTest {
                 "checkpoint-e0003-b0000004.safetensors");
 
         // After a rollback to the start of the epoch, the checkpoint just written replaces the further one.
-        Path rolledBack = run.saveCheckpoint(checkpoint(3, 2, history), 2, EpochLine.bestEpoch(history));
+        Path rolledBack = run.saveCheckpoint(checkpoint(3, 2, history), 2, EpochResult.best(history));
 
         assertThat(RunDirectory.checkpoints(run.dir())).hasSize(4).last().isEqualTo(rolledBack);
         assertThat(RunDirectory.latestCheckpoint(run.dir())).contains(rolledBack);

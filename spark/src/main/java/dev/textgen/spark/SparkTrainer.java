@@ -138,10 +138,8 @@ public final class SparkTrainer {
         SparkConfig sparkConfig = config.spark();
         JavaRDD<String> pieces = Sharding.contiguous(text, sparkConfig.workers());
         String json = configJson;
-        if (vocabulary == null) {
-            vocabulary = discoverVocabulary(pieces);
-        }
-        String symbols = vocabulary.symbols();
+        Vocabulary shared = vocabulary != null ? vocabulary : discoverVocabulary(pieces);
+        String symbols = shared.symbols();
         JavaRDD<Shard> shards = pieces
                 .mapPartitionsWithIndex((partition, it) -> List.of(Shard.of(partition, it, json, symbols)).iterator(), true)
                 .persist(StorageLevel.MEMORY_ONLY());
@@ -152,6 +150,7 @@ public final class SparkTrainer {
                     throw info.failure();
                 }
             }
+            vocabulary = shared;
             if (seedWindow == null) {
                 seedWindow = infos.get(0).seedWindow();
             }
@@ -250,7 +249,7 @@ public final class SparkTrainer {
             }
             onEpoch.accept(result);
         }
-        return new TrainingHistory(history, bestEpoch(), TrainingHistory.Outcome.COMPLETED);
+        return new TrainingHistory(history, EpochResult.best(history), TrainingHistory.Outcome.COMPLETED);
     }
 
     private double evaluate(JavaRDD<Shard> shards) {
@@ -313,19 +312,6 @@ public final class SparkTrainer {
                     config.corpus().maxVocabulary()));
         }
         return Vocabulary.of(codePoints.stream().mapToInt(Integer::intValue).toArray());
-    }
-
-    private int bestEpoch() {
-        int best = 0;
-        double bestLoss = Double.POSITIVE_INFINITY;
-        for (EpochResult result : history) {
-            double monitored = result.hasValidation() ? result.validationLoss() : result.trainLoss();
-            if (monitored < bestLoss) {
-                bestLoss = monitored;
-                best = result.epoch();
-            }
-        }
-        return best;
     }
 
     private void requireTrained() {
