@@ -18,6 +18,7 @@ import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.TrainingEngine;
+import dev.textgen.api.testing.IdWindows;
 import dev.textgen.corpus.Corpus;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -171,39 +172,18 @@ class SparkTrainerTest {
 
     /** Partition 0's then partition 1's batch of local step {@code step}, as one window set. */
     private static WindowSet concatenated(List<ShardStream> streams, long step, int vocabularySize) {
-        List<int[]> rows = new ArrayList<>();
+        // Each window as its 10 inputs and its target: windows of 10 ids every 11.
+        int[] ids = new int[32 * 11];
+        int row = 0;
         for (ShardStream stream : streams) {
             Batch batch = new Batch(16, 10, vocabularySize, false);
             stream.fill(step, batch);
-            for (int b = 0; b < batch.size(); b++) {
-                int[] row = new int[11];
-                System.arraycopy(batch.inputs(), b * 10, row, 0, 10);
-                row[10] = batch.targets()[b];
-                rows.add(row);
+            for (int b = 0; b < batch.size(); b++, row++) {
+                System.arraycopy(batch.inputs(), b * 10, ids, row * 11, 10);
+                ids[row * 11 + 10] = batch.targets()[b];
             }
         }
-        return new WindowSet() {
-            @Override
-            public int size() {
-                return rows.size();
-            }
-
-            @Override
-            public int maxlen() {
-                return 10;
-            }
-
-            @Override
-            public int vocabularySize() {
-                return vocabularySize;
-            }
-
-            @Override
-            public int window(int index, int[] dst, int offset) {
-                System.arraycopy(rows.get(index), 0, dst, offset, 10);
-                return rows.get(index)[10];
-            }
-        };
+        return new IdWindows(ids, 10, 11, vocabularySize);
     }
 
     private static List<List<Double>> losses(TrainingHistory history) {
