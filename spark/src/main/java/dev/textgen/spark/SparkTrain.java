@@ -8,6 +8,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.Locale;
 
 /**
@@ -18,8 +19,8 @@ import java.util.Locale;
  * </pre>
  * Every path is a Hadoop path ({@code file://}, {@code hdfs://}, {@code s3a://}, or relative to the
  * default file system). With {@code --resume} the config is the checkpoint's and {@code --config} is
- * not given. Exits 0 when the model is written, 1 on a textgen error (printed without a stack trace),
- * 2 on bad arguments.
+ * not given. Exits 0 when the model is written, 1 on a textgen error or an unreadable or unwritable path
+ * (printed without a stack trace), 2 on bad arguments.
  */
 public final class SparkTrain {
     private static final String USAGE = "usage: spark-submit --class " + SparkTrain.class.getName()
@@ -41,7 +42,7 @@ public final class SparkTrain {
         }
         try (JavaSparkContext spark = new JavaSparkContext(new SparkConf().setAppName("textgen train"))) {
             run(spark, arguments, System.out);
-        } catch (TextgenException e) {
+        } catch (TextgenException | UncheckedIOException e) {
             System.err.println("textgen: " + e.getMessage());
             System.exit(1);
         }
