@@ -1,5 +1,7 @@
 package dev.textgen.api;
 
+import java.util.List;
+
 /**
  * One finished epoch.
  *
@@ -25,5 +27,22 @@ public record EpochResult(int epoch, double trainLoss, double validationLoss, do
 
     public boolean hasValidation() {
         return !Double.isNaN(validationLoss);
+    }
+
+    /**
+     * The one-based epoch with the lowest held-out loss (the training loss for epochs without one), the
+     * first of equals; 0 for an empty history.
+     */
+    public static int best(List<EpochResult> history) {
+        int best = 0;
+        double lowest = Double.POSITIVE_INFINITY;
+        for (EpochResult e : history) {
+            double loss = e.hasValidation() ? e.validationLoss() : e.trainLoss();
+            if (loss < lowest) {
+                lowest = loss;
+                best = e.epoch();
+            }
+        }
+        return best;
     }
 }

@@ -25,6 +25,7 @@ import dev.textgen.api.testing.TinyCorpus;
 import dev.textgen.scratch.ScratchBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -217,6 +218,19 @@ class CrossBackendTest {
         record("dropout 0.3, " + loss + ": batch losses of 3 epochs", difference);
         assertThat(difference).as("batch losses with dropout, scratch against dl4j").isLessThanOrEqualTo(RESUMED_LOSS_TOLERANCE);
         assertThat(maxDifference(onScratch, withoutDropout)).as("dropout changes the run").isGreaterThan(0.01);
+    }
+
+    /** Plain SGD is the api's shared {@code Optimizer} on both backends, so the runs take the same steps. */
+    @Test
+    void aRunWithSgdTakesTheSameStepsOnBothBackends() {
+        TextgenConfig config = config("sigmoid", 2, new OptimizerConfig.Sgd(0.5), 3);
+        List<Double> onScratch = batchLosses(scratch, config);
+        List<Double> onDl4j = batchLosses(dl4j, config);
+        assertThat(onDl4j).hasSameSizeAs(onScratch).hasSizeGreaterThan(50);
+        double difference = maxDifference(onScratch, onDl4j);
+        record("sgd: batch losses of 3 epochs", difference);
+        assertThat(difference).as("batch losses with sgd, scratch against dl4j").isLessThanOrEqualTo(RESUMED_LOSS_TOLERANCE);
+        assertThat(onScratch.get(onScratch.size() - 1)).as("sgd trains").isLessThan(onScratch.get(0));
     }
 
     /** The loss of every training batch of a run of {@code config} from fresh seeded weights. */

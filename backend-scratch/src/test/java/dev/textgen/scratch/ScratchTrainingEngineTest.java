@@ -137,6 +137,27 @@ class ScratchTrainingEngineTest {
     }
 
     @Test
+    void sgdStepsByTheLearningRateTimesTheGradientAndHasNoState() {
+        Batch batch = TestData.batch(WINDOWS, 8, 3L, 0);
+        float[] gradient;
+        try (TrainingEngine rms = new ScratchBackend().newEngine(Configs.of(7, 9, 1, ModelConfig.RecurrentActivation.SIGMOID, 0.0, 1, null,
+                new OptimizerConfig.RmsProp(0.01, 0.9, 1e-7), 3L), VOCABULARY, null)) {
+            rms.trainBatch(batch, 0.01);
+            gradient = rms.optimizerState().get("dense/bias/rms"); // 0.1 g^2 after one step from zero
+        }
+        TextgenConfig config = Configs.of(7, 9, 1, ModelConfig.RecurrentActivation.SIGMOID, 0.0, 1, null, new OptimizerConfig.Sgd(0.05), 3L);
+        try (TrainingEngine engine = new ScratchBackend().newEngine(config, VOCABULARY, null)) {
+            float[] before = engine.weights().denseBias();
+            engine.trainBatch(batch, 0.05);
+            float[] after = engine.weights().denseBias();
+            assertThat(engine.optimizerState()).isEmpty();
+            for (int v = 0; v < before.length; v++) {
+                assertThat((double) Math.abs(before[v] - after[v])).isCloseTo(0.05 * Math.sqrt(gradient[v] / 0.1), offset(1e-6));
+            }
+        }
+    }
+
+    @Test
     void adamFollowsTheKerasFormula() {
         TextgenConfig config = Configs.of(7, 9, 1, ModelConfig.RecurrentActivation.SIGMOID, 0.0, 1, null,
                 new OptimizerConfig.Adam(0.001, 0.9, 0.999, 1e-7), 3L);

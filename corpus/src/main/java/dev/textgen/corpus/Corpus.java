@@ -129,10 +129,27 @@ public final class Corpus {
      * @return the corpus
      */
     public static Corpus fromText(String text, CorpusConfig config, Vocabulary vocabulary) {
-        String name = "text \"" + config.source() + "\"";
+        String name = textName(config);
         SymbolEncoder encoder = encoder(name, text.length(), SymbolArray.MAX_SYMBOLS, config, vocabulary);
         TextReader.normalize(text, config, encoder);
         return new Corpus(name, encoder.finish(), encoder.ids.build(), config);
+    }
+
+    /**
+     * The vocabulary {@code text} has after normalisation, without cutting windows: what one shard of a
+     * corpus split over several machines contributes to the shared vocabulary.
+     *
+     * @throws CorpusException when {@code text} has no symbol or more than {@code corpus.maxVocabulary}
+     */
+    public static Vocabulary vocabularyOf(String text, CorpusConfig config) {
+        SymbolEncoder encoder = encoder(textName(config), text.length(), SymbolArray.MAX_SYMBOLS, config, null);
+        TextReader.normalize(text, config, encoder);
+        return encoder.finish();
+    }
+
+    /** How in-memory text is named in errors: its {@code source} serves as a label. */
+    private static String textName(CorpusConfig config) {
+        return "text \"" + config.source() + "\"";
     }
 
     private static SymbolEncoder encoder(String name, long sizeHint, int maxSymbols, CorpusConfig config,

@@ -86,7 +86,7 @@ public final class RunDirectory {
         ModelFile.write(file, checkpoint);
         List<Path> all = checkpoints(dir);
         List<Path> epochEnds = all.stream().filter(p -> position(p, 2) == 0).toList();
-        Path best = checkpoint(bestEpoch(checkpoint.training().history()), 0);
+        Path best = checkpoint(EpochResult.best(checkpoint.training().history()), 0);
         for (int i = 0; i < epochEnds.size() - keep; i++) {
             if (!epochEnds.get(i).equals(best)) {
                 delete(epochEnds.get(i));
@@ -100,23 +100,6 @@ public final class RunDirectory {
             }
         }
         return file;
-    }
-
-    /**
-     * The one-based epoch with the lowest held-out loss (the training loss for epochs without one);
-     * 0 for an empty history.
-     */
-    static int bestEpoch(List<EpochResult> history) {
-        int best = 0;
-        double lowest = Double.POSITIVE_INFINITY;
-        for (EpochResult e : history) {
-            double loss = e.hasValidation() ? e.validationLoss() : e.trainLoss();
-            if (loss < lowest) {
-                lowest = loss;
-                best = e.epoch();
-            }
-        }
-        return best;
     }
 
     private static void delete(Path old) {

@@ -138,7 +138,7 @@ class TrainingRunTest {
         assertThat(seenAtBatch5.get(2)).contains("checkpoint-e0002-b0000000.safetensors", "checkpoint-e0002-b0000003.safetensors")
                 .filteredOn(name -> !name.endsWith("-b0000000.safetensors")).hasSize(1);
         List<String> expected = new ArrayList<>(List.of("checkpoint-e0004-b0000000.safetensors", "checkpoint-e0005-b0000000.safetensors"));
-        int best = RunDirectory.bestEpoch(history.epochs());
+        int best = EpochResult.best(history.epochs());
         if (best < 4) {
             expected.add(0, "checkpoint-e%04d-b0000000.safetensors".formatted(best));
         }

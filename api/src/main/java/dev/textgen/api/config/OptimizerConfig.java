@@ -5,14 +5,15 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 import java.util.List;
 
-/** The optimizer, chosen by its {@code "type"}: {@code rmsprop} (the reference notebook's) or {@code adam}. */
+/** The optimizer, chosen by its {@code "type"}: {@code rmsprop} (the reference notebook's), {@code adam} or {@code sgd}. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
         @JsonSubTypes.Type(value = OptimizerConfig.RmsProp.class, name = "rmsprop"),
-        @JsonSubTypes.Type(value = OptimizerConfig.Adam.class, name = "adam")})
+        @JsonSubTypes.Type(value = OptimizerConfig.Adam.class, name = "adam"),
+        @JsonSubTypes.Type(value = OptimizerConfig.Sgd.class, name = "sgd")})
 public sealed interface OptimizerConfig {
 
-    List<String> TYPES = List.of("rmsprop", "adam");
+    List<String> TYPES = List.of("rmsprop", "adam", "sgd");
 
     double learningRate();
 
@@ -24,6 +25,7 @@ public sealed interface OptimizerConfig {
         return switch (type) {
             case "rmsprop" -> RmsProp.defaults();
             case "adam" -> Adam.defaults();
+            case "sgd" -> Sgd.defaults();
             default -> null;
         };
     }
@@ -66,6 +68,26 @@ public sealed interface OptimizerConfig {
         @Override
         public Adam withLearningRate(double lr) {
             return new Adam(lr, beta1, beta2, epsilon);
+        }
+    }
+
+    /**
+     * Plain stochastic gradient descent, {@code w -= lr g}, without state: averaging the weights of workers
+     * that each took one step is then exactly one step on the union of their batches.
+     */
+    record Sgd(double learningRate) implements OptimizerConfig {
+        public Sgd {
+            Require.positive("training.optimizer.learningRate", learningRate);
+        }
+
+        /** Keras' default: lr 0.01. */
+        public static Sgd defaults() {
+            return new Sgd(0.01);
+        }
+
+        @Override
+        public Sgd withLearningRate(double lr) {
+            return new Sgd(lr);
         }
     }
 }

@@ -16,7 +16,8 @@ import java.util.Map;
  *       {@code <tensor>/rms} per weight tensor;</li>
  *   <li>Adam: {@code t += 1; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
  *       w -= lr sqrt(1 - b2^t) / (1 - b1^t) m / (sqrt(v) + epsilon)}, state {@code <tensor>/m},
- *       {@code <tensor>/v} per weight tensor and {@code adam/iterations} (one value, {@code t}).</li>
+ *       {@code <tensor>/v} per weight tensor and {@code adam/iterations} (one value, {@code t});</li>
+ *   <li>SGD: {@code w -= lr g}, no state.</li>
  * </ul>
  * {@code <tensor>} is the weight's {@link TensorLayout} name, e.g. {@code lstm_0/kernel/rms}. A backend passes
  * its weights and gradients either as arrays in parameter order ({@link #apply}) or as one flat vector, the
@@ -55,6 +56,9 @@ public abstract sealed class Optimizer {
         }
         if (config instanceof OptimizerConfig.Adam adam) {
             return new Adam(tensorLengths, (float) adam.beta1(), (float) adam.beta2(), (float) adam.epsilon());
+        }
+        if (config instanceof OptimizerConfig.Sgd) {
+            return new Sgd(tensorLengths);
         }
         throw new IllegalArgumentException("training.optimizer: unsupported optimizer " + config
                 + "; allowed: " + OptimizerConfig.TYPES);
@@ -145,6 +149,29 @@ public abstract sealed class Optimizer {
         float[] values = new float[length];
         named.put(name, values);
         return values;
+    }
+
+    /** The number of values of weight tensor {@code k}. */
+    final int length(int k) {
+        return lengths[k];
+    }
+
+    private static final class Sgd extends Optimizer {
+        Sgd(int[] lengths) {
+            super("sgd", lengths);
+        }
+
+        @Override
+        float step(float learningRate) {
+            return learningRate;
+        }
+
+        @Override
+        void update(int k, float[] w, float[] g, int offset, float gradientScale, float learningRate) {
+            for (int i = offset, end = offset + length(k); i < end; i++) {
+                w[i] -= learningRate * (g[i] * gradientScale);
+            }
+        }
     }
 
     private static final class RmsProp extends Optimizer {

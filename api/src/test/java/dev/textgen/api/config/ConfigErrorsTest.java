@@ -56,7 +56,7 @@ class ConfigErrorsTest {
                           "training": {"optimizer": {"type": "rmsprpo"}}
                         }
                         """, "training.optimizer.type", "2:38", new String[]{"\"rmsprpo\" is not an optimizer",
-                        "allowed: rmsprop, adam", "did you mean \"rmsprop\"?"}),
+                        "allowed: rmsprop, adam, sgd", "did you mean \"rmsprop\"?"}),
                 arguments("field of another optimizer", "{\"training\": {\"optimizer\": {\"type\": \"adam\", \"rho\": 0.9}}}",
                         "training.optimizer.rho", "1:45", new String[]{"unknown field \"rho\" in training.optimizer",
                                 "allowed: type, learningRate, beta1, beta2, epsilon"}),

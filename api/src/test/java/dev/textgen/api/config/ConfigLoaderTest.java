@@ -182,7 +182,7 @@ class ConfigLoaderTest {
         // fails while merging, before the installed samplers are consulted
         assertThatThrownBy(() -> ConfigLoader.load(file, overrides))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(file + ": training.optimizer.type: \"adamw\" is not an optimizer; allowed: rmsprop, adam;"
+                .hasMessage(file + ": training.optimizer.type: \"adamw\" is not an optimizer; allowed: rmsprop, adam, sgd;"
                         + " did you mean \"adam\"? (value from overrides)");
     }
 

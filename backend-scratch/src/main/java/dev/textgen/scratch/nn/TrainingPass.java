@@ -18,7 +18,7 @@ import dev.textgen.scratch.simd.Kernels;
  */
 public final class TrainingPass {
     /**
-     * The most windows in one slice. A slice's weight-gradient accumulators (about 370 KiB for the seed's model)
+     * The most windows in one slice. A slice's weight-gradient accumulators (about 370 KiB for the reference notebook's model)
      * stay in L2 during the backward pass; a slice of 64 rows keeps each per-step accumulation product deep
      * enough to run near the kernels' peak.
      */
