@@ -7,10 +7,21 @@ package dev.textgen.api;
 public class CorpusException extends TextgenException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with {@code message} as its whole text.
+     *
+     * @param message names the corpus, the fault and what would be valid
+     */
     public CorpusException(String message) {
         super(message);
     }
 
+    /**
+     * An exception with {@code message} as its whole text, caused by {@code cause}.
+     *
+     * @param message names the corpus, the fault and what would be valid
+     * @param cause the underlying failure, e.g. an I/O error
+     */
     public CorpusException(String message, Throwable cause) {
         super(message, cause);
     }

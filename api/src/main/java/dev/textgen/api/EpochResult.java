@@ -15,16 +15,29 @@ public record EpochResult(int epoch, double trainLoss, double validationLoss, do
 
     private static final double LN2 = Math.log(2);
 
-    /** Held-out loss in bits per character. */
+    /**
+     * Held-out loss in bits per character.
+     *
+     * @return {@link #validationLoss()} over ln 2, NaN without a validation set
+     */
     public double validationBitsPerChar() {
         return validationLoss / LN2;
     }
 
-    /** Training loss in bits per character. */
+    /**
+     * Training loss in bits per character.
+     *
+     * @return {@link #trainLoss()} over ln 2
+     */
     public double trainBitsPerChar() {
         return trainLoss / LN2;
     }
 
+    /**
+     * Whether the epoch was scored on held-out windows.
+     *
+     * @return true when {@link #validationLoss()} is not NaN
+     */
     public boolean hasValidation() {
         return !Double.isNaN(validationLoss);
     }

@@ -21,12 +21,20 @@ import java.util.Objects;
 public record Evaluation(double loss, long windows) {
     private static final double LN2 = Math.log(2);
 
-    /** The mean loss in bits per char. */
+    /**
+     * The mean loss in bits per char.
+     *
+     * @return {@link #loss()} over ln 2
+     */
     public double bitsPerChar() {
         return loss / LN2;
     }
 
-    /** {@code e^loss}: the number of equally likely symbols that would be as uncertain. */
+    /**
+     * {@code e^loss}: the number of equally likely symbols that would be as uncertain.
+     *
+     * @return the perplexity, at least 1
+     */
     public double perplexity() {
         return Math.exp(loss);
     }
@@ -36,6 +44,9 @@ public record Evaluation(double loss, long windows) {
      * {@code corpus.step} chars. The text is read as it is, so give it as the model's corpus was normalised
      * (e.g. lowercased).
      *
+     * @param model the model to score
+     * @param text the text to score, at least {@code maxlen + 1} symbols
+     * @return the model's loss on the text
      * @throws UnknownCharacterException   when the text holds characters outside the model's vocabulary
      * @throws CorpusException             when the text is too short for one window
      * @throws BackendUnavailableException when the model's backend is not installed
@@ -55,6 +66,9 @@ public record Evaluation(double loss, long windows) {
      * {@code model} on {@code windows}, in batches of the model's {@code training.batchSize} through an
      * engine of the installed backend the model runs on.
      *
+     * @param model the model to score
+     * @param windows windows of the model's maxlen over its vocabulary
+     * @return the model's loss on the windows
      * @throws IllegalArgumentException    when the windows are empty or cut for another maxlen or vocabulary
      * @throws BackendUnavailableException when the model's backend is not installed
      */
@@ -70,6 +84,10 @@ public record Evaluation(double loss, long windows) {
      * The weights {@code engine} holds on {@code windows}, {@code batchSize} windows at a time; the sum of
      * the batches' mean losses weighted by their sizes, over the number of windows.
      *
+     * @param engine holds the weights to score
+     * @param windows the windows to score, at least one
+     * @param batchSize windows per batch, at least 1; the result does not depend on it beyond rounding
+     * @return the loss of the engine's weights on the windows
      * @throws IllegalArgumentException when there are no windows or {@code batchSize} is below 1
      */
     public static Evaluation of(TrainingEngine engine, WindowSet windows, int batchSize) {

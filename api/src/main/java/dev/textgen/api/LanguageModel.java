@@ -17,13 +17,26 @@ import java.util.Optional;
  */
 public interface LanguageModel {
 
-    /** The symbols this model reads and predicts. */
+    /**
+     * The symbols this model reads and predicts.
+     *
+     * @return the vocabulary
+     */
     Vocabulary vocabulary();
 
-    /** The configuration it was built with (model shape, the corpus settings it was trained on, defaults for generation). */
+    /**
+     * The configuration it was built with (model shape, the corpus settings it was trained on, defaults for
+     * generation).
+     *
+     * @return the config
+     */
     TextgenConfig config();
 
-    /** The context length of a window prediction, {@code config().corpus().maxlen()}. */
+    /**
+     * The context length of a window prediction, {@code config().corpus().maxlen()}.
+     *
+     * @return the window length in symbols, at least 1
+     */
     default int maxlen() {
         return config().corpus().maxlen();
     }
@@ -33,11 +46,20 @@ public interface LanguageModel {
      * does; only the last {@link #maxlen()} ids are used. Writes into {@code out} (length
      * {@code vocabulary().size()}) and returns it.
      *
+     * @param context symbol ids
+     * @param from the first index of the context, at least 0
+     * @param to one past the last index, above {@code from} and at most {@code context.length}
+     * @param out receives one probability per symbol
+     * @return {@code out}
      * @throws IllegalArgumentException when the range is empty or an id is outside the vocabulary
      */
     float[] predict(int[] context, int from, int to, float[] out);
 
-    /** A new stateful session at the zero state. */
+    /**
+     * A new stateful session at the zero state.
+     *
+     * @return a session the caller closes; not thread-safe
+     */
     Session newSession();
 
     /**
@@ -47,21 +69,39 @@ public interface LanguageModel {
      * override it with a window {@link dev.textgen.api.spi.RecurrentSession}, which advances the maxlen
      * windows in flight as one batch, one batched step per fed id, instead of maxlen steps per prediction.
      * Like every session it belongs to one thread.
+     *
+     * @return a session the caller closes; not thread-safe
      */
     default Session newWindowSession() {
         return new RecomputingWindowSession(this);
     }
 
-    /** A copy of the weights in the portable (Keras) layout. */
+    /**
+     * A copy of the weights in the portable (Keras) layout.
+     *
+     * @return the weights, independent of this model
+     */
     ModelWeights weights();
 
-    /** A window of the training text to start from when the caller gives no prompt, if one was stored. */
+    /**
+     * A window of the training text to start from when the caller gives no prompt, if one was stored.
+     *
+     * @return the default prompt, or empty
+     */
     Optional<String> defaultPrompt();
 
-    /** The name of the backend running this model. */
+    /**
+     * The name of the backend running this model.
+     *
+     * @return the backend's name, e.g. {@code scratch}
+     */
     String backend();
 
-    /** Writes this model to {@code file} in the textgen model format (atomically). */
+    /**
+     * Writes this model to {@code file} in the textgen model format (atomically).
+     *
+     * @param file the model file to create or replace
+     */
     default void save(Path file) {
         ModelFile.write(file, new StoredModel(config(), vocabulary(), weights(), defaultPrompt().orElse(null), null));
     }

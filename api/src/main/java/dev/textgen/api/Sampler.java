@@ -16,11 +16,18 @@ public interface Sampler {
     /**
      * The id drawn from {@code probabilities} (non-negative, summing to about 1).
      *
+     * @param probabilities the distribution over the vocabulary, one entry per id; not modified
+     * @param random the only source of randomness
+     * @return an id in [0, probabilities.length)
      * @throws IllegalArgumentException when the distribution is empty, has a NaN or negative entry, or sums to 0
      */
     int sample(float[] probabilities, RandomGenerator random);
 
-    /** Told of every id that enters the context (seed and generated), for samplers that depend on history. */
+    /**
+     * Told of every id that enters the context (seed and generated), for samplers that depend on history.
+     *
+     * @param id the symbol id that entered the context
+     */
     default void observe(int id) {
     }
 

@@ -7,13 +7,19 @@ package dev.textgen.api;
  */
 public interface Session extends AutoCloseable {
 
-    /** Advances the state by one symbol. */
+    /**
+     * Advances the state by one symbol.
+     *
+     * @param id a symbol id of the model's vocabulary
+     */
     void feed(int id);
 
     /**
      * Writes the distribution of the symbol after the last fed one into {@code out} (length
      * {@code vocabulary().size()}) and returns it.
      *
+     * @param out receives one probability per symbol
+     * @return {@code out}
      * @throws IllegalStateException before the first {@link #feed}
      */
     float[] probabilities(float[] out);

@@ -54,12 +54,21 @@ public final class TextGenerator {
     private final Vectorizer vectorizer;
     private final TextNormalization normalization;
 
-    /** Generation as the model's config says, with the installed samplers. */
+    /**
+     * Generation as the model's config says, with the installed samplers.
+     *
+     * @param model the model to generate with
+     */
     public TextGenerator(LanguageModel model) {
         this(model, model.config().generation());
     }
 
-    /** Generation with {@code config}, with the installed samplers. */
+    /**
+     * Generation with {@code config}, with the installed samplers.
+     *
+     * @param model the model to generate with
+     * @param config the sampler, length, context and prompt settings
+     */
     public TextGenerator(LanguageModel model, GenerationConfig config) {
         this(model, config, Samplers.installed());
     }
@@ -67,6 +76,9 @@ public final class TextGenerator {
     /**
      * Generation with {@code config}, drawing samplers from {@code samplers}.
      *
+     * @param model the model to generate with
+     * @param config the sampler, length, context and prompt settings
+     * @param samplers the registry the sampler type is looked up in
      * @throws ConfigException             when the sampler's parameters are invalid, or the replacement
      *                                     character is not in the model's vocabulary
      * @throws BackendUnavailableException when the sampler type is unknown
@@ -90,6 +102,8 @@ public final class TextGenerator {
      * its config names when that one is installed, otherwise on another installed one (see
      * {@link Backends#forModel(String)}, which logs the substitution).
      *
+     * @param modelFile a model or checkpoint file
+     * @return a generator for the model
      * @throws ModelFileException          when the file is missing or invalid
      * @throws BackendUnavailableException when no backend is installed, or the config's sampler is not
      */
@@ -100,6 +114,9 @@ public final class TextGenerator {
     /**
      * The model in {@code modelFile} on {@code backend}, whichever its config names.
      *
+     * @param modelFile a model or checkpoint file
+     * @param backend the backend to run the model on, e.g. {@code scratch}
+     * @return a generator for the model
      * @throws BackendUnavailableException when {@code backend} or the config's sampler is not installed
      */
     public static TextGenerator load(Path modelFile, String backend) {
@@ -109,6 +126,12 @@ public final class TextGenerator {
     /**
      * The model in {@code modelFile} on {@code backend} (null: chosen as {@link #load(Path)} does), from the
      * given registries, for applications that register providers without service files.
+     *
+     * @param modelFile a model or checkpoint file
+     * @param backend the backend to run the model on, or null
+     * @param backends the registry the backend is looked up in
+     * @param samplers the registry the sampler type is looked up in
+     * @return a generator for the model
      */
     public static TextGenerator load(Path modelFile, String backend, Backends backends, Samplers samplers) {
         return load(ModelFile.read(modelFile), backend, backends, samplers);
@@ -119,6 +142,8 @@ public final class TextGenerator {
      * {@code dev.textgen:textgen-model-nietzsche}) found on the class path by {@link PretrainedModels}, with its
      * generation config and the installed backends and samplers, on the backend chosen as {@link #load(Path)} does.
      *
+     * @param name a pretrained model's name, e.g. {@code nietzsche}
+     * @return a generator for the model
      * @throws ModelFileException          when no model of that name is on the class path (the message lists
      *                                     the ones that are) or its file is invalid
      * @throws BackendUnavailableException when no backend or not the config's sampler is installed
@@ -132,20 +157,41 @@ public final class TextGenerator {
         return new TextGenerator(chosen.load(stored), stored.config().generation(), samplers);
     }
 
-    /** This generator's model with another generation config. */
+    /**
+     * This generator's model with another generation config.
+     *
+     * @param generation the sampler, length, context and prompt settings
+     * @return a new generator; this one is unchanged
+     */
     public TextGenerator withConfig(GenerationConfig generation) {
         return new TextGenerator(model, generation, samplers);
     }
 
+    /**
+     * The model this generator runs.
+     *
+     * @return the model
+     */
     public LanguageModel model() {
         return model;
     }
 
+    /**
+     * The generation settings this generator uses.
+     *
+     * @return the config
+     */
     public GenerationConfig config() {
         return config;
     }
 
-    /** {@code generation.length} symbols (or fewer, at a stop sequence) after {@code prompt}. */
+    /**
+     * {@code generation.length} symbols (or fewer, at a stop sequence) after {@code prompt}.
+     *
+     * @param prompt the text to continue, normalised here as the model's corpus was; empty for the model's default
+     *               prompt
+     * @return the generated text, without the prompt
+     */
     public String generate(String prompt) {
         return generate(prompt, config.length());
     }
@@ -153,6 +199,10 @@ public final class TextGenerator {
     /**
      * At most {@code length} symbols after {@code prompt}, fewer when a stop sequence ends them.
      *
+     * @param prompt the text to continue, normalised here as the model's corpus was; empty for the model's default
+     *               prompt
+     * @param length the most symbols to generate, at least 0
+     * @return the generated text, without the prompt
      * @throws UnknownCharacterException when the normalised prompt has characters outside the vocabulary and
      *                                   the policy is {@code error} (or every character was skipped)
      * @throws TextgenException          when the prompt is empty and the model stores no default prompt
@@ -162,7 +212,15 @@ public final class TextGenerator {
         });
     }
 
-    /** Like {@link #generate(String, int)}, handing each chunk to {@code onChunk} as soon as it is drawn. */
+    /**
+     * Like {@link #generate(String, int)}, handing each chunk to {@code onChunk} as soon as it is drawn.
+     *
+     * @param prompt the text to continue, normalised here as the model's corpus was; empty for the model's default
+     *               prompt
+     * @param length the most symbols to generate, at least 0
+     * @param onChunk receives each chunk on the calling thread
+     * @return the generated text, without the prompt
+     */
     public String generate(String prompt, int length, Consumer<? super String> onChunk) {
         Objects.requireNonNull(onChunk, "onChunk");
         StringBuilder text = new StringBuilder();
@@ -178,6 +236,11 @@ public final class TextGenerator {
     /**
      * The chunks of {@link #generate(String, int)}, drawn lazily as the stream is consumed. The prompt is
      * checked now; close the stream when abandoning it early (it may hold a backend session).
+     *
+     * @param prompt the text to continue, normalised here as the model's corpus was; empty for the model's default
+     *               prompt
+     * @param length the most symbols to generate, at least 0
+     * @return the chunks in order; their concatenation is the generated text, without the prompt
      */
     public Stream<String> stream(String prompt, int length) {
         Generation generation = new Generation(prompt, length);

@@ -32,7 +32,12 @@ public record TextNormalization(boolean nfc, boolean lowercase, boolean normaliz
     /** No change at all. */
     public static final TextNormalization NONE = new TextNormalization(false, false, false);
 
-    /** {@code text} normalised as a whole. */
+    /**
+     * {@code text} normalised as a whole.
+     *
+     * @param text the text to normalise
+     * @return the normalised text
+     */
     public String apply(CharSequence text) {
         StringBuilder out = new StringBuilder(text.length());
         Streaming streaming = streaming(out::appendCodePoint);
@@ -41,7 +46,12 @@ public record TextNormalization(boolean nfc, boolean lowercase, boolean normaliz
         return out.toString();
     }
 
-    /** A normaliser that takes text in pieces and hands each normalised code point to {@code sink}. */
+    /**
+     * A normaliser that takes text in pieces and hands each normalised code point to {@code sink}.
+     *
+     * @param sink receives each normalised code point, in order
+     * @return a new normaliser for one text
+     */
     public Streaming streaming(IntConsumer sink) {
         return new Streaming(this, sink);
     }
@@ -63,7 +73,11 @@ public record TextNormalization(boolean nfc, boolean lowercase, boolean normaliz
             this.sink = Objects.requireNonNull(sink, "sink");
         }
 
-        /** Takes the next piece of the text. */
+        /**
+         * Takes the next piece of the text.
+         *
+         * @param chars the next piece; it may end inside a line or a surrogate pair
+         */
         public void append(CharSequence chars) {
             if (chars.length() > SEGMENT) {
                 for (int from = 0; from < chars.length(); from += SEGMENT) {

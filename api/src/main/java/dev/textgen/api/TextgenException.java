@@ -7,10 +7,21 @@ package dev.textgen.api;
 public class TextgenException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with {@code message} as its whole text.
+     *
+     * @param message what failed, naming the input and what would be valid
+     */
     public TextgenException(String message) {
         super(message);
     }
 
+    /**
+     * An exception with {@code message} as its whole text, caused by {@code cause}.
+     *
+     * @param message what failed, naming the input and what would be valid
+     * @param cause the underlying failure
+     */
     public TextgenException(String message, Throwable cause) {
         super(message, cause);
     }

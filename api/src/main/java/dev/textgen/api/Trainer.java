@@ -20,6 +20,7 @@ public interface Trainer extends AutoCloseable {
      * @param train      training windows
      * @param validation held-out windows, or null (or empty) for none
      * @param listener   progress callbacks
+     * @return the epochs run, the best one and why training ended
      * @throws TrainingDivergedException on a non-finite loss or gradient, unless configured to roll back
      */
     TrainingHistory fit(WindowSet train, WindowSet validation, TrainingListener listener);
@@ -27,10 +28,18 @@ public interface Trainer extends AutoCloseable {
     /** Asks {@link #fit} to return after the batch in progress; safe from any thread (a signal handler, say). */
     void requestStop();
 
-    /** An immutable model of the current weights (or of the best epoch's after early stopping restored them). */
+    /**
+     * An immutable model of the current weights (or of the best epoch's after early stopping restored them).
+     *
+     * @return a model independent of further training
+     */
     LanguageModel model();
 
-    /** The state a checkpoint needs to resume exactly here. */
+    /**
+     * The state a checkpoint needs to resume exactly here.
+     *
+     * @return the optimizer state, position, learning rate and history after the last finished batch
+     */
     TrainingState state();
 
     @Override

@@ -7,9 +7,18 @@ package dev.textgen.api;
 public class TrainingDivergedException extends TextgenException {
     private static final long serialVersionUID = 1L;
 
+    /** One-based epoch in which the fault appeared. */
     private final int epoch;
+    /** One-based batch within that epoch. */
     private final int batch;
 
+    /**
+     * An exception naming the epoch, the batch and the fault, with what to change.
+     *
+     * @param epoch one-based epoch in which the fault appeared
+     * @param batch one-based batch within that epoch
+     * @param what the fault, e.g. {@code "the loss is NaN"}
+     */
     public TrainingDivergedException(int epoch, int batch, String what) {
         super("training diverged at epoch " + epoch + ", batch " + batch + ": " + what
                 + "; lower training.optimizer.learningRate or set training.clipNorm"
@@ -18,12 +27,20 @@ public class TrainingDivergedException extends TextgenException {
         this.batch = batch;
     }
 
-    /** One-based epoch in which the fault appeared. */
+    /**
+     * One-based epoch in which the fault appeared.
+     *
+     * @return the epoch, at least 1
+     */
     public int epoch() {
         return epoch;
     }
 
-    /** One-based batch within that epoch. */
+    /**
+     * One-based batch within that epoch.
+     *
+     * @return the batch, at least 1
+     */
     public int batch() {
         return batch;
     }

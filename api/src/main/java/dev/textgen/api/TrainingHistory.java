@@ -12,6 +12,13 @@ import java.util.List;
  */
 public record TrainingHistory(List<EpochResult> epochs, int bestEpoch, Outcome outcome) {
 
+    /**
+     * Copies {@code epochs}.
+     *
+     * @param epochs every finished epoch
+     * @param bestEpoch one-based best epoch, or 0
+     * @param outcome why training ended
+     */
     public TrainingHistory {
         epochs = List.copyOf(epochs);
     }
@@ -26,14 +33,29 @@ public record TrainingHistory(List<EpochResult> epochs, int bestEpoch, Outcome o
         CANCELLED
     }
 
+    /**
+     * The training loss of every epoch, in nats per symbol.
+     *
+     * @return one loss per epoch, in epoch order
+     */
     public List<Double> trainLosses() {
         return epochs.stream().map(EpochResult::trainLoss).toList();
     }
 
+    /**
+     * The held-out loss of every epoch, in nats per symbol.
+     *
+     * @return one loss per epoch, in epoch order; NaN entries without a validation set
+     */
     public List<Double> validationLosses() {
         return epochs.stream().map(EpochResult::validationLoss).toList();
     }
 
+    /**
+     * The wall-clock training time of every epoch.
+     *
+     * @return seconds per epoch, in epoch order
+     */
     public List<Double> secondsPerEpoch() {
         return epochs.stream().map(EpochResult::seconds).toList();
     }

@@ -20,7 +20,12 @@ public interface TrainingListener {
     default void onBatch(int epoch, int batch, int batchesPerEpoch, double loss) {
     }
 
-    /** After every epoch, validation included; {@code trainer.state()} and {@code trainer.model()} reflect it. */
+    /**
+     * After every epoch, validation included; {@code trainer.state()} and {@code trainer.model()} reflect it.
+     *
+     * @param result the finished epoch's losses, time and learning rate
+     * @param trainer the trainer, for a checkpoint of its state and model
+     */
     default void onEpoch(EpochResult result, Trainer trainer) {
     }
 
@@ -28,6 +33,8 @@ public interface TrainingListener {
      * A preview after an epoch, one per {@code training.preview.temperatures} entry, in order, right after
      * {@link #onEpoch}. A {@link Trainer} on its own makes none; a training run of the sdk
      * ({@code dev.textgen.sdk.TrainingRun}) does.
+     *
+     * @param preview the text sampled at one temperature
      */
     default void onPreview(Preview preview) {
     }

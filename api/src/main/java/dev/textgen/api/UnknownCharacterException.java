@@ -7,6 +7,11 @@ package dev.textgen.api;
 public class UnknownCharacterException extends TextgenException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * An exception with {@code message} as its whole text.
+     *
+     * @param message lists the unknown characters and their positions
+     */
     public UnknownCharacterException(String message) {
         super(message);
     }

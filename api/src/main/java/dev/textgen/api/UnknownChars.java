@@ -14,11 +14,23 @@ public enum UnknownChars {
     /** Replace each with the configured replacement character. */
     REPLACE;
 
+    /**
+     * The policy's name in the JSON config.
+     *
+     * @return the constant's name in lower case, e.g. {@code skip}
+     */
     @JsonValue
     public String jsonName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The policy of a JSON config name.
+     *
+     * @param name {@code error}, {@code skip} or {@code replace}
+     * @return the policy
+     * @throws IllegalArgumentException for any other name
+     */
     @JsonCreator
     public static UnknownChars fromJson(String name) {
         for (UnknownChars value : values()) {

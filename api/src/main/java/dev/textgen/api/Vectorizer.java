@@ -11,15 +11,31 @@ import java.util.List;
 public final class Vectorizer {
     private final Vocabulary vocabulary;
 
+    /**
+     * A vectorizer over {@code vocabulary}.
+     *
+     * @param vocabulary the symbols ids refer to
+     */
     public Vectorizer(Vocabulary vocabulary) {
         this.vocabulary = vocabulary;
     }
 
+    /**
+     * The symbols ids refer to.
+     *
+     * @return the vocabulary
+     */
     public Vocabulary vocabulary() {
         return vocabulary;
     }
 
-    /** The ids of {@code text}; fails listing every character outside the vocabulary. */
+    /**
+     * The ids of {@code text}; fails listing every character outside the vocabulary.
+     *
+     * @param text the text to encode
+     * @return one id per code point
+     * @throws UnknownCharacterException listing the characters outside the vocabulary and their positions
+     */
     public int[] encode(CharSequence text) {
         return encode(text, UnknownChars.ERROR, 0);
     }
@@ -27,6 +43,11 @@ public final class Vectorizer {
     /**
      * The ids of {@code text} with unknown characters handled by {@code policy}; {@code replacement}
      * is the code point used by {@link UnknownChars#REPLACE} and must itself be in the vocabulary.
+     *
+     * @param text the text to encode
+     * @param policy what to do with characters outside the vocabulary
+     * @param replacement the code point {@code REPLACE} puts instead; ignored by the other policies
+     * @return one id per kept code point
      */
     public int[] encode(CharSequence text, UnknownChars policy, int replacement) {
         int replacementId = NO_ID;
@@ -64,7 +85,14 @@ public final class Vectorizer {
         return count == ids.length ? ids : Arrays.copyOf(ids, count);
     }
 
-    /** The text of {@code ids[from, to)}. */
+    /**
+     * The text of {@code ids[from, to)}.
+     *
+     * @param ids symbol ids
+     * @param from the first index to decode
+     * @param to one past the last index to decode
+     * @return the text, one code point per id
+     */
     public String decode(int[] ids, int from, int to) {
         StringBuilder text = new StringBuilder(to - from);
         for (int i = from; i < to; i++) {
@@ -73,7 +101,12 @@ public final class Vectorizer {
         return text.toString();
     }
 
-    /** The text of all {@code ids}. */
+    /**
+     * The text of all {@code ids}.
+     *
+     * @param ids symbol ids
+     * @return the text, one code point per id
+     */
     public String decode(int... ids) {
         return decode(ids, 0, ids.length);
     }
@@ -81,6 +114,12 @@ public final class Vectorizer {
     /**
      * Writes the one-hot rows of {@code ids[from, from + length)} into {@code out} starting at
      * {@code outOffset}: {@code length} rows of {@code vocabulary.size()} floats, row-major.
+     *
+     * @param ids symbol ids
+     * @param from the first index to encode
+     * @param length how many ids to encode
+     * @param out receives {@code length * vocabulary.size()} floats, all 0 but one 1 per row
+     * @param outOffset where in {@code out} the first row starts
      */
     public void oneHot(int[] ids, int from, int length, float[] out, int outOffset) {
         int v = vocabulary.size();
@@ -90,7 +129,12 @@ public final class Vectorizer {
         }
     }
 
-    /** A new {@code ids.length x vocabulary.size()} one-hot matrix, row-major. */
+    /**
+     * A new {@code ids.length x vocabulary.size()} one-hot matrix, row-major.
+     *
+     * @param ids symbol ids
+     * @return {@code ids.length * vocabulary.size()} floats
+     */
     public float[] oneHot(int... ids) {
         float[] out = new float[ids.length * vocabulary.size()];
         oneHot(ids, 0, ids.length, out, 0);

@@ -36,7 +36,12 @@ public final class Vocabulary {
         }
     }
 
-    /** The vocabulary of the given code points (duplicates are ignored, order does not matter). */
+    /**
+     * The vocabulary of the given code points (duplicates are ignored, order does not matter).
+     *
+     * @param codePoints the symbols, at least one
+     * @return the vocabulary, ids in ascending code point order
+     */
     public static Vocabulary of(int... codePoints) {
         int[] sorted = codePoints.clone();
         for (int cp : sorted) {
@@ -51,17 +56,31 @@ public final class Vocabulary {
         return new Vocabulary(Arrays.stream(sorted).sorted().distinct().toArray());
     }
 
-    /** The vocabulary of every code point in {@code text}. */
+    /**
+     * The vocabulary of every code point in {@code text}.
+     *
+     * @param text the text whose code points make the vocabulary, not empty
+     * @return the vocabulary, ids in ascending code point order
+     */
     public static Vocabulary fromText(CharSequence text) {
         return of(text.codePoints().toArray());
     }
 
-    /** Number of symbols. */
+    /**
+     * Number of symbols.
+     *
+     * @return the number of distinct code points, at least 1
+     */
     public int size() {
         return codePoints.length;
     }
 
-    /** The code point of symbol {@code id}. */
+    /**
+     * The code point of symbol {@code id}.
+     *
+     * @param id the symbol id, in [0, size())
+     * @return the symbol's code point
+     */
     public int codePoint(int id) {
         if (id < 0 || id >= codePoints.length) {
             throw new IndexOutOfBoundsException("symbol id " + id + " is outside [0, " + codePoints.length + ")");
@@ -69,7 +88,12 @@ public final class Vocabulary {
         return codePoints[id];
     }
 
-    /** The id of {@code codePoint}, or -1 when it is not in the vocabulary. */
+    /**
+     * The id of {@code codePoint}, or -1 when it is not in the vocabulary.
+     *
+     * @param codePoint any code point
+     * @return the id, in [0, size()), or -1
+     */
     public int id(int codePoint) {
         if (codePoint >= 0 && codePoint < bmpIds.length) {
             return bmpIds[codePoint];
@@ -81,22 +105,41 @@ public final class Vocabulary {
         return index >= 0 ? index : NONE;
     }
 
-    /** Whether {@code codePoint} is a symbol of this vocabulary. */
+    /**
+     * Whether {@code codePoint} is a symbol of this vocabulary.
+     *
+     * @param codePoint any code point
+     * @return true when it has an id
+     */
     public boolean contains(int codePoint) {
         return id(codePoint) != NONE;
     }
 
-    /** A copy of the code points in id order. */
+    /**
+     * A copy of the code points in id order.
+     *
+     * @return the code points, ascending
+     */
     public int[] codePoints() {
         return codePoints.clone();
     }
 
-    /** All symbols as one string, in id order: the form stored in model files. */
+    /**
+     * All symbols as one string, in id order: the form stored in model files.
+     *
+     * @return a string of {@link #size()} code points
+     */
     public String symbols() {
         return new String(codePoints, 0, codePoints.length);
     }
 
-    /** The inverse of {@link #symbols()}: rejects a string whose symbols are not sorted and distinct. */
+    /**
+     * The inverse of {@link #symbols()}: rejects a string whose symbols are not sorted and distinct.
+     *
+     * @param symbols code points in strictly ascending order, as {@link #symbols()} writes them
+     * @return the vocabulary
+     * @throws IllegalArgumentException naming the first symbol out of order
+     */
     public static Vocabulary fromSymbols(String symbols) {
         int[] cps = symbols.codePoints().toArray();
         for (int i = 1; i < cps.length; i++) {
@@ -108,7 +151,12 @@ public final class Vocabulary {
         return of(cps);
     }
 
-    /** A readable name for a code point, e.g. {@code 'a' (U+0061)} or {@code U+000A}. */
+    /**
+     * A readable name for a code point, e.g. {@code 'a' (U+0061)} or {@code U+000A}.
+     *
+     * @param codePoint any code point
+     * @return the character in quotes with its U+ number, or only the U+ number for control and whitespace characters
+     */
     public static String describe(int codePoint) {
         String hex = String.format("U+%04X", codePoint);
         return Character.isISOControl(codePoint) || Character.isWhitespace(codePoint)

@@ -157,13 +157,23 @@ public final class RunDirectory {
         }
     }
 
-    /** The checkpoint with the furthest training position in run folder {@code dir}, if any. */
+    /**
+     * The checkpoint with the furthest training position in run folder {@code dir}, if any.
+     *
+     * @param dir a run folder
+     * @return the checkpoint's path, or empty when the folder has none
+     */
     public static Optional<Path> latestCheckpoint(Path dir) {
         List<Path> all = checkpoints(dir);
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
     }
 
-    /** The checkpoints of run folder {@code dir}, oldest position first; none when it has no checkpoints folder. */
+    /**
+     * The checkpoints of run folder {@code dir}, oldest position first; none when it has no checkpoints folder.
+     *
+     * @param dir a run folder
+     * @return the checkpoint paths, ordered by epoch and batch
+     */
     public static List<Path> checkpoints(Path dir) {
         Path folder = dir.resolve(CHECKPOINTS);
         if (!Files.isDirectory(folder)) {

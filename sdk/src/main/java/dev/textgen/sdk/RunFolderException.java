@@ -16,7 +16,9 @@ public final class RunFolderException extends TextgenException {
         HOLDS_ANOTHER_RUN
     }
 
+    /** The run folder, as {@link #folder()} gives it. */
     private final Path folder;
+    /** What is wrong with the folder, as {@link #problem()} gives it. */
     private final Problem problem;
 
     private RunFolderException(Path folder, Problem problem, String message) {
@@ -36,11 +38,20 @@ public final class RunFolderException extends TextgenException {
                 + " run; resume that run, or start the new one in another folder");
     }
 
-    /** The run folder. */
+    /**
+     * The run folder.
+     *
+     * @return the folder as the caller named it
+     */
     public Path folder() {
         return folder;
     }
 
+    /**
+     * What is wrong with the folder, for callers that act on it (e.g. start a new run when there is nothing to resume).
+     *
+     * @return the problem
+     */
     public Problem problem() {
         return problem;
     }

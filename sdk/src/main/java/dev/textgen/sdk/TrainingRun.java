@@ -66,6 +66,9 @@ public final class TrainingRun implements AutoCloseable {
      * initialised with {@code training.seed}. Loads the corpus, and deletes temporary files a killed run
      * left in the folder.
      *
+     * @param config the corpus, model and training settings
+     * @param runDir the run folder; it must hold no checkpoints
+     * @return a run ready to {@link #fit()}; the caller closes it
      * @throws RunFolderException                       when {@code runDir} holds another run's checkpoints
      * @throws dev.textgen.api.BackendUnavailableException when the config's backend is not installed
      * @throws dev.textgen.api.CorpusException           when the corpus cannot be read or cut into windows
@@ -87,6 +90,8 @@ public final class TrainingRun implements AutoCloseable {
      * The run in {@code runDir}, continued from its latest checkpoint (mid-epoch or not) with the config
      * stored there.
      *
+     * @param runDir the folder of an earlier run
+     * @return a run ready to {@link #fit()}; the caller closes it
      * @throws RunFolderException when {@code runDir} holds no checkpoint
      * @see #resume(Path, ConfigOverrides, Path)
      */
@@ -100,6 +105,10 @@ public final class TrainingRun implements AutoCloseable {
      * {@code into}: {@code runDir} itself, or a folder without another run's checkpoints. The corpus is
      * read with the checkpoint's vocabulary.
      *
+     * @param runDir the folder of an earlier run
+     * @param changes values that win over the checkpoint's config, each naming where it came from
+     * @param into the folder to write into
+     * @return a run ready to {@link #fit()}; the caller closes it
      * @throws RunFolderException                       when {@code runDir} holds no checkpoint, or {@code into}
      *                                                  is another folder that holds a run's checkpoints
      * @throws dev.textgen.api.ConfigException           when a change is invalid
@@ -131,7 +140,11 @@ public final class TrainingRun implements AutoCloseable {
         }
     }
 
-    /** {@link #fit(TrainingListener)} without a listener; no previews are generated. */
+    /**
+     * {@link #fit(TrainingListener)} without a listener; no previews are generated.
+     *
+     * @return every finished epoch (a resumed run's earlier ones included), the best one and why training ended
+     */
     public TrainingHistory fit() {
         return fit(TrainingListener.NONE);
     }
@@ -143,6 +156,8 @@ public final class TrainingRun implements AutoCloseable {
      * the exact position reached ({@link #lastCheckpoint()}). A run that had already finished returns at
      * once.
      *
+     * @param listener told of every batch, epoch and preview; {@link TrainingListener#NONE} for nothing
+     * @return every finished epoch (a resumed run's earlier ones included), the best one and why training ended
      * @throws dev.textgen.api.TrainingDivergedException on a non-finite loss or weight, unless
      *                                                   {@code training.onNonFinite} rolls back
      */
@@ -170,42 +185,74 @@ public final class TrainingRun implements AutoCloseable {
         trainer.requestStop();
     }
 
-    /** Where the final model is written: {@code model.safetensors} in the run folder. */
+    /**
+     * Where the final model is written: {@code model.safetensors} in the run folder.
+     *
+     * @return the final model's path, whether or not it was written yet
+     */
     public Path modelFile() {
         return folder.model();
     }
 
-    /** The run folder. */
+    /**
+     * The run folder.
+     *
+     * @return the run folder's path
+     */
     public Path runDir() {
         return folder.dir();
     }
 
-    /** The run's config: the one given to {@link #start}, or the checkpoint's with the changes given to {@link #resume}. */
+    /**
+     * The run's config: the one given to {@link #start}, or the checkpoint's with the changes given to {@link #resume}.
+     *
+     * @return the config
+     */
     public TextgenConfig config() {
         return config;
     }
 
-    /** The corpus the run trains on. */
+    /**
+     * The corpus the run trains on.
+     *
+     * @return the corpus: its vocabulary and its training and validation windows
+     */
     public Corpus corpus() {
         return corpus;
     }
 
-    /** The checkpoint a resumed run continues from; empty for a run that started fresh. */
+    /**
+     * The checkpoint a resumed run continues from; empty for a run that started fresh.
+     *
+     * @return the checkpoint's path, or empty
+     */
     public Optional<Path> resumedFrom() {
         return Optional.ofNullable(resumedFrom);
     }
 
-    /** The temporary files of a killed run that were deleted from the run folder when this run began. */
+    /**
+     * The temporary files of a killed run that were deleted from the run folder when this run began.
+     *
+     * @return the deleted files' paths; empty when there were none
+     */
     public List<Path> deletedTemporaries() {
         return deletedTemporaries;
     }
 
-    /** The checkpoint this run wrote last, if any. */
+    /**
+     * The checkpoint this run wrote last, if any.
+     *
+     * @return the checkpoint's path, or empty when this run wrote none yet
+     */
     public Optional<Path> lastCheckpoint() {
         return Optional.ofNullable(recorder.lastCheckpoint());
     }
 
-    /** Where training stands: position, learning rate and finished epochs. Not to be called while {@link #fit} runs. */
+    /**
+     * Where training stands: position, learning rate and finished epochs. Not to be called while {@link #fit} runs.
+     *
+     * @return the training state after the last finished batch
+     */
     public TrainingState state() {
         return trainer.state();
     }

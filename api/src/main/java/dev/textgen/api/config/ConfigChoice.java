@@ -10,10 +10,18 @@ import java.util.Locale;
  * the config reader lists these names when a value is not one of them.
  */
 public interface ConfigChoice {
-    /** The enum constant's name. */
+    /**
+     * The enum constant's name.
+     *
+     * @return the constant's name in upper case with underscores, e.g. {@code ALL_STEPS}
+     */
     String name();
 
-    /** The value's name in the JSON config. */
+    /**
+     * The value's name in the JSON config.
+     *
+     * @return the constant's name in lower case with hyphens, e.g. {@code all-steps}
+     */
     @JsonValue
     default String jsonName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -47,12 +47,23 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** Reads {@code file} over the defaults, checking samplers against {@link Samplers#installed()}. */
+    /**
+     * Reads {@code file} over the defaults, checking samplers against {@link Samplers#installed()}.
+     *
+     * @param file the JSON config file; fields it leaves out keep their defaults
+     * @return the checked config
+     */
     public static TextgenConfig load(Path file) {
         return load(file, ConfigOverrides.none());
     }
 
-    /** Reads {@code file} over the defaults, then applies {@code overrides}. */
+    /**
+     * Reads {@code file} over the defaults, then applies {@code overrides}.
+     *
+     * @param file the JSON config file; fields it leaves out keep their defaults
+     * @param overrides values that win over the file's, each naming where it came from
+     * @return the checked config
+     */
     public static TextgenConfig load(Path file, ConfigOverrides overrides) {
         return load(file, overrides, Samplers.installed());
     }
@@ -60,12 +71,24 @@ public final class ConfigLoader {
     /**
      * Reads {@code file} over the defaults, then merges the {@code overrides} object over it; errors
      * about those values say "value from overrides". Use {@link ConfigOverrides} to name each value's flag.
+     *
+     * @param file the JSON config file; fields it leaves out keep their defaults
+     * @param overrides a JSON object shaped like the config, whose fields win over the file's
+     * @return the checked config
      */
     public static TextgenConfig load(Path file, JsonNode overrides) {
         return load(file, ConfigOverrides.of(overrides, "overrides"));
     }
 
-    /** Reads {@code file} over the defaults, then applies {@code overrides}; samplers are checked against {@code samplers}. */
+    /**
+     * Reads {@code file} over the defaults, then applies {@code overrides}; samplers are checked against {@code
+     * samplers}.
+     *
+     * @param file the JSON config file; fields it leaves out keep their defaults
+     * @param overrides values that win over the file's, each naming where it came from
+     * @param samplers the sampler types {@code generation.sampler} may name
+     * @return the checked config
+     */
     public static TextgenConfig load(Path file, ConfigOverrides overrides, Samplers samplers) {
         return parse(readFile(file), file.toString(), overrides, samplers);
     }
@@ -74,11 +97,21 @@ public final class ConfigLoader {
      * Reads {@code json} over the defaults.
      *
      * @param sourceName names the document in error messages, e.g. its file name
+     * @param json a JSON object shaped like the config; fields it leaves out keep their defaults
+     * @return the checked config
      */
     public static TextgenConfig parse(String json, String sourceName) {
         return parse(json, sourceName, ConfigOverrides.none(), Samplers.installed());
     }
 
+    /**
+     * Reads {@code json} over the defaults, checking samplers against {@code samplers}.
+     *
+     * @param json a JSON object shaped like the config; fields it leaves out keep their defaults
+     * @param sourceName names the document in error messages, e.g. its file name
+     * @param samplers the sampler types {@code generation.sampler} may name
+     * @return the checked config
+     */
     public static TextgenConfig parse(String json, String sourceName, Samplers samplers) {
         return parse(json, sourceName, ConfigOverrides.none(), samplers);
     }
@@ -86,6 +119,12 @@ public final class ConfigLoader {
     /**
      * Reads {@code json} over the defaults, then applies {@code overrides}. Without a config file, pass
      * {@code "{}"} to get the defaults plus the overrides.
+     *
+     * @param json a JSON object shaped like the config; fields it leaves out keep their defaults
+     * @param sourceName names the document in error messages, e.g. its file name
+     * @param overrides values that win over the document's, each naming where it came from
+     * @param samplers the sampler types {@code generation.sampler} may name
+     * @return the checked config
      */
     public static TextgenConfig parse(String json, String sourceName, ConfigOverrides overrides, Samplers samplers) {
         Objects.requireNonNull(json, "json");
@@ -98,6 +137,11 @@ public final class ConfigLoader {
     /**
      * {@code config} (e.g. a model's stored one, read from {@code sourceName}) with {@code overrides},
      * checked as {@link #parse} checks a document; {@code config} itself when there are none.
+     *
+     * @param config the config to start from
+     * @param sourceName names where {@code config} came from in error messages, e.g. the model file
+     * @param overrides values that win over {@code config}'s, each naming where it came from
+     * @return the checked config with the overrides applied
      */
     public static TextgenConfig override(TextgenConfig config, String sourceName, ConfigOverrides overrides) {
         return overrides.isEmpty() ? config : parse(toJson(config), sourceName, overrides, Samplers.installed());
@@ -108,6 +152,10 @@ public final class ConfigLoader {
      * {@link #parse}, and fields added to the config after the file was written get their defaults;
      * the sampler is not checked against the installed samplers, because a model may be loaded where
      * only training or scoring happens.
+     *
+     * @param json the config JSON as stored in the model file
+     * @param sourceName names the model file in error messages
+     * @return the checked config
      */
     public static TextgenConfig parseStored(String json, String sourceName) {
         Objects.requireNonNull(json, "json");
@@ -115,7 +163,12 @@ public final class ConfigLoader {
         return ConfigReader.read(LocatedJson.read(json, sourceName), ConfigOverrides.none(), null);
     }
 
-    /** {@code config} as pretty-printed JSON with every field; {@code parse(toJson(c), ...)} equals {@code c}. */
+    /**
+     * {@code config} as pretty-printed JSON with every field; {@code parse(toJson(c), ...)} equals {@code c}.
+     *
+     * @param config the config to write
+     * @return a JSON document that {@link #parse} reads back to an equal config
+     */
     public static String toJson(TextgenConfig config) {
         Objects.requireNonNull(config, "config");
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter()

@@ -24,6 +24,11 @@ public final class ConfigOverrides {
         this.origins = origins;
     }
 
+    /**
+     * No overrides: {@link ConfigLoader} returns the file's values unchanged.
+     *
+     * @return the empty overrides (a shared instance)
+     */
     public static ConfigOverrides none() {
         return NONE;
     }
@@ -32,6 +37,8 @@ public final class ConfigOverrides {
      * A whole override document, e.g. a JSON object given on the command line.
      *
      * @param origin how an error names where these values came from, e.g. {@code --set}
+     * @param tree a JSON object shaped like the config, e.g. {@code {"training": {"epochs": 5}}}
+     * @return overrides holding a copy of {@code tree}
      */
     public static ConfigOverrides of(JsonNode tree, String origin) {
         Objects.requireNonNull(origin, "origin");
@@ -47,6 +54,7 @@ public final class ConfigOverrides {
      * @param path   dotted field names, e.g. {@code training.optimizer.learningRate}
      * @param value  a String, Number, Boolean, List, Map, JsonNode or null
      * @param origin how an error names where the value came from, e.g. {@code --learning-rate}
+     * @return a new instance; this one is unchanged
      */
     public ConfigOverrides with(String path, Object value, String origin) {
         Objects.requireNonNull(origin, "origin");
@@ -70,6 +78,11 @@ public final class ConfigOverrides {
         return new ConfigOverrides(copy, Map.copyOf(newOrigins));
     }
 
+    /**
+     * Whether there are no values to apply.
+     *
+     * @return true when no value has been set
+     */
     public boolean isEmpty() {
         return tree.isEmpty();
     }

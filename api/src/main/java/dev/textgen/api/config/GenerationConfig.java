@@ -33,6 +33,17 @@ public record GenerationConfig(
         STATEFUL;
     }
 
+    /**
+     * Checks every field, naming the first invalid one in a {@link dev.textgen.api.ConfigException}.
+     *
+     * @param sampler not null
+     * @param length symbols per call, at least 0
+     * @param context not null
+     * @param unknownChars not null
+     * @param replacement exactly one character (code point)
+     * @param seed the sampler's seed, or null for a fresh one per generator
+     * @param stop non-empty strings; may be an empty list
+     */
     public GenerationConfig {
         Require.present("generation.sampler", sampler);
         Require.atLeast("generation.length", length, 0);
@@ -51,48 +62,91 @@ public record GenerationConfig(
         stop = List.copyOf(stop);
     }
 
-    /** 400 symbols at temperature 0.5, windowed like the reference notebook, failing on unknown characters. */
+    /**
+     * 400 symbols at temperature 0.5, windowed like the reference notebook, failing on unknown characters.
+     *
+     * @return the defaults
+     */
     public static GenerationConfig defaults() {
         return new GenerationConfig(SamplerConfig.defaults(), 400, Context.WINDOW, UnknownChars.ERROR, " ", null,
                 List.of());
     }
 
-    /** This config with another {@link #sampler()}. */
+    /**
+     * This config with another {@link #sampler()}.
+     *
+     * @param value the sampler and its parameters
+     * @return a copy with {@code sampler} replaced
+     */
     public GenerationConfig withSampler(SamplerConfig value) {
         return new GenerationConfig(value, length, context, unknownChars, replacement, seed, stop);
     }
 
-    /** This config with another {@link #length()}. */
+    /**
+     * This config with another {@link #length()}.
+     *
+     * @param value the most symbols per call, at least 0
+     * @return a copy with {@code length} replaced
+     */
     public GenerationConfig withLength(int value) {
         return new GenerationConfig(sampler, value, context, unknownChars, replacement, seed, stop);
     }
 
-    /** This config with another {@link #context()}. */
+    /**
+     * This config with another {@link #context()}.
+     *
+     * @param value {@code WINDOW} or {@code STATEFUL}
+     * @return a copy with {@code context} replaced
+     */
     public GenerationConfig withContext(Context value) {
         return new GenerationConfig(sampler, length, value, unknownChars, replacement, seed, stop);
     }
 
-    /** This config with another {@link #unknownChars()}. */
+    /**
+     * This config with another {@link #unknownChars()}.
+     *
+     * @param value what to do with prompt characters outside the vocabulary
+     * @return a copy with {@code unknownChars} replaced
+     */
     public GenerationConfig withUnknownChars(UnknownChars value) {
         return new GenerationConfig(sampler, length, context, value, replacement, seed, stop);
     }
 
-    /** This config with another {@link #replacement()}. */
+    /**
+     * This config with another {@link #replacement()}.
+     *
+     * @param value exactly one character, which must be in the vocabulary
+     * @return a copy with {@code replacement} replaced
+     */
     public GenerationConfig withReplacement(String value) {
         return new GenerationConfig(sampler, length, context, unknownChars, value, seed, stop);
     }
 
-    /** This config with another {@link #seed()}. */
+    /**
+     * This config with another {@link #seed()}.
+     *
+     * @param value the sampler's seed, or null for a fresh one per generator
+     * @return a copy with {@code seed} replaced
+     */
     public GenerationConfig withSeed(Long value) {
         return new GenerationConfig(sampler, length, context, unknownChars, replacement, value, stop);
     }
 
-    /** This config with another {@link #stop()}. */
+    /**
+     * This config with another {@link #stop()}.
+     *
+     * @param value non-empty stop sequences
+     * @return a copy with {@code stop} replaced
+     */
     public GenerationConfig withStop(List<String> value) {
         return new GenerationConfig(sampler, length, context, unknownChars, replacement, seed, value);
     }
 
-    /** The code point used for {@link UnknownChars#REPLACE}. */
+    /**
+     * The code point used for {@link UnknownChars#REPLACE}.
+     *
+     * @return the single code point of {@link #replacement()}
+     */
     public int replacementCodePoint() {
         return replacement.codePointAt(0);
     }

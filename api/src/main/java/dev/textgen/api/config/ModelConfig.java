@@ -30,6 +30,15 @@ public record ModelConfig(String backend, int hiddenSize, int layers, RecurrentA
         }
     }
 
+    /**
+     * Checks every field, naming the first invalid one in a {@link dev.textgen.api.ConfigException}.
+     *
+     * @param backend a provider name, not blank
+     * @param hiddenSize units per layer, at least 1
+     * @param layers at least 1
+     * @param recurrentActivation not null
+     * @param dropout in [0, 1)
+     */
     public ModelConfig {
         Require.present("model.backend", backend);
         if (backend.isBlank()) {
@@ -41,36 +50,70 @@ public record ModelConfig(String backend, int hiddenSize, int layers, RecurrentA
         Require.inRange("model.dropout", dropout, 0.0, 1.0, false);
     }
 
-    /** The reference notebook's model: one LSTM of 128 units on the scratch backend, no dropout. */
+    /**
+     * The reference notebook's model: one LSTM of 128 units on the scratch backend, no dropout.
+     *
+     * @return the defaults
+     */
     public static ModelConfig defaults() {
         return new ModelConfig("scratch", 128, 1, RecurrentActivation.SIGMOID, 0.0);
     }
 
+    /**
+     * Whether the gates use Keras 2.2.4's hard sigmoid.
+     *
+     * @return true when {@link #recurrentActivation()} is {@link RecurrentActivation#HARD_SIGMOID}
+     */
     public boolean hardSigmoid() {
         return recurrentActivation == RecurrentActivation.HARD_SIGMOID;
     }
 
-    /** This config with another {@link #backend()}. */
+    /**
+     * This config with another {@link #backend()}.
+     *
+     * @param value a backend provider name, e.g. {@code scratch} or {@code dl4j}
+     * @return a copy with {@code backend} replaced
+     */
     public ModelConfig withBackend(String value) {
         return new ModelConfig(value, hiddenSize, layers, recurrentActivation, dropout);
     }
 
-    /** This config with another {@link #hiddenSize()}. */
+    /**
+     * This config with another {@link #hiddenSize()}.
+     *
+     * @param value units per LSTM layer, at least 1
+     * @return a copy with {@code hiddenSize} replaced
+     */
     public ModelConfig withHiddenSize(int value) {
         return new ModelConfig(backend, value, layers, recurrentActivation, dropout);
     }
 
-    /** This config with another {@link #layers()}. */
+    /**
+     * This config with another {@link #layers()}.
+     *
+     * @param value stacked LSTM layers, at least 1
+     * @return a copy with {@code layers} replaced
+     */
     public ModelConfig withLayers(int value) {
         return new ModelConfig(backend, hiddenSize, value, recurrentActivation, dropout);
     }
 
-    /** This config with another {@link #recurrentActivation()}. */
+    /**
+     * This config with another {@link #recurrentActivation()}.
+     *
+     * @param value the LSTM gate activation
+     * @return a copy with {@code recurrentActivation} replaced
+     */
     public ModelConfig withRecurrentActivation(RecurrentActivation value) {
         return new ModelConfig(backend, hiddenSize, layers, value, dropout);
     }
 
-    /** This config with another {@link #dropout()}. */
+    /**
+     * This config with another {@link #dropout()}.
+     *
+     * @param value the dropout rate, in [0, 1)
+     * @return a copy with {@code dropout} replaced
+     */
     public ModelConfig withDropout(double value) {
         return new ModelConfig(backend, hiddenSize, layers, recurrentActivation, value);
     }

@@ -13,14 +13,30 @@ import java.util.List;
         @JsonSubTypes.Type(value = OptimizerConfig.Sgd.class, name = "sgd")})
 public sealed interface OptimizerConfig {
 
+    /** The {@code "type"} names, in the order error messages list them. */
     List<String> TYPES = List.of("rmsprop", "adam", "sgd");
 
+    /**
+     * The step size applied to each update.
+     *
+     * @return the learning rate, greater than 0
+     */
     double learningRate();
 
-    /** The same optimizer with another learning rate (used by learning-rate schedules). */
+    /**
+     * The same optimizer with another learning rate (used by learning-rate schedules).
+     *
+     * @param learningRate the new learning rate, greater than 0
+     * @return a copy of this optimizer with {@code learningRate} replaced
+     */
     OptimizerConfig withLearningRate(double learningRate);
 
-    /** The defaults for {@code type}, or null when the type is unknown. */
+    /**
+     * The defaults for {@code type}, or null when the type is unknown.
+     *
+     * @param type an optimizer name, one of {@link #TYPES}
+     * @return that optimizer's defaults, or null
+     */
     static OptimizerConfig defaults(String type) {
         return switch (type) {
             case "rmsprop" -> RmsProp.defaults();
@@ -32,15 +48,30 @@ public sealed interface OptimizerConfig {
 
     /**
      * Keras' RMSprop: {@code ms = rho ms + (1 - rho) g^2; w -= lr g / (sqrt(ms) + epsilon)}.
+     *
+     * @param learningRate the step size, greater than 0
+     * @param rho decay of the mean squared gradient, in [0, 1)
+     * @param epsilon added to the root mean square, greater than 0
      */
     record RmsProp(double learningRate, double rho, double epsilon) implements OptimizerConfig {
+        /**
+         * Checks every field, naming the first invalid one in a {@link dev.textgen.api.ConfigException}.
+         *
+         * @param learningRate greater than 0
+         * @param rho in [0, 1)
+         * @param epsilon greater than 0
+         */
         public RmsProp {
             Require.positive("training.optimizer.learningRate", learningRate);
             Require.inRange("training.optimizer.rho", rho, 0.0, 1.0, false);
             Require.positive("training.optimizer.epsilon", epsilon);
         }
 
-        /** The reference notebook's: lr 0.01, rho 0.9, epsilon 1e-7. */
+        /**
+         * The reference notebook's: lr 0.01, rho 0.9, epsilon 1e-7.
+         *
+         * @return the reference notebook's RMSprop settings
+         */
         public static RmsProp defaults() {
             return new RmsProp(0.01, 0.9, 1e-7);
         }
@@ -51,8 +82,23 @@ public sealed interface OptimizerConfig {
         }
     }
 
-    /** Keras' Adam with bias correction; epsilon outside the square root. */
+    /**
+     * Keras' Adam with bias correction; epsilon outside the square root.
+     *
+     * @param learningRate the step size, greater than 0
+     * @param beta1 decay of the mean gradient, in [0, 1)
+     * @param beta2 decay of the mean squared gradient, in [0, 1)
+     * @param epsilon added to the root mean square, greater than 0
+     */
     record Adam(double learningRate, double beta1, double beta2, double epsilon) implements OptimizerConfig {
+        /**
+         * Checks every field, naming the first invalid one in a {@link dev.textgen.api.ConfigException}.
+         *
+         * @param learningRate greater than 0
+         * @param beta1 in [0, 1)
+         * @param beta2 in [0, 1)
+         * @param epsilon greater than 0
+         */
         public Adam {
             Require.positive("training.optimizer.learningRate", learningRate);
             Require.inRange("training.optimizer.beta1", beta1, 0.0, 1.0, false);
@@ -60,7 +106,11 @@ public sealed interface OptimizerConfig {
             Require.positive("training.optimizer.epsilon", epsilon);
         }
 
-        /** Keras' defaults: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7. */
+        /**
+         * Keras' defaults: lr 0.001, beta1 0.9, beta2 0.999, epsilon 1e-7.
+         *
+         * @return Keras' Adam settings
+         */
         public static Adam defaults() {
             return new Adam(0.001, 0.9, 0.999, 1e-7);
         }

@@ -9,6 +9,13 @@ package dev.textgen.api.config;
  * @param minLearningRate floor for the learning rate
  */
 public record PlateauConfig(int patience, double factor, double minLearningRate) {
+    /**
+     * Checks every field, naming the first invalid one in a {@link dev.textgen.api.ConfigException}.
+     *
+     * @param patience at least 0
+     * @param factor in (0, 1)
+     * @param minLearningRate at least 0
+     */
     public PlateauConfig {
         Require.atLeast("training.reduceLrOnPlateau.patience", patience, 0);
         if (!(factor > 0 && factor < 1)) {
@@ -17,10 +24,20 @@ public record PlateauConfig(int patience, double factor, double minLearningRate)
         Require.inRange("training.reduceLrOnPlateau.minLearningRate", minLearningRate, 0.0, Double.MAX_VALUE, true);
     }
 
+    /**
+     * The schedule off (patience 0), as in the reference notebook; enabling it halves the rate down to 1e-5.
+     *
+     * @return the defaults: patience 0, factor 0.5, minLearningRate 1e-5
+     */
     public static PlateauConfig defaults() {
         return new PlateauConfig(0, 0.5, 1e-5);
     }
 
+    /**
+     * Whether the schedule is on.
+     *
+     * @return true when {@link #patience()} is at least 1
+     */
     public boolean enabled() {
         return patience > 0;
     }

@@ -10,6 +10,12 @@ import java.util.List;
  * @param temperatures sampling temperatures, each >= 0 (0 means greedy)
  */
 public record PreviewConfig(int length, List<Double> temperatures) {
+    /**
+     * Checks every field, naming the first invalid one in a {@link dev.textgen.api.ConfigException}.
+     *
+     * @param length at least 0
+     * @param temperatures finite numbers, each at least 0; copied
+     */
     public PreviewConfig {
         Require.atLeast("training.preview.length", length, 0);
         Require.present("training.preview.temperatures", temperatures);
@@ -23,7 +29,11 @@ public record PreviewConfig(int length, List<Double> temperatures) {
         temperatures = List.copyOf(temperatures);
     }
 
-    /** The reference notebook's: 400 chars at 0.2, 0.5, 1.0 and 1.2. */
+    /**
+     * The reference notebook's: 400 chars at 0.2, 0.5, 1.0 and 1.2.
+     *
+     * @return the defaults
+     */
     public static PreviewConfig defaults() {
         return new PreviewConfig(400, List.of(0.2, 0.5, 1.0, 1.2));
     }

@@ -29,13 +29,25 @@ import java.util.OptionalDouble;
 @JsonDeserialize(using = SamplerConfig.Deserializer.class)
 public record SamplerConfig(String type, Map<String, Double> parameters) {
 
+    /**
+     * Checks that both fields are present, naming the missing one in a {@link dev.textgen.api.ConfigException}.
+     *
+     * @param type not null; whether a provider of that name exists is checked by {@link ConfigLoader}
+     * @param parameters not null; copied
+     */
     public SamplerConfig {
         Require.present("generation.sampler.type", type);
         Require.present("generation.sampler", parameters);
         parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
     }
 
-    /** A sampler of {@code type} with the given name/value pairs, e.g. {@code of("top-k", "k", 40, "temperature", 0.8)}. */
+    /**
+     * A sampler of {@code type} with the given name/value pairs, e.g. {@code of("top-k", "k", 40, "temperature", 0.8)}.
+     *
+     * @param type the sampler's provider name, e.g. {@code top-k}
+     * @param namesAndValues alternating parameter names (String) and values (Number)
+     * @return the sampler config
+     */
     public static SamplerConfig of(String type, Object... namesAndValues) {
         Map<String, Double> parameters = new LinkedHashMap<>();
         for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
@@ -44,18 +56,33 @@ public record SamplerConfig(String type, Map<String, Double> parameters) {
         return new SamplerConfig(type, parameters);
     }
 
-    /** The reference notebook's default for generation: temperature 0.5. */
+    /**
+     * The reference notebook's default for generation: temperature 0.5.
+     *
+     * @return the defaults
+     */
     public static SamplerConfig defaults() {
         return of("temperature", "temperature", 0.5);
     }
 
-    /** The value of {@code name}, if given. */
+    /**
+     * The value of {@code name}, if given.
+     *
+     * @param name a parameter name, e.g. {@code temperature}
+     * @return its value, or empty when not given
+     */
     public OptionalDouble parameter(String name) {
         Double value = parameters.get(name);
         return value == null ? OptionalDouble.empty() : OptionalDouble.of(value);
     }
 
-    /** A copy with {@code name} set to {@code value}. */
+    /**
+     * A copy with {@code name} set to {@code value}.
+     *
+     * @param name a parameter name, e.g. {@code temperature}
+     * @param value its new value
+     * @return a new config; this one is unchanged
+     */
     public SamplerConfig with(String name, double value) {
         Map<String, Double> copy = new LinkedHashMap<>(parameters);
         copy.put(name, value);

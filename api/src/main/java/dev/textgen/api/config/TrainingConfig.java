@@ -53,6 +53,23 @@ public record TrainingConfig(
         ROLLBACK;
     }
 
+    /**
+     * Checks every field, naming the first invalid one in a {@link dev.textgen.api.ConfigException}.
+     *
+     * @param epochs at least 1
+     * @param batchSize at least 1
+     * @param seed any value
+     * @param threads at least 0
+     * @param clipNorm greater than 0, or null
+     * @param optimizer not null
+     * @param preview not null
+     * @param earlyStopping not null
+     * @param reduceLrOnPlateau not null
+     * @param onNonFinite not null
+     * @param keepCheckpoints at least 1
+     * @param checkpointEveryBatches at least 0
+     * @param loss not null
+     */
     public TrainingConfig {
         Require.atLeast("training.epochs", epochs, 1);
         Require.atLeast("training.batchSize", batchSize, 1);
@@ -70,91 +87,164 @@ public record TrainingConfig(
         Require.present("training.loss", loss);
     }
 
-    /** The reference notebook's: 60 epochs of batch 128 with RMSprop(0.01), no clipping, last-step loss. */
+    /**
+     * The reference notebook's: 60 epochs of batch 128 with RMSprop(0.01), no clipping, last-step loss.
+     *
+     * @return the defaults
+     */
     public static TrainingConfig defaults() {
         return new TrainingConfig(60, 128, 42L, 0, null, OptimizerConfig.RmsProp.defaults(), PreviewConfig.defaults(),
                 EarlyStoppingConfig.defaults(), PlateauConfig.defaults(), OnNonFinite.STOP, 3, 0, Loss.LAST_STEP);
     }
 
-    /** This config with another {@link #epochs()}. */
+    /**
+     * This config with another {@link #epochs()}.
+     *
+     * @param value passes over the training windows, at least 1
+     * @return a copy with {@code epochs} replaced
+     */
     public TrainingConfig withEpochs(int value) {
         return new TrainingConfig(value, batchSize, seed, threads, clipNorm, optimizer, preview, earlyStopping,
                 reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
     }
 
-    /** This config with another {@link #batchSize()}. */
+    /**
+     * This config with another {@link #batchSize()}.
+     *
+     * @param value windows per gradient step, at least 1
+     * @return a copy with {@code batchSize} replaced
+     */
     public TrainingConfig withBatchSize(int value) {
         return new TrainingConfig(epochs, value, seed, threads, clipNorm, optimizer, preview, earlyStopping,
                 reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
     }
 
-    /** This config with another {@link #seed()}. */
+    /**
+     * This config with another {@link #seed()}.
+     *
+     * @param value the RNG seed for initialisation, shuffling and dropout
+     * @return a copy with {@code seed} replaced
+     */
     public TrainingConfig withSeed(long value) {
         return new TrainingConfig(epochs, batchSize, value, threads, clipNorm, optimizer, preview, earlyStopping,
                 reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
     }
 
-    /** This config with another {@link #threads()}. */
+    /**
+     * This config with another {@link #threads()}.
+     *
+     * @param value worker threads, at least 0 (0: all available processors)
+     * @return a copy with {@code threads} replaced
+     */
     public TrainingConfig withThreads(int value) {
         return new TrainingConfig(epochs, batchSize, seed, value, clipNorm, optimizer, preview, earlyStopping,
                 reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
     }
 
-    /** This config with another {@link #clipNorm()}. */
+    /**
+     * This config with another {@link #clipNorm()}.
+     *
+     * @param value the global L2 norm to clip to, greater than 0, or null for no clipping
+     * @return a copy with {@code clipNorm} replaced
+     */
     public TrainingConfig withClipNorm(Double value) {
         return new TrainingConfig(epochs, batchSize, seed, threads, value, optimizer, preview, earlyStopping,
                 reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
     }
 
-    /** This config with another {@link #optimizer()}. */
+    /**
+     * This config with another {@link #optimizer()}.
+     *
+     * @param value the optimizer and its hyper-parameters
+     * @return a copy with {@code optimizer} replaced
+     */
     public TrainingConfig withOptimizer(OptimizerConfig value) {
         return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, value, preview, earlyStopping,
                 reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
     }
 
-    /** This config with another {@link #preview()}. */
+    /**
+     * This config with another {@link #preview()}.
+     *
+     * @param value the per-epoch preview settings
+     * @return a copy with {@code preview} replaced
+     */
     public TrainingConfig withPreview(PreviewConfig value) {
         return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, optimizer, value, earlyStopping,
                 reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
     }
 
-    /** This config with another {@link #earlyStopping()}. */
+    /**
+     * This config with another {@link #earlyStopping()}.
+     *
+     * @param value the early stopping settings
+     * @return a copy with {@code earlyStopping} replaced
+     */
     public TrainingConfig withEarlyStopping(EarlyStoppingConfig value) {
         return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, optimizer, preview, value,
                 reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
     }
 
-    /** This config with another {@link #reduceLrOnPlateau()}. */
+    /**
+     * This config with another {@link #reduceLrOnPlateau()}.
+     *
+     * @param value the reduce-on-plateau settings
+     * @return a copy with {@code reduceLrOnPlateau} replaced
+     */
     public TrainingConfig withReduceLrOnPlateau(PlateauConfig value) {
         return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, optimizer, preview, earlyStopping,
                 value, onNonFinite, keepCheckpoints, checkpointEveryBatches, loss);
     }
 
-    /** This config with another {@link #onNonFinite()}. */
+    /**
+     * This config with another {@link #onNonFinite()}.
+     *
+     * @param value {@code STOP} or {@code ROLLBACK}
+     * @return a copy with {@code onNonFinite} replaced
+     */
     public TrainingConfig withOnNonFinite(OnNonFinite value) {
         return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, optimizer, preview, earlyStopping,
                 reduceLrOnPlateau, value, keepCheckpoints, checkpointEveryBatches, loss);
     }
 
-    /** This config with another {@link #keepCheckpoints()}. */
+    /**
+     * This config with another {@link #keepCheckpoints()}.
+     *
+     * @param value how many latest checkpoints to keep, at least 1
+     * @return a copy with {@code keepCheckpoints} replaced
+     */
     public TrainingConfig withKeepCheckpoints(int value) {
         return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, optimizer, preview, earlyStopping,
                 reduceLrOnPlateau, onNonFinite, value, checkpointEveryBatches, loss);
     }
 
-    /** This config with another {@link #checkpointEveryBatches()}. */
+    /**
+     * This config with another {@link #checkpointEveryBatches()}.
+     *
+     * @param value batches between checkpoints within an epoch, at least 0 (0: only at epoch ends)
+     * @return a copy with {@code checkpointEveryBatches} replaced
+     */
     public TrainingConfig withCheckpointEveryBatches(int value) {
         return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, optimizer, preview, earlyStopping,
                 reduceLrOnPlateau, onNonFinite, keepCheckpoints, value, loss);
     }
 
-    /** This config with another {@link #loss()}. */
+    /**
+     * This config with another {@link #loss()}.
+     *
+     * @param value {@code LAST_STEP} or {@code ALL_STEPS}
+     * @return a copy with {@code loss} replaced
+     */
     public TrainingConfig withLoss(Loss value) {
         return new TrainingConfig(epochs, batchSize, seed, threads, clipNorm, optimizer, preview, earlyStopping,
                 reduceLrOnPlateau, onNonFinite, keepCheckpoints, checkpointEveryBatches, value);
     }
 
-    /** The thread count to use: {@link #threads()} or, when 0, the available processors. */
+    /**
+     * The thread count to use: {@link #threads()} or, when 0, the available processors.
+     *
+     * @return at least 1
+     */
     public int effectiveThreads() {
         return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     }

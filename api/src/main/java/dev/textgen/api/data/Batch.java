@@ -15,6 +15,15 @@ public final class Batch {
     private int size;
     private long seed;
 
+    /**
+     * An empty batch buffer of the given sizes; {@link Batches#next} fills it.
+     *
+     * @param capacity the most windows a batch holds, at least 1
+     * @param maxlen ids per window, at least 1
+     * @param vocabularySize the number of distinct ids, at least 1
+     * @param withOneHot whether to fill {@link #oneHot()} too (the one-hot array must fit in one Java array)
+     * @throws IllegalArgumentException when a size is below 1 or the one-hot array would be too large
+     */
     public Batch(int capacity, int maxlen, int vocabularySize, boolean withOneHot) {
         if (capacity < 1 || maxlen < 1 || vocabularySize < 1) {
             throw new IllegalArgumentException("batch sizes must be >= 1: capacity " + capacity + ", maxlen " + maxlen
@@ -33,44 +42,83 @@ public final class Batch {
         this.oneHot = withOneHot ? new float[(int) dense] : null;
     }
 
+    /**
+     * The most windows this batch holds.
+     *
+     * @return the capacity, at least 1
+     */
     public int capacity() {
         return capacity;
     }
 
+    /**
+     * The length of every window.
+     *
+     * @return ids per window, at least 1
+     */
     public int maxlen() {
         return maxlen;
     }
 
+    /**
+     * The number of distinct ids, the width of a one-hot row.
+     *
+     * @return the vocabulary size, at least 1
+     */
     public int vocabularySize() {
         return vocabularySize;
     }
 
-    /** Windows in this batch (the last batch of an epoch may hold fewer than {@link #capacity()}). */
+    /**
+     * Windows in this batch (the last batch of an epoch may hold fewer than {@link #capacity()}).
+     *
+     * @return the number of filled windows, in [0, capacity]
+     */
     public int size() {
         return size;
     }
 
-    /** Input ids, {@code [capacity][maxlen]} row-major; rows past {@link #size()} are stale. */
+    /**
+     * Input ids, {@code [capacity][maxlen]} row-major; rows past {@link #size()} are stale.
+     *
+     * @return the array itself, not a copy; {@code capacity * maxlen} ids
+     */
     public int[] inputs() {
         return inputs;
     }
 
-    /** Target ids, one per window. */
+    /**
+     * Target ids, one per window.
+     *
+     * @return the array itself, not a copy; {@code capacity} ids, the first {@link #size()} valid
+     */
     public int[] targets() {
         return targets;
     }
 
-    /** Whether {@link #oneHot()} is filled. */
+    /**
+     * Whether {@link #oneHot()} is filled.
+     *
+     * @return true when the batch was created with one-hot inputs
+     */
     public boolean hasOneHot() {
         return oneHot != null;
     }
 
-    /** One-hot inputs {@code [capacity][maxlen][vocabularySize]}, or null when not requested. */
+    /**
+     * One-hot inputs {@code [capacity][maxlen][vocabularySize]}, or null when not requested.
+     *
+     * @return the array itself, not a copy, or null
+     */
     public float[] oneHot() {
         return oneHot;
     }
 
-    /** Seed for this batch's randomness (dropout masks), derived from the training seed and position. */
+    /**
+     * Seed for this batch's randomness (dropout masks), derived from the training seed and position.
+     *
+     * @return the seed of this batch's dropout masks
+     */
     public long seed() {
         return seed;
     }

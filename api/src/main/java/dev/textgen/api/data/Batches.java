@@ -27,7 +27,15 @@ public final class Batches {
         this.epochSeed = epochSeed;
     }
 
-    /** The batches of epoch {@code epoch} (zero-based) in the order {@code seed} gives it. */
+    /**
+     * The batches of epoch {@code epoch} (zero-based) in the order {@code seed} gives it.
+     *
+     * @param windows the windows to cut
+     * @param batchSize windows per batch, at least 1; the last batch may hold fewer
+     * @param seed the training seed
+     * @param epoch the zero-based epoch, which with {@code seed} fixes the order
+     * @return a pass over {@code windows} in that order
+     */
     public static Batches shuffled(WindowSet windows, int batchSize, long seed, int epoch) {
         int[] order = identity(windows.size());
         long epochSeed = SplitMix.mix(seed, epoch);
@@ -41,24 +49,44 @@ public final class Batches {
         return new Batches(windows, batchSize, order, epochSeed);
     }
 
-    /** The batches in window order (for evaluation). */
+    /**
+     * The batches in window order (for evaluation).
+     *
+     * @param windows the windows to cut
+     * @param batchSize windows per batch, at least 1; the last batch may hold fewer
+     * @return a pass over {@code windows} in order
+     */
     public static Batches sequential(WindowSet windows, int batchSize) {
         return new Batches(windows, batchSize, identity(windows.size()), 0L);
     }
 
-    /** Batches in a full pass. */
+    /**
+     * Batches in a full pass.
+     *
+     * @return {@code ceil(windows / batchSize)}
+     */
     public int count() {
         return (order.length + batchSize - 1) / batchSize;
     }
 
-    /** Skips the first {@code batches} batches (to resume mid-epoch). */
+    /**
+     * Skips the first {@code batches} batches (to resume mid-epoch).
+     *
+     * @param batches how many batches to skip, at least 0
+     * @return this pass, for chaining
+     */
     public Batches skip(int batches) {
         next = Math.min(order.length, (int) Math.min((long) batches * batchSize, order.length));
         batchIndex = batches;
         return this;
     }
 
-    /** Fills {@code into} with the next batch; false when the pass is over. */
+    /**
+     * Fills {@code into} with the next batch; false when the pass is over.
+     *
+     * @param into the batch to refill; its capacity must be at least the batch size
+     * @return true when {@code into} holds a batch, false when the pass is over
+     */
     public boolean next(Batch into) {
         if (next >= order.length) {
             return false;

@@ -19,6 +19,10 @@ public final class IdWindows implements WindowSet {
      * The windows of {@code ids} (copied), each {@code maxlen} ids of a {@code vocabularySize}-symbol
      * vocabulary followed by its target.
      *
+     * @param ids symbol ids of the text, each in [0, vocabularySize)
+     * @param maxlen ids per window, at least 1
+     * @param step distance between window starts, at least 1
+     * @param vocabularySize the number of distinct ids
      * @throws IllegalArgumentException when {@code maxlen} or {@code step} is below 1
      */
     public IdWindows(int[] ids, int maxlen, int step, int vocabularySize) {
@@ -35,6 +39,11 @@ public final class IdWindows implements WindowSet {
     /**
      * The windows of {@code text} over {@code vocabulary}.
      *
+     * @param text the (normalised) text to cut
+     * @param vocabulary maps the text's symbols to ids
+     * @param maxlen symbols per window, at least 1
+     * @param step distance between window starts in symbols, at least 1
+     * @return the windows starting every {@code step} symbols that have a target
      * @throws dev.textgen.api.UnknownCharacterException listing the characters of {@code text} outside the vocabulary
      */
     public static IdWindows of(String text, Vocabulary vocabulary, int maxlen, int step) {

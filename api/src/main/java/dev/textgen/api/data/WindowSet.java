@@ -7,19 +7,44 @@ package dev.textgen.api.data;
  */
 public interface WindowSet {
 
-    /** Number of windows. */
+    /**
+     * Number of windows.
+     *
+     * @return the number of windows, at least 0
+     */
     int size();
 
-    /** Input length of every window. */
+    /**
+     * Input length of every window.
+     *
+     * @return ids per window, at least 1
+     */
     int maxlen();
 
-    /** Number of symbols ids are drawn from. */
+    /**
+     * Number of symbols ids are drawn from.
+     *
+     * @return the vocabulary size; every id is below it
+     */
     int vocabularySize();
 
-    /** Copies window {@code index}'s inputs into {@code dst[offset, offset + maxlen())} and returns its target id. */
+    /**
+     * Copies window {@code index}'s inputs into {@code dst[offset, offset + maxlen())} and returns its target id.
+     *
+     * @param index the window, in [0, size())
+     * @param dst receives the window's {@code maxlen()} input ids
+     * @param offset where in {@code dst} the ids start
+     * @return the window's target id
+     */
     int window(int index, int[] dst, int offset);
 
-    /** An empty set, for "no validation data". */
+    /**
+     * An empty set, for "no validation data".
+     *
+     * @param maxlen ids per window the set claims to have
+     * @param vocabularySize the vocabulary size the set claims to have
+     * @return a set of size 0
+     */
     static WindowSet empty(int maxlen, int vocabularySize) {
         return new WindowSet() {
             @Override

@@ -33,10 +33,22 @@ public final class AtomicFiles {
     /** Writes content through a channel; may write in several steps. */
     @FunctionalInterface
     public interface Content {
+        /**
+         * Writes the whole content to {@code channel}, which is positioned at the start of an empty file.
+         *
+         * @param channel the temporary file's channel; do not close it
+         * @throws IOException when writing fails; the target is then unchanged
+         */
         void writeTo(FileChannel channel) throws IOException;
     }
 
-    /** Atomically replaces {@code file} with {@code text} in UTF-8. */
+    /**
+     * Atomically replaces {@code file} with {@code text} in UTF-8.
+     *
+     * @param file the file to create or replace; its folder must exist
+     * @param text the new content
+     * @throws IOException when writing, syncing or moving fails; the target is then unchanged
+     */
     public static void writeString(Path file, CharSequence text) throws IOException {
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         write(file, channel -> writeFully(channel, ByteBuffer.wrap(bytes)));
@@ -45,6 +57,8 @@ public final class AtomicFiles {
     /**
      * Atomically replaces {@code file} with what {@code content} writes. The folder must exist.
      *
+     * @param file the file to create or replace
+     * @param content writes the new bytes
      * @throws IOException when writing, syncing or moving fails; the target is then unchanged
      */
     public static void write(Path file, Content content) throws IOException {
@@ -87,13 +101,22 @@ public final class AtomicFiles {
     /**
      * The name of the file that a temporary file named {@code fileName} was to replace, if {@code fileName}
      * is named as this class names its temporary files; lets callers delete those a killed process left.
+     *
+     * @param fileName a file name without folder, e.g. {@code .model.bin.3fa9c2.tmp}
+     * @return the target's name, e.g. {@code model.bin}, or empty when {@code fileName} is not such a temporary file
      */
     public static Optional<String> temporaryTarget(String fileName) {
         Matcher m = TEMPORARY.matcher(fileName);
         return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
-    /** Writes all of {@code buffer}, looping over short writes. */
+    /**
+     * Writes all of {@code buffer}, looping over short writes.
+     *
+     * @param channel the channel to write to at its position
+     * @param buffer the bytes from its position to its limit; its position ends at the limit
+     * @throws IOException when a write fails
+     */
     public static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             channel.write(buffer);

@@ -11,7 +11,13 @@ public final class IoErrors {
     private IoErrors() {
     }
 
-    /** {@code e} in words, e.g. "no such file", instead of the exception's class name. */
+    /**
+     * {@code e} in words, e.g. "no such file", instead of the exception's class name.
+     *
+     * @param e the failure, e.g. a {@link java.nio.file.NoSuchFileException}
+     * @return a phrase such as "no such file" or "permission denied" for the common causes, else the exception's
+     *         message
+     */
     public static String describe(IOException e) {
         if (e instanceof NoSuchFileException) {
             return "no such file";

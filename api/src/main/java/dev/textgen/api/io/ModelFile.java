@@ -67,6 +67,8 @@ public final class ModelFile {
     /**
      * Writes {@code model} to {@code file} through a temporary file and an atomic move.
      *
+     * @param file the model file to create or replace
+     * @param model what to store
      * @throws dev.textgen.api.ModelFileException when the file cannot be written, or the weights are
      *                                            non-finite or do not match the config's shape
      */
@@ -74,7 +76,12 @@ public final class ModelFile {
         new ModelFileWriter(file).write(model);
     }
 
-    /** Reads and validates {@code file}; every fault is a {@link dev.textgen.api.ModelFileException} naming it. */
+    /**
+     * Reads and validates {@code file}; every fault is a {@link dev.textgen.api.ModelFileException} naming it.
+     *
+     * @param file the model file to read
+     * @return its contents
+     */
     public static StoredModel read(Path file) {
         return new ModelFileReader(file).read();
     }

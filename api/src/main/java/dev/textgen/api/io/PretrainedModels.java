@@ -34,12 +34,21 @@ public final class PretrainedModels {
     private PretrainedModels() {
     }
 
-    /** The names of the models on the class path of the thread's context class loader. */
+    /**
+     * The names of the models on the class path of the thread's context class loader.
+     *
+     * @return the model names in alphabetical order; empty when none is on the class path
+     */
     public static SortedSet<String> names() {
         return names(classLoader());
     }
 
-    /** The names of the models that {@code loader}'s resources list. */
+    /**
+     * The names of the models that {@code loader}'s resources list.
+     *
+     * @param loader the class loader whose resources are searched
+     * @return the model names in alphabetical order
+     */
     public static SortedSet<String> names(ClassLoader loader) {
         SortedSet<String> names = new TreeSet<>();
         try {
@@ -61,6 +70,8 @@ public final class PretrainedModels {
     /**
      * Reads and validates the model {@code name} from the class path of the thread's context class loader.
      *
+     * @param name a model name, one of {@link #names()}
+     * @return the validated model
      * @throws ModelFileException when no model of that name is there (the message lists the ones that are),
      *                            or its file is invalid
      */
@@ -68,7 +79,13 @@ public final class PretrainedModels {
         return read(name, classLoader());
     }
 
-    /** Like {@link #read(String)}, from {@code loader}'s resources. */
+    /**
+     * Like {@link #read(String)}, from {@code loader}'s resources.
+     *
+     * @param name a model name, one of {@link #names(ClassLoader)}
+     * @param loader the class loader whose resources are searched
+     * @return the validated model
+     */
     public static StoredModel read(String name, ClassLoader loader) {
         Objects.requireNonNull(name, "name");
         String resource = DIRECTORY + name + EXTENSION;

@@ -26,12 +26,23 @@ public final class TensorLayout {
     record Tensor(String name, int[] shape, float[] values) {
     }
 
-    /** The number of tensors of a model with {@code layers} LSTM layers. */
+    /**
+     * The number of tensors of a model with {@code layers} LSTM layers.
+     *
+     * @param layers the number of LSTM layers, at least 1
+     * @return {@code 3 * layers + 2}
+     */
     public static int tensorCount(int layers) {
         return 3 * layers + 2;
     }
 
-    /** The name of tensor {@code index} in parameter order, e.g. {@code lstm_0/recurrent_kernel}. */
+    /**
+     * The name of tensor {@code index} in parameter order, e.g. {@code lstm_0/recurrent_kernel}.
+     *
+     * @param layers the number of LSTM layers, at least 1
+     * @param index the tensor's position, in [0, tensorCount(layers))
+     * @return the tensor's name
+     */
     public static String name(int layers, int index) {
         if (index < 0 || index >= tensorCount(layers)) {
             throw new IllegalArgumentException("tensor index " + index + " is outside [0, " + tensorCount(layers)
@@ -43,7 +54,12 @@ public final class TensorLayout {
         return "lstm_" + index / 3 + "/" + LSTM_TENSORS[index % 3];
     }
 
-    /** Every tensor name in parameter order. */
+    /**
+     * Every tensor name in parameter order.
+     *
+     * @param layers the number of LSTM layers, at least 1
+     * @return {@link #tensorCount} names
+     */
     public static List<String> names(int layers) {
         List<String> names = new ArrayList<>(tensorCount(layers));
         for (int k = 0; k < tensorCount(layers); k++) {
@@ -52,7 +68,15 @@ public final class TensorLayout {
         return names;
     }
 
-    /** The shape of tensor {@code index} in parameter order for {@code layers} layers of {@code hidden} units. */
+    /**
+     * The shape of tensor {@code index} in parameter order for {@code layers} layers of {@code hidden} units.
+     *
+     * @param layers the number of LSTM layers, at least 1
+     * @param index the tensor's position, in [0, tensorCount(layers))
+     * @param hidden H, units per LSTM layer
+     * @param vocabulary V, the vocabulary size
+     * @return the tensor's dimensions, e.g. {@code [H, 4H]} for a recurrent kernel
+     */
     public static int[] shape(int layers, int index, int hidden, int vocabulary) {
         name(layers, index); // checks the index
         if (index == 3 * layers) {
@@ -72,6 +96,9 @@ public final class TensorLayout {
     /**
      * The arrays of {@code weights} in parameter order, as the record holds them (not copied: read them, do
      * not write them).
+     *
+     * @param weights the weights to read
+     * @return {@link #tensorCount} arrays in parameter order
      */
     public static float[][] arrays(ModelWeights weights) {
         int layers = weights.lstm().size();
@@ -91,6 +118,8 @@ public final class TensorLayout {
      * Weights (copied) from arrays in parameter order; each layer's size is read from its bias ({@code 4H}
      * values), the vocabulary's from the Dense bias.
      *
+     * @param arrays {@link #tensorCount} arrays in parameter order
+     * @return the weights
      * @throws IllegalArgumentException when the count or a length does not fit the layout
      */
     public static ModelWeights weights(float[][] arrays) {

@@ -31,6 +31,20 @@ public record TrainingState(
         List<EpochResult> history,
         ModelWeights bestWeights) {
 
+    /**
+     * Copies the map and the list, and checks that the position is not negative.
+     *
+     * @param optimizerState optimizer tensors by name
+     * @param epoch at least 0
+     * @param batch at least 0
+     * @param seed the training seed
+     * @param learningRate the current learning rate
+     * @param partialLossSum the loss sum over the finished batches of the epoch in progress
+     * @param partialWindows the windows in those batches
+     * @param history the finished epochs
+     * @param bestWeights the best epoch's weights, or null
+     * @throws IllegalArgumentException when {@code epoch} or {@code batch} is negative
+     */
     public TrainingState {
         optimizerState = Map.copyOf(optimizerState);
         history = List.copyOf(history);

@@ -15,24 +15,50 @@ import dev.textgen.api.training.TrainingLoop;
  */
 public interface Backend {
 
-    /** The provider name, as in the config. */
+    /**
+     * The provider name, as in the config.
+     *
+     * @return the name, e.g. {@code scratch}, equal to its {@link BackendProvider#name()}
+     */
     String name();
 
-    /** An immutable, thread-safe model with the stored weights. */
+    /**
+     * An immutable, thread-safe model with the stored weights.
+     *
+     * @param model a validated model file's contents, in the portable layout
+     * @return the model, converted to this backend's layout
+     */
     LanguageModel load(StoredModel model);
 
     /**
      * A training engine for the configured architecture, starting from {@code initial} or, when it
      * is null, from fresh weights initialised with {@code config.training().seed()}.
+     *
+     * @param config the model and training settings
+     * @param vocabulary the symbols the model reads and predicts
+     * @param initial weights to start from, or null for fresh ones
+     * @return a new engine; the caller closes it
      */
     TrainingEngine newEngine(TextgenConfig config, Vocabulary vocabulary, ModelWeights initial);
 
-    /** A trainer that starts from fresh weights. */
+    /**
+     * A trainer that starts from fresh weights.
+     *
+     * @param config the model and training settings
+     * @param vocabulary the symbols the model reads and predicts
+     * @param defaultPrompt a window of training text stored in the model for generation without a prompt, or null
+     * @return a trainer at epoch 0
+     */
     default Trainer newTrainer(TextgenConfig config, Vocabulary vocabulary, String defaultPrompt) {
         return TrainingLoop.start(this, config, vocabulary, defaultPrompt);
     }
 
-    /** A trainer that continues exactly where {@code checkpoint}'s training state left off. */
+    /**
+     * A trainer that continues exactly where {@code checkpoint}'s training state left off.
+     *
+     * @param checkpoint a model file holding a training state
+     * @return a trainer at the checkpoint's position
+     */
     default Trainer resumeTrainer(StoredModel checkpoint) {
         return TrainingLoop.resume(this, checkpoint);
     }

@@ -7,15 +7,24 @@ package dev.textgen.api.spi;
  */
 public interface BackendProvider {
 
-    /** The name used in the config's {@code model.backend}, e.g. {@code scratch}. */
+    /**
+     * The name used in the config's {@code model.backend}, e.g. {@code scratch}.
+     *
+     * @return the backend's name, unique among installed backends
+     */
     String name();
 
-    /** One line for listings: what the backend is. */
+    /**
+     * One line for listings: what the backend is.
+     *
+     * @return a short description, e.g. the implementation and its hardware
+     */
     String description();
 
     /**
      * Builds the backend. Called at most once per {@link Backends} registry.
      *
+     * @return the backend
      * @throws dev.textgen.api.BackendUnavailableException when it cannot start here (for example a
      *                                                     native library that does not load)
      */

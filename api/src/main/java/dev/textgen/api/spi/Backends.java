@@ -28,27 +28,52 @@ public final class Backends {
         this.registry = registry;
     }
 
-    /** The backends visible to the thread's context class loader. */
+    /**
+     * The backends visible to the thread's context class loader.
+     *
+     * @return the registry; backends are created on first use
+     */
     public static Backends installed() {
         return of(Thread.currentThread().getContextClassLoader());
     }
 
-    /** The backends visible to {@code loader}. */
+    /**
+     * The backends visible to {@code loader}.
+     *
+     * @param loader the class loader the providers are found with
+     * @return the registry; backends are created on first use
+     */
     public static Backends of(ClassLoader loader) {
         return new Backends(new ProviderRegistry<>("backend", BackendProvider.class, loader, BackendProvider::name));
     }
 
-    /** Exactly {@code providers}, for tests and for applications that register their own without service files. */
+    /**
+     * Exactly {@code providers}, for tests and for applications that register their own without service files.
+     *
+     * @param providers the providers, with distinct names
+     * @return the registry; backends are created on first use
+     */
     public static Backends of(java.util.List<? extends BackendProvider> providers) {
         return new Backends(new ProviderRegistry<>("backend", java.util.List.<BackendProvider>copyOf(providers), BackendProvider::name));
     }
 
-    /** Names of the installed backends, sorted. */
+    /**
+     * Names of the installed backends, sorted.
+     *
+     * @return the provider names, in alphabetical order
+     */
     public Set<String> names() {
         return registry.all().keySet();
     }
 
-    /** The provider named {@code name}, without creating its backend. */
+    /**
+     * The provider named {@code name}, without creating its backend.
+     *
+     * @param name a backend name, e.g. {@code scratch}
+     * @return the provider
+     * @throws BackendUnavailableException when no backend of that name is installed, naming the Maven artifact
+     *                                     for a known one and the installed ones otherwise
+     */
     public BackendProvider provider(String name) {
         return registry.get(name, KNOWN);
     }
@@ -58,6 +83,8 @@ public final class Backends {
      * another installed one ({@code scratch} when present, else the first by name), since every backend
      * reads every model file. A substitution is logged in one line at {@code WARNING} naming both.
      *
+     * @param named the backend the model file names
+     * @return the backend, created on first use
      * @throws BackendUnavailableException when no backend is installed, or the chosen one fails to start
      */
     public Backend forModel(String named) {
@@ -75,7 +102,13 @@ public final class Backends {
         return get(substitute);
     }
 
-    /** The backend named {@code name}, created on first use. */
+    /**
+     * The backend named {@code name}, created on first use.
+     *
+     * @param name a backend name, e.g. {@code scratch}
+     * @return the backend, the same instance on every call
+     * @throws BackendUnavailableException when no backend of that name is installed or it fails to start
+     */
     public Backend get(String name) {
         BackendProvider provider = provider(name);
         return created.computeIfAbsent(name, n -> {

@@ -15,7 +15,12 @@ public final class DropoutMasks {
     private final float keep;
     private final long threshold;
 
-    /** Masks that drop with probability {@code rate}, in [0, 1). */
+    /**
+     * Masks that drop with probability {@code rate}, in [0, 1).
+     *
+     * @param rate the drop probability, in [0, 1); 0 keeps every element with scale 1
+     * @throws IllegalArgumentException when {@code rate} is outside [0, 1)
+     */
     public DropoutMasks(double rate) {
         if (!(rate >= 0 && rate < 1)) {
             throw new IllegalArgumentException("dropout rate must be in [0, 1), got " + rate);
@@ -33,6 +38,14 @@ public final class DropoutMasks {
     /**
      * Writes the mask row of layer {@code layer}'s output at {@code step} for {@code window} into
      * {@code out[offset, offset + width)}.
+     *
+     * @param batchSeed the batch's {@link dev.textgen.api.data.Batch#seed()}
+     * @param layer the LSTM layer whose output is masked, counted from 0 at the bottom
+     * @param step the time step within the window, in [0, maxlen)
+     * @param window the window's index within the batch
+     * @param out receives the mask values, 0 or {@code 1 / (1 - rate)}
+     * @param offset where in {@code out} the row starts
+     * @param width the layer's output width (its hidden size)
      */
     public void fill(long batchSeed, int layer, int step, int window, float[] out, int offset, int width) {
         fillStrided(batchSeed, layer, step, window, out, offset, width, 1);
@@ -41,6 +54,15 @@ public final class DropoutMasks {
     /**
      * Writes the same row into a column of a feature-major array: element {@code j} to
      * {@code out[offset + j * stride]} (a backend that keeps {@code [features, batch]} matrices).
+     *
+     * @param batchSeed the batch's {@link dev.textgen.api.data.Batch#seed()}
+     * @param layer the LSTM layer whose output is masked, counted from 0 at the bottom
+     * @param step the time step within the window, in [0, maxlen)
+     * @param window the window's index within the batch
+     * @param out receives the mask values, 0 or {@code 1 / (1 - rate)}
+     * @param offset where in {@code out} element 0 goes
+     * @param width the layer's output width (its hidden size)
+     * @param stride the distance in {@code out} between consecutive elements, e.g. the batch size
      */
     public void fillStrided(long batchSeed, int layer, int step, int window, float[] out, int offset, int width,
                             int stride) {

@@ -17,6 +17,13 @@ public final class ModelArguments {
      * Checks the arguments of {@link dev.textgen.api.LanguageModel#predict} and returns the first index
      * of the window actually read, {@code max(from, to - maxlen)}.
      *
+     * @param context symbol ids
+     * @param from the first index of the context to read
+     * @param to one past the last index of the context to read, above {@code from}
+     * @param out receives the distribution; must hold {@code vocabularySize} floats
+     * @param maxlen the model's window length
+     * @param vocabularySize the number of symbols
+     * @return the first index read, in [from, to)
      * @throws IllegalArgumentException for a null or empty range, an id outside the vocabulary or a wrong {@code out}
      */
     public static int windowStart(int[] context, int from, int to, float[] out, int maxlen, int vocabularySize) {
@@ -35,7 +42,14 @@ public final class ModelArguments {
         return start;
     }
 
-    /** Checks that {@code id}, found at {@code position} of the caller's input, is a symbol of the vocabulary. */
+    /**
+     * Checks that {@code id}, found at {@code position} of the caller's input, is a symbol of the vocabulary.
+     *
+     * @param id the symbol id
+     * @param position where the caller found it, for the error message
+     * @param vocabularySize the number of symbols; valid ids are in [0, vocabularySize)
+     * @throws IllegalArgumentException naming the id, its position and the valid range
+     */
     public static void checkId(int id, long position, int vocabularySize) {
         if (id < 0 || id >= vocabularySize) {
             throw new IllegalArgumentException("symbol id " + id + " at position " + position
@@ -47,6 +61,7 @@ public final class ModelArguments {
      * Checks that a session was fed a symbol, {@code fed} of them since its zero state, before its
      * probabilities are read.
      *
+     * @param fed the number of symbols fed since the session's zero state
      * @throws IllegalStateException when none was
      */
     public static void checkFed(long fed) {
@@ -55,7 +70,13 @@ public final class ModelArguments {
         }
     }
 
-    /** Checks that {@code out} holds exactly one float per symbol. */
+    /**
+     * Checks that {@code out} holds exactly one float per symbol.
+     *
+     * @param out the caller's output array
+     * @param vocabularySize the number of symbols
+     * @throws IllegalArgumentException when {@code out} is null or has another length
+     */
     public static void checkOut(float[] out, int vocabularySize) {
         if (out == null || out.length != vocabularySize) {
             throw new IllegalArgumentException("out must hold " + vocabularySize + " floats (the vocabulary size), got "
@@ -66,6 +87,10 @@ public final class ModelArguments {
     /**
      * Checks a {@link Batch} given to a {@link TrainingEngine}: not empty, encoded over the
      * model's vocabulary, and every input and target id inside it.
+     *
+     * @param batch the batch to check
+     * @param vocabularySize the model's number of symbols
+     * @throws IllegalArgumentException naming what is wrong
      */
     public static void checkBatch(Batch batch, int vocabularySize) {
         if (batch.vocabularySize() != vocabularySize) {
@@ -95,6 +120,8 @@ public final class ModelArguments {
      * Checks that {@code weights} are the network {@code model} describes, as every {@link Backend} does before it
      * loads or trains them: the config is what a backend builds the network from.
      *
+     * @param model the model section of the config
+     * @param weights the weights to run or train
      * @throws ConfigException naming {@code model.layers} or {@code model.hiddenSize} and both values
      */
     public static void checkArchitecture(ModelConfig model, ModelWeights weights) {
@@ -115,6 +142,9 @@ public final class ModelArguments {
      * Checks the initial weights given to {@link Backend#newEngine}: the architecture ({@link #checkArchitecture})
      * and the vocabulary.
      *
+     * @param model the model section of the config
+     * @param vocabularySize the model's number of symbols
+     * @param initial the initial weights, or null for fresh ones (then nothing is checked)
      * @throws ConfigException for another architecture
      * @throws IllegalArgumentException for weights over another vocabulary
      */

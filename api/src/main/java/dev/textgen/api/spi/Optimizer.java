@@ -46,6 +46,11 @@ public abstract sealed class Optimizer {
     /**
      * The optimizer {@code config} describes, for weight tensors of these lengths in parameter order, with a zero
      * state.
+     *
+     * @param config the optimizer and its hyper-parameters
+     * @param tensorLengths the number of values of each weight tensor, 3 per LSTM layer plus 2 Dense ones
+     * @return a new optimizer with zero state
+     * @throws IllegalArgumentException when the tensor count does not fit the layout
      */
     public static Optimizer of(OptimizerConfig config, int[] tensorLengths) {
         if ((tensorLengths.length - 2) % 3 != 0 || tensorLengths.length < 5) {
@@ -64,12 +69,25 @@ public abstract sealed class Optimizer {
                 + "; allowed: " + OptimizerConfig.TYPES);
     }
 
-    /** The factor the gradient is multiplied by: {@code clipNorm / norm} when the global L2 norm exceeds it, else 1. */
+    /**
+     * The factor the gradient is multiplied by: {@code clipNorm / norm} when the global L2 norm exceeds it, else 1.
+     *
+     * @param clipNorm the clipping norm, or null for no clipping
+     * @param norm the gradient's global L2 norm
+     * @return the scale, in (0, 1]
+     */
     public static float gradientScale(Double clipNorm, double norm) {
         return clipNorm != null && norm > clipNorm ? (float) (clipNorm / norm) : 1f;
     }
 
-    /** Updates every weight tensor ({@code weights[k]}, parameter order) with its gradient {@code gradients[k]}. */
+    /**
+     * Updates every weight tensor ({@code weights[k]}, parameter order) with its gradient {@code gradients[k]}.
+     *
+     * @param weights the weight tensors in parameter order, updated in place
+     * @param gradients their gradients, same shapes
+     * @param gradientScale multiplies every gradient first, as {@link #gradientScale} gives it
+     * @param learningRate the step size of this update
+     */
     public final void apply(float[][] weights, float[][] gradients, float gradientScale, float learningRate) {
         float rate = step(learningRate);
         for (int k = 0; k < lengths.length; k++) {
@@ -77,7 +95,14 @@ public abstract sealed class Optimizer {
         }
     }
 
-    /** As {@link #apply}, with all tensors back to back in parameter order in {@code weights} and {@code gradients}. */
+    /**
+     * As {@link #apply}, with all tensors back to back in parameter order in {@code weights} and {@code gradients}.
+     *
+     * @param weights all weight tensors back to back, updated in place
+     * @param gradients their gradients, same layout
+     * @param gradientScale multiplies every gradient first, as {@link #gradientScale} gives it
+     * @param learningRate the step size of this update
+     */
     public final void applyFlat(float[] weights, float[] gradients, float gradientScale, float learningRate) {
         float rate = step(learningRate);
         int offset = 0;
@@ -93,7 +118,11 @@ public abstract sealed class Optimizer {
     /** Updates tensor {@code k}, found at {@code offset} of {@code w} and {@code g}. */
     abstract void update(int k, float[] w, float[] g, int offset, float gradientScale, float rate);
 
-    /** A copy of the state tensors by name. */
+    /**
+     * A copy of the state tensors by name.
+     *
+     * @return the state tensors (e.g. {@code lstm_0/kernel/rms}), copied, in parameter order
+     */
     public final Map<String, float[]> state() {
         Map<String, float[]> copy = new LinkedHashMap<>();
         named.forEach((name, values) -> copy.put(name, values.clone()));
@@ -103,6 +132,7 @@ public abstract sealed class Optimizer {
     /**
      * Restores {@link #state()}; an empty map resets.
      *
+     * @param state tensors by name as {@link #state()} gives them, or an empty map
      * @throws IllegalArgumentException naming a missing, unknown or mis-sized tensor; nothing is changed then
      */
     public final void setState(Map<String, float[]> state) {

@@ -29,7 +29,14 @@ public final class RecurrentSession implements Session {
         this.window = window;
     }
 
-    /** A stateful session on {@code state} (one row): one step per fed symbol, the state carried forward. */
+    /**
+     * A stateful session on {@code state} (one row): one step per fed symbol, the state carried forward.
+     *
+     * @param state the backend's recurrent state, with one row
+     * @param vocabularySize the number of symbols
+     * @return a session at the zero state
+     * @throws IllegalArgumentException when {@code state} has more than one row
+     */
     public static Session stateful(RecurrentRows state, int vocabularySize) {
         if (state.rows() != 1) {
             throw new IllegalArgumentException("a stateful session runs one row, got " + state.rows());
@@ -37,7 +44,13 @@ public final class RecurrentSession implements Session {
         return new RecurrentSession(state, vocabularySize, false);
     }
 
-    /** A window-context session for a model whose maxlen is {@code windows.rows()}. */
+    /**
+     * A window-context session for a model whose maxlen is {@code windows.rows()}.
+     *
+     * @param windows the backend's recurrent states, one row per window position
+     * @param vocabularySize the number of symbols
+     * @return a session at the zero state
+     */
     public static Session window(RecurrentRows windows, int vocabularySize) {
         if (windows.rows() < 1) {
             throw new IllegalArgumentException("a window session needs maxlen >= 1 rows, got " + windows.rows());

@@ -23,24 +23,51 @@ public final class Samplers {
         this.registry = registry;
     }
 
-    /** The samplers visible to the thread's context class loader. */
+    /**
+     * The samplers visible to the thread's context class loader.
+     *
+     * @return the registry of the installed samplers
+     */
     public static Samplers installed() {
         return of(Thread.currentThread().getContextClassLoader());
     }
 
+    /**
+     * The samplers visible to {@code loader}.
+     *
+     * @param loader the class loader the providers are found with
+     * @return the registry of those samplers
+     */
     public static Samplers of(ClassLoader loader) {
         return new Samplers(new ProviderRegistry<>("sampler", SamplerProvider.class, loader, SamplerProvider::name));
     }
 
-    /** Exactly {@code providers}, for tests and for applications that register their own without service files. */
+    /**
+     * Exactly {@code providers}, for tests and for applications that register their own without service files.
+     *
+     * @param providers the providers, with distinct names
+     * @return the registry of exactly those samplers
+     */
     public static Samplers of(java.util.List<? extends SamplerProvider> providers) {
         return new Samplers(new ProviderRegistry<>("sampler", java.util.List.<SamplerProvider>copyOf(providers), SamplerProvider::name));
     }
 
+    /**
+     * Names of the installed samplers, sorted.
+     *
+     * @return the sampler type names, in alphabetical order
+     */
     public Set<String> names() {
         return registry.all().keySet();
     }
 
+    /**
+     * The provider of the sampler type {@code type}.
+     *
+     * @param type a sampler type, e.g. {@code top-k}
+     * @return the provider
+     * @throws dev.textgen.api.BackendUnavailableException when no sampler of that type is installed
+     */
     public SamplerProvider provider(String type) {
         return registry.get(type, KNOWN);
     }
@@ -48,6 +75,9 @@ public final class Samplers {
     /**
      * A new sampler for {@code config}: unknown parameters and invalid values are a
      * {@link ConfigException} naming {@code generation.sampler.<name>}.
+     *
+     * @param config the sampler type and its parameters
+     * @return a new sampler
      */
     public Sampler create(SamplerConfig config) {
         SamplerProvider provider = provider(config.type());

@@ -102,7 +102,15 @@ public final class TrainingLoop implements Trainer {
         }
     }
 
-    /** A trainer from fresh weights initialised with {@code config.training().seed()}. */
+    /**
+     * A trainer from fresh weights initialised with {@code config.training().seed()}.
+     *
+     * @param backend builds the training engine
+     * @param config the model and training settings
+     * @param vocabulary the symbols the model reads and predicts
+     * @param defaultPrompt a window of training text stored in the model for generation without a prompt, or null
+     * @return a trainer at epoch 0
+     */
     public static Trainer start(Backend backend, TextgenConfig config, Vocabulary vocabulary, String defaultPrompt) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(vocabulary, "vocabulary");
@@ -114,6 +122,9 @@ public final class TrainingLoop implements Trainer {
      * A trainer continuing {@code checkpoint} exactly: its weights, optimizer state, position, learning
      * rate, partial epoch sums, history and best weights.
      *
+     * @param backend builds the training engine
+     * @param checkpoint a model file holding a training state
+     * @return a trainer at the checkpoint's position
      * @throws IllegalArgumentException when the checkpoint holds no training state or non-finite weights
      */
     public static Trainer resume(Backend backend, StoredModel checkpoint) {
