@@ -7,13 +7,16 @@ import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.Samplers;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import java.util.stream.Stream;
@@ -137,8 +140,8 @@ public final class TextGenerator {
     public String generate(String seedText, int length, Consumer<? super String> onChunk) {
         Objects.requireNonNull(onChunk, "onChunk");
         StringBuilder text = new StringBuilder();
-        try (Generation generation = new Generation(seedText, length)) {
-            generation.forEachRemaining(chunk -> {
+        try (Generation generation = start(seedText, length, this::newSession)) {
+            new Chunks(generation).forEachRemaining(chunk -> {
                 text.append(chunk);
                 onChunk.accept(chunk);
             });
@@ -151,46 +154,73 @@ public final class TextGenerator {
      * checked now; close the stream when abandoning it early (it may hold a backend session).
      */
     public Stream<String> stream(String seedText, int length) {
-        Generation generation = new Generation(seedText, length);
-        Spliterator<String> chunks = Spliterators.spliteratorUnknownSize(generation,
+        Chunks chunks = new Chunks(start(seedText, length, this::newSession));
+        Spliterator<String> spliterator = Spliterators.spliteratorUnknownSize(chunks,
                 Spliterator.ORDERED | Spliterator.NONNULL);
-        return StreamSupport.stream(chunks, false).onClose(generation::close);
+        return StreamSupport.stream(spliterator, false).onClose(chunks.generation::close);
     }
 
-    /** One generation in progress: its own sampler, random generator and session. */
-    private final class Generation implements Iterator<String>, AutoCloseable {
-        private final Sampler sampler = samplers.create(config.sampler());
-        private final RandomGenerator random = RANDOM.create(config.seed() != null ? config.seed()
-                : ThreadLocalRandom.current().nextLong());
-        private final float[] probabilities = new float[model.vocabulary().size()];
-        private final Session session;
-        private final StringBuilder tail = new StringBuilder();
-        private final int longestStop;
-        private int remaining;
-        private boolean stopped;
+    /**
+     * A generation of at most {@code length} symbols after {@code seedText} on {@code session}, which the caller
+     * owns and which must read this generator's model in its {@code generation.context} ({@link #newSession()}
+     * or the same context on rows the caller steps itself); see {@link Generation} for how to drive it. The
+     * seed text is checked now, with the same errors as {@link #generate(String, int)}.
+     */
+    public Generation start(String seedText, int length, Session session) {
+        Objects.requireNonNull(session, "session");
+        return start(seedText, length, () -> session);
+    }
 
-        Generation(String seedText, int length) {
-            if (length < 0) {
-                throw new IllegalArgumentException("length must be >= 0, got " + length);
+    /** A new session of this generator's model in its {@code generation.context}. */
+    public Session newSession() {
+        return GenerationConfig.STATEFUL.equals(config.context()) ? model.newSession() : model.newWindowSession();
+    }
+
+    /**
+     * {@code text} as the model reads it: lowercased (in the root locale) when the model's corpus was, so that a
+     * prompt typed in any case continues the way the training text read.
+     */
+    public String prompt(String text) {
+        return model.config().corpus().lowercase() ? text.toLowerCase(Locale.ROOT) : text;
+    }
+
+    private Generation start(String seedText, int length, Supplier<Session> sessions) {
+        return new Generation(samplers.create(config.sampler()), RANDOM.create(config.seed() != null ? config.seed()
+                : ThreadLocalRandom.current().nextLong()), model.vocabulary(), config, seedIds(seedText), length, sessions);
+    }
+
+    private int[] seedIds(String seedText) {
+        Objects.requireNonNull(seedText, "seedText");
+        int[] ids;
+        if (seedText.isEmpty()) {
+            String window = model.seedWindow().orElseThrow(() -> new TextgenException("the seed text is empty and"
+                    + " the model stores no seed window to start from; give a seed text"));
+            ids = vectorizer.encode(window);
+        } else {
+            ids = vectorizer.encode(seedText, config.unknownChars(), config.replacementCodePoint());
+            if (ids.length == 0) {
+                throw new UnknownCharacterException("all " + seedText.codePointCount(0, seedText.length())
+                        + " characters of the seed text are outside the model's vocabulary and were skipped; give a"
+                        + " seed with some of its characters, or an empty seed to start from the stored seed window");
             }
-            int[] seed = seedIds(seedText);
-            int from = Math.max(0, seed.length - model.maxlen());
-            this.remaining = length;
-            this.longestStop = config.stop().stream().mapToInt(String::length).max().orElse(0);
-            this.session = length == 0 ? null
-                    : GenerationConfig.STATEFUL.equals(config.context()) ? model.newSession() : model.newWindowSession();
-            sampler.reset();
-            for (int i = from; i < seed.length; i++) {
-                sampler.observe(seed[i]);
-                if (session != null) {
-                    session.feed(seed[i]);
-                }
+        }
+        return Arrays.copyOfRange(ids, Math.max(0, ids.length - model.maxlen()), ids.length);
+    }
+
+    /** A generation on its own session, as an iterator of chunks: the prompt is fed when it is created. */
+    private static final class Chunks implements Iterator<String> {
+        private final Generation generation;
+
+        Chunks(Generation generation) {
+            this.generation = generation;
+            while (!generation.finished() && generation.prompting()) {
+                generation.step();
             }
         }
 
         @Override
         public boolean hasNext() {
-            return remaining > 0 && !stopped;
+            return !generation.finished();
         }
 
         @Override
@@ -198,58 +228,11 @@ public final class TextGenerator {
             if (!hasNext()) {
                 throw new NoSuchElementException("the generation has ended");
             }
-            float[] p = session.probabilities(probabilities);
-            int id = sampler.sample(p, random);
-            sampler.observe(id);
-            remaining--;
-            String chunk = Character.toString(model.vocabulary().codePoint(id));
-            stopped = endsWithStop(chunk);
-            if (hasNext()) {
-                session.feed(id);
-            } else {
-                close();
+            String chunk = generation.step();
+            if (generation.finished()) {
+                generation.close();
             }
             return chunk;
-        }
-
-        @Override
-        public void close() {
-            if (session != null) {
-                session.close();
-            }
-        }
-
-        private boolean endsWithStop(String chunk) {
-            if (longestStop == 0) {
-                return false;
-            }
-            tail.append(chunk);
-            if (tail.length() > 2 * longestStop) {
-                tail.delete(0, tail.length() - longestStop);
-            }
-            for (String stop : config.stop()) {
-                int start = tail.length() - stop.length();
-                if (start >= 0 && tail.indexOf(stop, start) == start) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        private int[] seedIds(String seedText) {
-            Objects.requireNonNull(seedText, "seedText");
-            if (seedText.isEmpty()) {
-                String window = model.seedWindow().orElseThrow(() -> new TextgenException("the seed text is empty and"
-                        + " the model stores no seed window to start from; give a seed text"));
-                return vectorizer.encode(window);
-            }
-            int[] ids = vectorizer.encode(seedText, config.unknownChars(), config.replacementCodePoint());
-            if (ids.length == 0) {
-                throw new UnknownCharacterException("all " + seedText.codePointCount(0, seedText.length())
-                        + " characters of the seed text are outside the model's vocabulary and were skipped; give a"
-                        + " seed with some of its characters, or an empty seed to start from the stored seed window");
-            }
-            return ids;
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.textgen.api.Session;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.spi.ModelArguments;
+import dev.textgen.api.spi.RecurrentRows;
 import dev.textgen.api.spi.RecurrentSession;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.scratch.nn.Network;
@@ -61,6 +62,11 @@ final class ScratchModel implements LanguageModel {
     @Override
     public Session newWindowSession() {
         return RecurrentSession.window(newStepper(maxlen()), vocabulary.size());
+    }
+
+    @Override
+    public RecurrentRows newRows(int rows) {
+        return newStepper(rows);
     }
 
     @Override

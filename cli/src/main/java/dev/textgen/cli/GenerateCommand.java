@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code textgen generate}: streams text from a model to stdout as it is drawn. */
@@ -86,11 +85,7 @@ final class GenerateCommand implements Callable<Integer> {
         TextgenConfig settings = modelOptions.settings(stored, overrides());
         LanguageModel loaded = Configs.backend(settings, modelOptions.backend).load(stored);
         TextGenerator generator = new TextGenerator(loaded, settings.generation());
-        String seedText = seedText();
-        if (stored.config().corpus().lowercase()) {
-            seedText = seedText.toLowerCase(Locale.ROOT);
-        }
-        generator.generate(seedText, settings.generation().length(), chunk -> {
+        generator.generate(generator.prompt(seedText()), settings.generation().length(), chunk -> {
             stdout.print(chunk);
             stdout.flush();
         });

@@ -1,10 +1,12 @@
 package dev.textgen.api.spi;
 
 /**
- * What a backend supplies for inference sessions: a batch of {@link #rows()} independent recurrent states
- * (every layer's h and c per row), all advanced together by one batched step on the same symbol, and the
- * next-symbol distribution of any row. {@link RecurrentSession} runs one row for a stateful session and
- * maxlen rows for the window context. Not thread-safe: it belongs to one session.
+ * What a backend supplies for inference: a batch of {@link #rows()} independent recurrent states (every layer's
+ * h and c per row), advanced together by one batched step, and the next-symbol distribution of any row.
+ * {@link RecurrentSession} runs one row for a stateful session and maxlen rows for the window context, all
+ * stepped on the same symbol; a scheduler that serves many streams at once steps each row on its own symbol
+ * with {@link #step(int[], int)}. A row's result never depends on the other rows or on how many rows a step
+ * covers. Not thread-safe: it belongs to one caller.
  */
 public interface RecurrentRows extends AutoCloseable {
 
@@ -19,6 +21,18 @@ public interface RecurrentRows extends AutoCloseable {
 
     /** Advances every row by one step on {@code id}, already checked against the vocabulary. */
     void step(int id);
+
+    /**
+     * Advances rows {@code [0, count)} by one step each, row {@code r} on {@code ids[r]} (already checked against
+     * the vocabulary); rows from {@code count} on keep their state. {@code ids} is only read.
+     */
+    void step(int[] ids, int count);
+
+    /**
+     * Copies the state of rows {@code [from, from + count)} onto rows {@code [to, to + count)}, as
+     * {@link System#arraycopy} does (the ranges may overlap), so that a scheduler can keep its live rows first.
+     */
+    void move(int from, int to, int count);
 
     /** Writes the next-symbol distribution of {@code row} after the last step into {@code out} and returns it. */
     float[] probabilities(int row, float[] out);

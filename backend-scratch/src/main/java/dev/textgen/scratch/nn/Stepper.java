@@ -4,12 +4,15 @@ import dev.textgen.api.spi.RecurrentRows;
 import dev.textgen.scratch.simd.Kernels;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Runs a network one symbol at a time for one caller, on a batch of {@code rows} independent states: the
  * LSTM state of every layer and row, advanced together by {@link #step}, and the softmax of a row's top
  * layer output. One row serves a window prediction or a stateful {@link dev.textgen.api.spi.RecurrentSession}; maxlen
- * rows serve a window {@link dev.textgen.api.spi.RecurrentSession}. Not thread-safe; the network is only read.
+ * rows serve a window {@link dev.textgen.api.spi.RecurrentSession}; a server's scheduler steps its streams' rows on
+ * their own ids. While every row is at the zero state (after {@link #reset()}) a step skips the recurrent
+ * product, whose terms would all be zero. Not thread-safe; the network is only read.
  */
 public final class Stepper implements RecurrentRows {
     private final PackedNetwork packed;
@@ -21,6 +24,8 @@ public final class Stepper implements RecurrentRows {
     private final float[][] h;
     private final float[][] c;
     private final float[] z;
+    /** The ids of a step on one symbol, every row the same. */
+    private final int[] sameIds;
     private boolean fresh = true;
 
     public Stepper(PackedNetwork packed, Kernels kernels, boolean hardSigmoid, int rows) {
@@ -39,6 +44,7 @@ public final class Stepper implements RecurrentRows {
             widest = Math.max(widest, network.hiddenSize(l));
         }
         z = new float[rows * 4 * widest];
+        sameIds = new int[rows];
     }
 
     @Override
@@ -66,32 +72,46 @@ public final class Stepper implements RecurrentRows {
 
     @Override
     public void step(int id) {
+        Arrays.fill(sameIds, id);
+        step(sameIds, rows);
+    }
+
+    @Override
+    public void step(int[] ids, int count) {
+        Objects.checkFromIndexSize(0, count, rows);
         for (int l = 0; l < h.length; l++) {
             int hidden = network.hiddenSize(l);
             int gates = 4 * hidden;
-            if (l == 0) {
-                // every row reads the same symbol, so its gathered input row is copied once here and again below
-                System.arraycopy(packed.biasedInput(), id * gates, z, 0, gates);
-            } else {
-                System.arraycopy(network.bias(l), 0, z, 0, gates);
-            }
-            for (int r = 1; r < rows; r++) {
-                System.arraycopy(z, 0, z, r * gates, gates);
+            for (int r = 0; r < count; r++) {
+                if (l == 0) {
+                    System.arraycopy(packed.biasedInput(), ids[r] * gates, z, r * gates, gates);
+                } else {
+                    System.arraycopy(network.bias(l), 0, z, r * gates, gates);
+                }
             }
             if (l > 0) {
                 int in = network.inputSize(l);
-                kernels.gemm(rows, h[l - 1], 0, in, packed.kernel(l), z, 0, gates);
+                kernels.gemm(count, h[l - 1], 0, in, packed.kernel(l), z, 0, gates);
             }
             if (!fresh) {
-                kernels.gemm(rows, h[l], 0, hidden, packed.recurrent(l), z, 0, gates);
+                kernels.gemm(count, h[l], 0, hidden, packed.recurrent(l), z, 0, gates);
             }
-            for (int r = 0; r < rows; r++) {
+            for (int r = 0; r < count; r++) {
                 // The cell's previous state is read before h and c are overwritten, so they can be updated in place.
                 kernels.lstmForward(z, r * gates, fresh ? null : c[l], r * hidden, c[l], r * hidden, h[l], r * hidden,
                         hidden, hardSigmoid);
             }
         }
         fresh = false;
+    }
+
+    @Override
+    public void move(int from, int to, int count) {
+        for (int l = 0; l < h.length; l++) {
+            int hidden = network.hiddenSize(l);
+            System.arraycopy(h[l], from * hidden, h[l], to * hidden, count * hidden);
+            System.arraycopy(c[l], from * hidden, c[l], to * hidden, count * hidden);
+        }
     }
 
     /** The softmax over the vocabulary of {@code row} after the last step, written into {@code out}. */
