@@ -63,7 +63,7 @@ final class RequestParser {
         if (root == null || !root.isObject()) {
             throw new ApiException(400, "invalid_request_error", null, "invalid_json", "the body must be a JSON object"
                     + " such as {\"model\": \"" + defaultModel + "\", \"prompt\": \"the \"}, got "
-                    + (root == null ? "nothing" : describe(root)));
+                    + (root == null || root.isMissingNode() ? "nothing" : describe(root)));
         }
         Set<String> allowed = chat ? CHAT : COMPLETION;
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
