@@ -1,0 +1,86 @@
+package dev.textgen.server;
+
+import dev.textgen.api.TextGenerator;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Aggregate characters per second of the batching engine alone (no HTTP): S streams of temperature-0.5 stateful
+ * generation run to the end together, for each S; the median of 3 runs. Prints one JSON line.
+ *
+ * <p>usage: {@code EngineBenchmark MODEL.safetensors|CONFIG.json [CHARS_PER_STREAM] [STREAMS...]}, by default
+ * 4,000 characters per stream and 1 8 32 64 streams (see docs/server.md for the command).
+ */
+public final class EngineBenchmark {
+    private EngineBenchmark() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length < 1) {
+            System.err.println("usage: EngineBenchmark MODEL.safetensors|CONFIG.json [CHARS_PER_STREAM] [STREAMS...]");
+            System.exit(2);
+        }
+        TextGenerator generator = BenchModels.load(args[0]);
+        int chars = args.length > 1 ? Integer.parseInt(args[1]) : 4_000;
+        int[] streams = args.length > 2 ? Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
+                : new int[] {1, 8, 32, 64};
+        int most = Arrays.stream(streams).max().orElseThrow();
+        Map<Integer, Long> perSecond = new LinkedHashMap<>();
+        try (BatchEngine engine = new BatchEngine("bench", generator.model(), most, most, new Metrics())) {
+            run(engine, generator, most, chars / 4);
+            for (int s : streams) {
+                double[] seconds = {run(engine, generator, s, chars), run(engine, generator, s, chars),
+                        run(engine, generator, s, chars)};
+                Arrays.sort(seconds);
+                perSecond.put(s, Math.round((double) s * chars / seconds[1]));
+            }
+        }
+        StringBuilder json = new StringBuilder("{\"benchmark\": \"engine\", \"model\": \"" + args[0].replace("\\", "/")
+                + "\", \"hidden\": " + generator.model().config().model().hiddenSize() + ", \"backend\": \""
+                + generator.model().backend() + "\", \"context\": \"stateful\", \"temperature\": 0.5, \"chars_per_stream\": "
+                + chars + ", \"chars_per_s\": {");
+        perSecond.forEach((s, rate) -> json.append('"').append(s).append("\": ").append(rate).append(", "));
+        json.setLength(json.length() - 2);
+        json.append("}");
+        if (perSecond.containsKey(1)) {
+            long last = perSecond.get(streams[streams.length - 1]);
+            json.append(", \"last_over_1_stream\": ").append(Math.round(100.0 * last / perSecond.get(1)) / 100.0);
+        }
+        System.out.println(json.append("}"));
+    }
+
+    /** Seconds for {@code streams} streams of {@code chars} characters each, all submitted at once. */
+    private static double run(BatchEngine engine, TextGenerator generator, int streams, int chars)
+            throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(streams);
+        Job.Listener listener = new Job.Listener() {
+            @Override
+            public void onChunk(Job job, String chunk) {
+            }
+
+            @Override
+            public void onEnd(Job job, Job.Outcome outcome, RuntimeException failure) {
+                if (outcome != Job.Outcome.LENGTH) {
+                    throw new IllegalStateException("a stream ended " + outcome, failure);
+                }
+                done.countDown();
+            }
+        };
+        long deadline = System.nanoTime() + TimeUnit.HOURS.toNanos(1);
+        List<Job> jobs = new ArrayList<>();
+        for (int s = 0; s < streams; s++) {
+            TextGenerator stream = generator.withConfig(BenchModels.settings(chars, s));
+            jobs.add(engine.newJob(stream, BenchModels.prompt(generator), chars, s, listener, deadline));
+        }
+        long start = System.nanoTime();
+        engine.submit(jobs);
+        done.await();
+        return (System.nanoTime() - start) / 1e9;
+    }
+}
