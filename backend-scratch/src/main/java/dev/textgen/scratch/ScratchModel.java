@@ -12,6 +12,7 @@ import dev.textgen.scratch.nn.Network;
 import dev.textgen.scratch.nn.PackedNetwork;
 import dev.textgen.scratch.nn.Stepper;
 import dev.textgen.scratch.simd.Kernels;
+import dev.textgen.scratch.simd.PackedMatrix;
 
 import java.util.Optional;
 
@@ -22,6 +23,7 @@ final class ScratchModel implements LanguageModel {
     private final Network network;
     /** The network's weights packed for the products once: the model never changes. */
     private final PackedNetwork packed;
+    private final PackedMatrix dense;
     private final String seedWindow;
     private final Kernels kernels;
 
@@ -30,6 +32,7 @@ final class ScratchModel implements LanguageModel {
         this.vocabulary = vocabulary;
         this.network = network;
         this.packed = new PackedNetwork(network, kernels);
+        this.dense = Stepper.packDense(network, kernels);
         this.seedWindow = seedWindow;
         this.kernels = kernels;
     }
@@ -85,6 +88,6 @@ final class ScratchModel implements LanguageModel {
     }
 
     private Stepper newStepper(int rows) {
-        return new Stepper(packed, kernels, config.model().hardSigmoid(), rows);
+        return new Stepper(packed, dense, kernels, config.model().hardSigmoid(), rows);
     }
 }

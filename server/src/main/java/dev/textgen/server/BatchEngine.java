@@ -8,6 +8,7 @@ import dev.textgen.api.spi.RecurrentRows;
 import dev.textgen.api.spi.RecurrentSession;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -45,6 +46,10 @@ final class BatchEngine implements AutoCloseable {
     private final LanguageModel model;
     private final RecurrentRows rows;
     private final int[] ids;
+    /** The rows whose distributions a step reads, computed together, and per batch row the one prepared for it. */
+    private final int[] reads;
+    private final float[][] distributions;
+    private final float[][] prepared;
     private final int maxQueue;
     private final Metrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
@@ -62,6 +67,9 @@ final class BatchEngine implements AutoCloseable {
         this.model = model;
         this.rows = model.newRows(maxRows);
         this.ids = new int[maxRows];
+        this.reads = new int[maxRows];
+        this.distributions = new float[maxRows][model.vocabulary().size()];
+        this.prepared = new float[maxRows][];
         this.maxQueue = maxQueue;
         this.metrics = metrics;
         this.thread = new Thread(this::run, "textgen-engine-" + name);
@@ -85,7 +93,7 @@ final class BatchEngine implements AutoCloseable {
      */
     Job newJob(TextGenerator generator, String prompt, int length, int index, Job.Listener listener, long deadline) {
         String context = generator.config().context();
-        RowSlice slice = new RowSlice(rows, ids, rowsPerJob(context));
+        RowSlice slice = new RowSlice(rows, ids, prepared, rowsPerJob(context));
         int vocabulary = model.vocabulary().size();
         Generation generation = generator.start(prompt, length, GenerationConfig.WINDOW.equals(context)
                 ? RecurrentSession.window(slice, vocabulary) : RecurrentSession.stateful(slice, vocabulary));
@@ -170,6 +178,7 @@ final class BatchEngine implements AutoCloseable {
 
     private void run() {
         while (admit()) {
+            prepareDistributions();
             long now = System.nanoTime();
             for (int i = 0; i < live.size(); i++) {
                 Job job = live.get(i);
@@ -197,6 +206,7 @@ final class BatchEngine implements AutoCloseable {
                     live.set(i, null);
                 }
             }
+            Arrays.fill(prepared, 0, usedRows, null);
             compact();
             if (usedRows > 0) {
                 rows.step(ids, usedRows);
@@ -248,6 +258,26 @@ final class BatchEngine implements AutoCloseable {
             return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Computes in one product the distributions the stateful jobs about to draw will read (a window job reads one of
+     * its rows, which its session picks, so it reads it from the batch).
+     */
+    private void prepareDistributions() {
+        int count = 0;
+        for (Job job : live) {
+            Generation generation = job.generation();
+            if (job.slice().rows() == 1 && !generation.prompting() && !generation.finished()) {
+                reads[count++] = job.slice().base();
+            }
+        }
+        if (count > 0) {
+            rows.probabilities(reads, count, distributions);
+            for (int i = 0; i < count; i++) {
+                prepared[reads[i]] = distributions[i];
+            }
         }
     }
 

@@ -2,20 +2,26 @@ package dev.textgen.server;
 
 import dev.textgen.api.spi.RecurrentRows;
 
+import java.util.Arrays;
+
 /**
  * The rows of one job inside the engine's batch: a session on a slice reads and resets its rows at once, but its
- * step only records the id for the engine's next batched step, which advances every job's rows together. The engine
- * keeps live rows first and moves a slice's {@link #base} when a job before it leaves.
+ * step only records the id for the engine's next batched step, which advances every job's rows together. A row's
+ * distribution comes from the engine's {@code prepared} distributions when the engine computed it for this step
+ * (with the other rows read, in one product), else from the batch. The engine keeps live rows first and moves a
+ * slice's {@link #base} when a job before it leaves.
  */
 final class RowSlice implements RecurrentRows {
     private final RecurrentRows batch;
     private final int[] ids;
+    private final float[][] prepared;
     private final int size;
     private int base;
 
-    RowSlice(RecurrentRows batch, int[] ids, int size) {
+    RowSlice(RecurrentRows batch, int[] ids, float[][] prepared, int size) {
         this.batch = batch;
         this.ids = ids;
+        this.prepared = prepared;
         this.size = size;
     }
 
@@ -48,7 +54,11 @@ final class RowSlice implements RecurrentRows {
     /** Records {@code id} for every row of the slice; the engine's next batched step applies it. */
     @Override
     public void step(int id) {
-        java.util.Arrays.fill(ids, base, base + size, id);
+        if (size == 1) {
+            ids[base] = id;
+        } else {
+            Arrays.fill(ids, base, base + size, id);
+        }
     }
 
     @Override
@@ -63,6 +73,11 @@ final class RowSlice implements RecurrentRows {
 
     @Override
     public float[] probabilities(int row, float[] out) {
-        return batch.probabilities(base + row, out);
+        float[] ready = prepared[base + row];
+        if (ready == null) {
+            return batch.probabilities(base + row, out);
+        }
+        System.arraycopy(ready, 0, out, 0, ready.length);
+        return out;
     }
 }

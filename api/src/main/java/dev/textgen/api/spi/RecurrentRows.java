@@ -37,6 +37,17 @@ public interface RecurrentRows extends AutoCloseable {
     /** Writes the next-symbol distribution of {@code row} after the last step into {@code out} and returns it. */
     float[] probabilities(int row, float[] out);
 
+    /**
+     * Writes the distributions of rows {@code rows[0, count)} after the last step into {@code out[0, count)}, the
+     * same values as {@link #probabilities(int, float[])} row by row (which this default does); backends compute
+     * them as one product, as a scheduler reads many rows per step.
+     */
+    default void probabilities(int[] rows, int count, float[][] out) {
+        for (int i = 0; i < count; i++) {
+            probabilities(rows[i], out[i]);
+        }
+    }
+
     /** Releases backend resources; the rows are unusable after. */
     @Override
     default void close() {

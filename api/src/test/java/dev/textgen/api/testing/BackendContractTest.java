@@ -135,7 +135,8 @@ public abstract class BackendContractTest {
     /**
      * Five streams share one batch of rows the way a server's scheduler runs them: they join at different steps
      * (onto rows that held other state), each row steps on its own id, and when stream 1 leaves the last stream's
-     * row moves into its place. Every distribution equals that of a session fed the stream's ids alone.
+     * row moves into its place. Every distribution, read row by row or all rows in one call, equals that of a
+     * session fed the stream's ids alone.
      */
     @Test
     public void aRowSteppedInABatchGivesWhatItsIdsGiveAlone() {
@@ -168,9 +169,15 @@ public abstract class BackendContractTest {
                     ids[row] = sequences[live.get(row)][fed[live.get(row)]];
                 }
                 rows.step(ids, live.size());
+                int stepped = live.size();
+                int[] reversed = java.util.stream.IntStream.range(0, stepped).map(i -> stepped - 1 - i).toArray();
+                float[][] together = new float[stepped][vocabulary.size()];
+                rows.probabilities(reversed, stepped, together);
                 for (int row = live.size() - 1; row >= 0; row--) { // backwards: a leaver's row takes a checked row
                     int s = live.get(row);
                     assertThat(rows.probabilities(row, new float[vocabulary.size()])).as("stream %d after %d ids", s, fed[s] + 1)
+                            .containsExactly(alone[s][fed[s]], within((float) batchTolerance()));
+                    assertThat(together[stepped - 1 - row]).as("stream %d after %d ids, read with the others", s, fed[s] + 1)
                             .containsExactly(alone[s][fed[s]], within((float) batchTolerance()));
                     fed[s]++;
                     if (fed[s] == length || (s == 1 && fed[s] == length / 2)) {

@@ -2,6 +2,7 @@ package dev.textgen.scratch.nn;
 
 import dev.textgen.api.spi.RecurrentRows;
 import dev.textgen.scratch.simd.Kernels;
+import dev.textgen.scratch.simd.PackedMatrix;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -15,7 +16,11 @@ import java.util.Objects;
  * product, whose terms would all be zero. Not thread-safe; the network is only read.
  */
 public final class Stepper implements RecurrentRows {
+    /** The Dense kernel's columns are padded to a multiple of this, the widest vector (512 bits) in floats. */
+    private static final int DENSE_COLUMNS = 16;
+
     private final PackedNetwork packed;
+    private final PackedMatrix dense;
     private final Network network;
     private final Kernels kernels;
     private final boolean hardSigmoid;
@@ -26,10 +31,18 @@ public final class Stepper implements RecurrentRows {
     private final float[] z;
     /** The ids of a step on one symbol, every row the same. */
     private final int[] sameIds;
+    /** The top layer's h of the rows whose distributions are read together, then their logits. */
+    private final float[] gathered;
+    private final float[] logits;
     private boolean fresh = true;
 
-    public Stepper(PackedNetwork packed, Kernels kernels, boolean hardSigmoid, int rows) {
+    /**
+     * @param dense the Dense kernel packed by {@link #packDense}, once per model: the products of
+     *              {@link #probabilities(int[], int, float[][])}
+     */
+    public Stepper(PackedNetwork packed, PackedMatrix dense, Kernels kernels, boolean hardSigmoid, int rows) {
         this.packed = packed;
+        this.dense = dense;
         this.network = packed.network();
         this.kernels = kernels;
         this.hardSigmoid = hardSigmoid;
@@ -45,6 +58,28 @@ public final class Stepper implements RecurrentRows {
         }
         z = new float[rows * 4 * widest];
         sameIds = new int[rows];
+        gathered = new float[rows * network.topSize()];
+        logits = new float[rows * paddedColumns(network.vocabularySize())];
+    }
+
+    /**
+     * The network's Dense kernel packed for the kernels' products, its columns padded with zeros to a multiple of
+     * {@value #DENSE_COLUMNS}: the kernels compute whole vectors of columns far faster than the columns left over
+     * (57 symbols leave 9 of a 16-float vector to a scalar loop), and give every column the same bits either way.
+     */
+    public static PackedMatrix packDense(Network network, Kernels kernels) {
+        int v = network.vocabularySize();
+        int padded = paddedColumns(v);
+        int top = network.topSize();
+        float[] kernel = new float[top * padded];
+        for (int k = 0; k < top; k++) {
+            System.arraycopy(network.denseKernel(), k * v, kernel, k * padded, v);
+        }
+        return kernels.pack(kernel, 0, padded, top, padded, null);
+    }
+
+    private static int paddedColumns(int vocabularySize) {
+        return (vocabularySize + DENSE_COLUMNS - 1) / DENSE_COLUMNS * DENSE_COLUMNS;
     }
 
     @Override
@@ -123,5 +158,23 @@ public final class Stepper implements RecurrentRows {
         kernels.gemm(1, v, top, h[h.length - 1], row * top, top, network.denseKernel(), 0, v, out, 0, v);
         Softmax.inPlace(out, 0, v);
         return out;
+    }
+
+    /** One product for all the rows read: the same bits per row as {@link #probabilities(int, float[])}. */
+    @Override
+    public void probabilities(int[] rows, int count, float[][] out) {
+        int v = network.vocabularySize();
+        int padded = paddedColumns(v);
+        int top = network.topSize();
+        float[] h = this.h[this.h.length - 1];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(h, rows[i] * top, gathered, i * top, top);
+            System.arraycopy(network.denseBias(), 0, logits, i * padded, v);
+        }
+        kernels.gemm(count, gathered, 0, top, dense, logits, 0, padded);
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(logits, i * padded, out[i], 0, v);
+            Softmax.inPlace(out[i], 0, v);
+        }
     }
 }
