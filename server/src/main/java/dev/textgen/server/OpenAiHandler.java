@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -44,6 +45,8 @@ final class OpenAiHandler extends Handler.Abstract.NonBlocking {
     private final Executor executor;
     private final byte[] playground;
     private volatile RequestParser parser;
+    /** Generation requests whose response is not complete yet. */
+    private final AtomicInteger open = new AtomicInteger();
 
     OpenAiHandler(ServerSettings settings, Supplier<Map<String, ServedModel>> models, BooleanSupplier draining,
                   Metrics metrics, Executor executor) {
@@ -176,6 +179,8 @@ final class OpenAiHandler extends Handler.Abstract.NonBlocking {
                     : new ApiException(429, "rate_limit_error", null, "queue_full", e.getMessage());
         }
         request.addFailureListener(exchange::clientGone);
+        open.incrementAndGet();
+        Request.addCompletionListener(request, failure -> open.decrementAndGet());
         if (params.stream()) {
             exchange.startStream();
         }
@@ -185,6 +190,11 @@ final class OpenAiHandler extends Handler.Abstract.NonBlocking {
     private static String prompt(GenerationRequest params, int p, TextGenerator generator) {
         String prompt = params.prompts().get(p);
         return params.chat() && !generator.model().vocabulary().contains('\n') ? prompt.replace('\n', ' ') : prompt;
+    }
+
+    /** Generation requests whose response is still being written. */
+    int openRequests() {
+        return open.get();
     }
 
     private RequestParser parser(Map<String, ServedModel> served) {

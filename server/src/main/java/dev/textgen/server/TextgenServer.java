@@ -30,10 +30,13 @@ import java.util.function.Supplier;
  * }</pre>
  */
 public final class TextgenServer implements AutoCloseable {
+    private static final long LAST_WRITES_MILLIS = 2_000;
+
     private final ServerSettings settings;
     private final Server jetty;
     private final ServerConnector connector;
     private final Metrics metrics = new Metrics();
+    private final OpenAiHandler handler;
     private volatile Map<String, ServedModel> models;
     private volatile boolean draining;
 
@@ -47,7 +50,8 @@ public final class TextgenServer implements AutoCloseable {
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         jetty.addConnector(connector);
-        jetty.setHandler(new OpenAiHandler(settings, () -> models, () -> draining, metrics, threads));
+        this.handler = new OpenAiHandler(settings, () -> models, () -> draining, metrics, threads);
+        jetty.setHandler(handler);
         jetty.setStopTimeout(0);
     }
 
@@ -136,13 +140,19 @@ public final class TextgenServer implements AutoCloseable {
         jetty.join();
     }
 
-    /** Stops at once: running requests are cancelled and answered with 503 while the connections are still open. */
+    /**
+     * Stops at once: running requests are cancelled, and their responses (a 503, or a stream's last event) have up
+     * to {@value #LAST_WRITES_MILLIS} ms to leave before the connections close.
+     */
     @Override
     public void close() {
         draining = true;
         Map<String, ServedModel> served = models == null ? Map.of() : models;
         served.values().forEach(m -> m.engine().close());
-        sleep(100); // lets the cancelled requests' last writes leave before the connections close
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LAST_WRITES_MILLIS);
+        while (handler.openRequests() > 0 && System.nanoTime() < end) {
+            sleep(5);
+        }
         try {
             jetty.stop();
         } catch (Exception e) {
