@@ -98,10 +98,6 @@ final class Exchange implements Job.Listener {
         }
     }
 
-    int choices() {
-        return choices.length;
-    }
-
     /** The jobs of the choices, in index order, before they are submitted. */
     void jobs(List<Job> jobs) {
         this.jobs = List.copyOf(jobs);
@@ -167,8 +163,10 @@ final class Exchange implements Job.Listener {
     @Override
     public void onEnd(Job job, Job.Outcome outcome, RuntimeException failure) {
         Choice choice = choices[job.index()];
+        boolean abandoned;
         lock.lock();
         try {
+            abandoned = gone != null;
             choice.outcome = outcome;
             ended++;
             if (outcome == Job.Outcome.STOP) {
@@ -178,16 +176,14 @@ final class Exchange implements Job.Listener {
                 this.error = failure;
                 jobs.forEach(Job::cancel);
             }
-            if (params.stream()) {
+            if (params.stream() && !abandoned) {
                 schedule();
                 return;
             }
         } finally {
             lock.unlock();
         }
-        if (!params.stream()) {
-            finishIfEnded();
-        }
+        finishIfEnded(); // a whole response, or a stream its client no longer reads (a write may hang until then)
     }
 
     /** Must hold the lock. */
@@ -387,12 +383,17 @@ final class Exchange implements Job.Listener {
     }
 
     private ObjectNode chunk() {
-        ObjectNode chunk = JSON.createObjectNode();
-        chunk.put("id", id);
-        chunk.put("object", params.chat() ? "chat.completion.chunk" : "text_completion");
-        chunk.put("created", created);
-        chunk.put("model", params.model());
-        return chunk;
+        return header(params.chat() ? "chat.completion.chunk" : "text_completion");
+    }
+
+    /** The fields every response object starts with. */
+    private ObjectNode header(String object) {
+        ObjectNode header = JSON.createObjectNode();
+        header.put("id", id);
+        header.put("object", object);
+        header.put("created", created);
+        header.put("model", params.model());
+        return header;
     }
 
     private ObjectNode chunkChoice(Choice choice, ObjectNode delta, List<Token> tokens, String finish) {
@@ -414,11 +415,7 @@ final class Exchange implements Job.Listener {
     }
 
     private ObjectNode whole() {
-        ObjectNode body = JSON.createObjectNode();
-        body.put("id", id);
-        body.put("object", params.chat() ? "chat.completion" : "text_completion");
-        body.put("created", created);
-        body.put("model", params.model());
+        ObjectNode body = header(params.chat() ? "chat.completion" : "text_completion");
         ArrayNode list = body.putArray("choices");
         for (Choice choice : choices) {
             StringBuilder text = new StringBuilder();
