@@ -34,6 +34,10 @@ import java.util.stream.StreamSupport;
  * {@code stateful} by carrying the LSTM state one symbol at a time ({@link LanguageModel#newSession()}). Generation ends after {@code length} symbols or right after a {@code generation.stop} sequence
  * appears in the generated text (the sequence is part of the output). Chunks are single symbols.
  *
+ * <p>A scheduler that runs many generations as one batch (a server) drives each through
+ * {@link #start(String, int, Session)}: the same prompt handling, sampler and random generator, one model step at a
+ * time on rows it steps itself, so the text is the same as {@code generate}'s.
+ *
  * <p><b>Randomness and thread safety.</b> Every call draws from its own {@value #RANDOM_ALGORITHM}
  * generator seeded with {@code generation.seed} (a fresh random seed per call when it is null) and its
  * own sampler, so a generator is immutable and safe to share across threads, and the same seed gives the
