@@ -54,6 +54,9 @@ final class Exchange implements Job.Listener {
         }
     }
 
+    /** The lowest log probability reported, as OpenAI's API reports a probability of 0. */
+    private static final double LOGPROB_FLOOR = -9999;
+
     private final Response response;
     private final Callback callback;
     private final GenerationRequest params;
@@ -495,6 +498,11 @@ final class Exchange implements Job.Listener {
         }
     }
 
+    /** {@code log p}, floored at {@value #LOGPROB_FLOOR} for a probability that rounded to 0 (JSON has no infinity). */
+    private static double logprob(float p) {
+        return Math.max(Math.log(p), LOGPROB_FLOOR);
+    }
+
     /** The drawn character with its log probability and the most likely alternatives, when they were asked for. */
     private Token token(Job job, Choice choice, String chunk) {
         if (params.logprobs() == null) {
@@ -521,8 +529,8 @@ final class Exchange implements Job.Listener {
         double[] logprobs = new double[k];
         for (int i = 0; i < k; i++) {
             texts.add(Character.toString(vocabulary.codePoint(top[i])));
-            logprobs[i] = Math.log(p[top[i]]);
+            logprobs[i] = logprob(p[top[i]]);
         }
-        return new Token(chunk, Math.log(p[job.generation().lastId()]), texts, logprobs);
+        return new Token(chunk, logprob(p[job.generation().lastId()]), texts, logprobs);
     }
 }
