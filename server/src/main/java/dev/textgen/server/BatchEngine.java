@@ -103,9 +103,16 @@ final class BatchEngine implements AutoCloseable {
     /**
      * Queues all of {@code jobs} or none.
      *
-     * @throws RejectedException when the queue cannot take them all, or the engine no longer accepts work
+     * @throws RejectedException        when the queue cannot take them all, or the engine no longer accepts work
+     * @throws IllegalArgumentException when a job takes more rows than a batch holds
      */
     void submit(List<Job> jobs) {
+        for (Job job : jobs) {
+            if (job.slice().rows() > ids.length) {
+                throw new IllegalArgumentException("a job of " + job.slice().rows() + " rows never fits in a batch of "
+                        + ids.length);
+            }
+        }
         lock.lock();
         try {
             if (!accepting) {
@@ -178,39 +185,19 @@ final class BatchEngine implements AutoCloseable {
 
     private void run() {
         while (admit()) {
-            prepareDistributions();
-            long now = System.nanoTime();
-            for (int i = 0; i < live.size(); i++) {
-                Job job = live.get(i);
-                Job.Outcome outcome = job.interruption(now);
-                RuntimeException failure = null;
-                if (outcome == null) {
-                    try {
-                        if (!job.generation().finished()) { // max_tokens 0 ends before the first step
-                            String chunk = job.generation().step();
-                            if (chunk != null) {
-                                metrics.generated(1);
-                                job.listener().onChunk(job, chunk);
-                            }
-                        }
-                        if (job.generation().finished()) {
-                            outcome = job.generation().stopSequence().isPresent() ? Job.Outcome.STOP : Job.Outcome.LENGTH;
-                        }
-                    } catch (RuntimeException e) {
-                        outcome = Job.Outcome.ERROR;
-                        failure = e;
+            try {
+                step();
+            } catch (RuntimeException e) { // a failing step fails its jobs, not the engine
+                for (Job job : live) {
+                    if (job != null) {
+                        end(job, Job.Outcome.ERROR, e);
                     }
                 }
-                if (outcome != null) {
-                    end(job, outcome, failure);
-                    live.set(i, null);
-                }
-            }
-            Arrays.fill(prepared, 0, usedRows, null);
-            compact();
-            if (usedRows > 0) {
-                rows.step(ids, usedRows);
-                metrics.batchRows(usedRows);
+                live.clear();
+                Arrays.fill(prepared, null);
+                rows.reset();
+                usedRows = 0;
+                running = 0;
             }
         }
         for (Job job : live) {
@@ -218,6 +205,44 @@ final class BatchEngine implements AutoCloseable {
         }
         live.clear();
         running = 0;
+    }
+
+    /** Every live job feeds or draws one character, the ended ones leave, then the live rows advance together. */
+    private void step() {
+        prepareDistributions();
+        long now = System.nanoTime();
+        for (int i = 0; i < live.size(); i++) {
+            Job job = live.get(i);
+            Job.Outcome outcome = job.interruption(now);
+            RuntimeException failure = null;
+            if (outcome == null) {
+                try {
+                    if (!job.generation().finished()) { // max_tokens 0 ends before the first step
+                        String chunk = job.generation().step();
+                        if (chunk != null) {
+                            metrics.generated(1);
+                            job.listener().onChunk(job, chunk);
+                        }
+                    }
+                    if (job.generation().finished()) {
+                        outcome = job.generation().stopSequence().isPresent() ? Job.Outcome.STOP : Job.Outcome.LENGTH;
+                    }
+                } catch (RuntimeException e) {
+                    outcome = Job.Outcome.ERROR;
+                    failure = e;
+                }
+            }
+            if (outcome != null) {
+                end(job, outcome, failure);
+                live.set(i, null);
+            }
+        }
+        Arrays.fill(prepared, 0, usedRows, null);
+        compact();
+        if (usedRows > 0) {
+            rows.step(ids, usedRows);
+            metrics.batchRows(usedRows);
+        }
     }
 
     /**
