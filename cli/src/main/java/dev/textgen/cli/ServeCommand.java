@@ -27,8 +27,8 @@ final class ServeCommand implements Callable<Integer> {
     private static final ServerSettings DEFAULTS = ServerSettings.defaults();
     /** The flag of each setting, to name it in an error. */
     private static final Map<String, String> FLAGS = Map.of("host", "--host", "port", "--port", "maxBatch", "--max-batch",
-            "maxQueue", "--max-queue", "maxTokens", "--max-tokens", "timeout", "--timeout", "drainTimeout",
-            "--drain-timeout", "apiKey", "--api-key");
+            "engines", "--engines", "maxQueue", "--max-queue", "maxTokens", "--max-tokens", "timeout", "--timeout",
+            "drainTimeout", "--drain-timeout", "apiKey", "--api-key");
 
     @Spec
     CommandSpec spec;
@@ -50,6 +50,10 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-batch", paramLabel = "N", description = "Rows per batched step and model: a stateful"
             + " request's choice takes 1, a window-context one maxlen (default: ${DEFAULT-VALUE}).")
     int maxBatch = DEFAULTS.maxBatch();
+
+    @Option(names = "--engines", paramLabel = "N", description = "Batches per model, each stepped by its own thread"
+            + " (each of --max-batch rows and --max-queue places); up to one per core (default: ${DEFAULT-VALUE}).")
+    int engines = DEFAULTS.engines();
 
     @Option(names = "--max-queue", paramLabel = "N", description = "Choices that may wait for a place in a batch; more"
             + " get 429 (default: ${DEFAULT-VALUE}).")
@@ -74,8 +78,8 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         ServerSettings settings;
         try {
-            settings = DEFAULTS.withHost(host).withPort(port).withMaxBatch(maxBatch).withMaxQueue(maxQueue)
-                    .withMaxTokens(maxTokens).withTimeout(Duration.ofSeconds(timeout))
+            settings = DEFAULTS.withHost(host).withPort(port).withMaxBatch(maxBatch).withEngines(engines)
+                    .withMaxQueue(maxQueue).withMaxTokens(maxTokens).withTimeout(Duration.ofSeconds(timeout))
                     .withDrainTimeout(Duration.ofSeconds(drainTimeout)).withApiKey(apiKey);
         } catch (IllegalArgumentException e) {
             String setting = e.getMessage().substring(0, e.getMessage().indexOf(' '));

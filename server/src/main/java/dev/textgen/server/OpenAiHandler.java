@@ -138,7 +138,7 @@ final class OpenAiHandler extends Handler.Abstract.NonBlocking {
             throw new ApiException(404, "invalid_request_error", "model", "model_not_found", "the model \""
                     + params.model() + "\" is not served here; the models: " + String.join(", ", served.keySet()));
         }
-        BatchEngine engine = model.engine();
+        BatchEngine engine = model.leastBusy();
         int rows = engine.rowsPerJob(params.context());
         if (rows > engine.maxRows()) {
             throw ApiException.invalid("context", "context \"" + params.context() + "\" takes " + rows + " rows of the"
@@ -264,7 +264,8 @@ final class OpenAiHandler extends Handler.Abstract.NonBlocking {
             entry.put("maxlen", model.generator().model().maxlen());
             entry.put("vocabulary_size", model.generator().model().vocabulary().size());
             entry.put("max_tokens", settings.maxTokens());
-            entry.put("max_batch_rows", model.engine().maxRows());
+            entry.put("max_batch_rows", model.engines().get(0).maxRows());
+            entry.put("engines", model.engines().size());
         }
         return list;
     }
@@ -274,6 +275,7 @@ final class OpenAiHandler extends Handler.Abstract.NonBlocking {
         if (served == null) {
             return 0;
         }
-        return served.values().stream().mapToInt(m -> running ? m.engine().running() : m.engine().waiting()).sum();
+        return served.values().stream().flatMap(m -> m.engines().stream())
+                .mapToInt(engine -> running ? engine.running() : engine.waiting()).sum();
     }
 }

@@ -7,9 +7,11 @@ import java.time.Duration;
  *
  * @param host             the address to bind (loopback by default)
  * @param port             the port; 0 picks a free one
- * @param maxBatch         the most rows one batched step runs per model: a stateful choice takes 1, a window-context
- *                         choice the model's maxlen
- * @param maxQueue         the most choices waiting for a place in a model's batch; more is a 429
+ * @param maxBatch         the most rows one batched step runs: a stateful choice takes 1, a window-context choice the
+ *                         model's maxlen
+ * @param engines          batches per model, each stepped by its own thread (each of {@code maxBatch} rows and
+ *                         {@code maxQueue} places); a request's choices all go to the least busy one
+ * @param maxQueue         the most choices waiting for a place in a batch; more is a 429
  * @param maxTokens        the largest {@code max_tokens} a request may ask for
  * @param maxChoices       the largest number of choices ({@code n} times the prompts) in one request
  * @param timeout          every request's deadline, from its arrival to its last character
@@ -19,8 +21,8 @@ import java.time.Duration;
  * @param drainTimeout     how long {@link TextgenServer#drain()} lets running requests finish before cancelling them
  * @param apiKey           the bearer key every request under {@code /v1} must send, or null for none
  */
-public record ServerSettings(String host, int port, int maxBatch, int maxQueue, int maxTokens, int maxChoices,
-                             Duration timeout, int maxBodyBytes, int maxBufferedChars, Duration drainTimeout,
+public record ServerSettings(String host, int port, int maxBatch, int engines, int maxQueue, int maxTokens,
+                             int maxChoices, Duration timeout, int maxBodyBytes, int maxBufferedChars, Duration drainTimeout,
                              String apiKey) {
     public ServerSettings {
         if (host == null || host.isBlank()) {
@@ -28,6 +30,7 @@ public record ServerSettings(String host, int port, int maxBatch, int maxQueue, 
         }
         requireRange("port", port, 0, 65_535);
         requireRange("maxBatch", maxBatch, 1, 65_536);
+        requireRange("engines", engines, 1, 256);
         requireRange("maxQueue", maxQueue, 0, 1_000_000);
         requireRange("maxTokens", maxTokens, 1, 10_000_000);
         requireRange("maxChoices", maxChoices, 1, 65_536);
@@ -45,66 +48,71 @@ public record ServerSettings(String host, int port, int maxBatch, int maxQueue, 
     }
 
     /**
-     * Loopback port 8080, batches of 64 rows, 256 queued choices, {@code max_tokens} up to 4,096, 16 choices per
+     * Loopback port 8080, one batch of 64 rows per model, 256 queued choices, {@code max_tokens} up to 4,096, 16 choices per
      * request, a 60 s deadline, 1 MiB bodies, 65,536 unsent characters per slow reader, 10 s to drain, no key.
      */
     public static ServerSettings defaults() {
-        return new ServerSettings("127.0.0.1", 8080, 64, 256, 4_096, 16, Duration.ofSeconds(60), 1 << 20, 65_536,
+        return new ServerSettings("127.0.0.1", 8080, 64, 1, 256, 4_096, 16, Duration.ofSeconds(60), 1 << 20, 65_536,
                 Duration.ofSeconds(10), null);
     }
 
     public ServerSettings withHost(String host) {
-        return new ServerSettings(host, port, maxBatch, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
+        return new ServerSettings(host, port, maxBatch, engines, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
                 maxBufferedChars, drainTimeout, apiKey);
     }
 
     public ServerSettings withPort(int port) {
-        return new ServerSettings(host, port, maxBatch, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
+        return new ServerSettings(host, port, maxBatch, engines, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
                 maxBufferedChars, drainTimeout, apiKey);
     }
 
     public ServerSettings withMaxBatch(int maxBatch) {
-        return new ServerSettings(host, port, maxBatch, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
+        return new ServerSettings(host, port, maxBatch, engines, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
+                maxBufferedChars, drainTimeout, apiKey);
+    }
+
+    public ServerSettings withEngines(int engines) {
+        return new ServerSettings(host, port, maxBatch, engines, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
                 maxBufferedChars, drainTimeout, apiKey);
     }
 
     public ServerSettings withMaxQueue(int maxQueue) {
-        return new ServerSettings(host, port, maxBatch, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
+        return new ServerSettings(host, port, maxBatch, engines, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
                 maxBufferedChars, drainTimeout, apiKey);
     }
 
     public ServerSettings withMaxTokens(int maxTokens) {
-        return new ServerSettings(host, port, maxBatch, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
+        return new ServerSettings(host, port, maxBatch, engines, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
                 maxBufferedChars, drainTimeout, apiKey);
     }
 
     public ServerSettings withMaxChoices(int maxChoices) {
-        return new ServerSettings(host, port, maxBatch, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
+        return new ServerSettings(host, port, maxBatch, engines, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
                 maxBufferedChars, drainTimeout, apiKey);
     }
 
     public ServerSettings withTimeout(Duration timeout) {
-        return new ServerSettings(host, port, maxBatch, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
+        return new ServerSettings(host, port, maxBatch, engines, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
                 maxBufferedChars, drainTimeout, apiKey);
     }
 
     public ServerSettings withMaxBodyBytes(int maxBodyBytes) {
-        return new ServerSettings(host, port, maxBatch, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
+        return new ServerSettings(host, port, maxBatch, engines, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
                 maxBufferedChars, drainTimeout, apiKey);
     }
 
     public ServerSettings withMaxBufferedChars(int maxBufferedChars) {
-        return new ServerSettings(host, port, maxBatch, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
+        return new ServerSettings(host, port, maxBatch, engines, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
                 maxBufferedChars, drainTimeout, apiKey);
     }
 
     public ServerSettings withDrainTimeout(Duration drainTimeout) {
-        return new ServerSettings(host, port, maxBatch, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
+        return new ServerSettings(host, port, maxBatch, engines, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
                 maxBufferedChars, drainTimeout, apiKey);
     }
 
     public ServerSettings withApiKey(String apiKey) {
-        return new ServerSettings(host, port, maxBatch, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
+        return new ServerSettings(host, port, maxBatch, engines, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
                 maxBufferedChars, drainTimeout, apiKey);
     }
 

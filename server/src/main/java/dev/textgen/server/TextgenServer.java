@@ -10,8 +10,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -93,8 +95,12 @@ public final class TextgenServer implements AutoCloseable {
             Map<String, ServedModel> served = new LinkedHashMap<>();
             loaders.forEach((name, loader) -> {
                 TextGenerator generator = loader.get();
-                served.put(name, new ServedModel(name, generator, new BatchEngine(name, generator.model(),
-                        settings.maxBatch(), settings.maxQueue(), server.metrics), created.applyAsLong(name)));
+                List<BatchEngine> engines = new ArrayList<>();
+                for (int e = 0; e < settings.engines(); e++) {
+                    engines.add(new BatchEngine(name + "-" + e, generator.model(), settings.maxBatch(), settings.maxQueue(),
+                            server.metrics));
+                }
+                served.put(name, new ServedModel(name, generator, List.copyOf(engines), created.applyAsLong(name)));
             });
             server.models = Collections.unmodifiableMap(served);
         } catch (RuntimeException e) {
@@ -127,9 +133,10 @@ public final class TextgenServer implements AutoCloseable {
     public void drain() {
         draining = true;
         Map<String, ServedModel> served = models == null ? Map.of() : models;
-        served.values().forEach(m -> m.engine().stopAccepting());
+        served.values().forEach(m -> m.engines().forEach(BatchEngine::stopAccepting));
         long end = System.nanoTime() + settings.drainTimeout().toNanos();
-        while (System.nanoTime() < end && !served.values().stream().allMatch(m -> m.engine().idle())) {
+        while (System.nanoTime() < end && !served.values().stream().flatMap(m -> m.engines().stream())
+                .allMatch(BatchEngine::idle)) {
             sleep(10);
         }
         close();
@@ -148,7 +155,7 @@ public final class TextgenServer implements AutoCloseable {
     public void close() {
         draining = true;
         Map<String, ServedModel> served = models == null ? Map.of() : models;
-        served.values().forEach(m -> m.engine().close());
+        served.values().forEach(m -> m.engines().forEach(BatchEngine::close));
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LAST_WRITES_MILLIS);
         while (handler.openRequests() > 0 && System.nanoTime() < end) {
             sleep(5);

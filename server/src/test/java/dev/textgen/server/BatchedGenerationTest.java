@@ -48,7 +48,19 @@ class BatchedGenerationTest {
         assertSameTexts(GenerationConfig.WINDOW, 12, new int[] {0, 11});
     }
 
+    @Test
+    void twoEnginesPerModelGiveTheSameTexts() {
+        try (TextgenServer two = TextgenServer.startWith(ServerSettings.defaults().withPort(0).withMaxBatch(32)
+                .withEngines(2), Map.of("tiny", TinyModel.generator()))) {
+            assertSameTexts(new Http(two.baseUri()), GenerationConfig.STATEFUL, 64, new int[] {5});
+        }
+    }
+
     private static void assertSameTexts(String context, int streams, int[] alone) {
+        assertSameTexts(http, context, streams, alone);
+    }
+
+    private static void assertSameTexts(Http http, String context, int streams, int[] alone) {
         List<CompletableFuture<HttpResponse<String>>> together = new ArrayList<>();
         for (int s = 0; s < streams; s++) {
             together.add(http.postAsync("/v1/completions", request(s, context)));

@@ -11,11 +11,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Aggregate characters per second of the batching engine alone (no HTTP): S streams of temperature-0.5 stateful
- * generation run to the end together, for each S; the median of 3 runs. Prints one JSON line.
+ * Aggregate characters per second of the batching engines alone (no HTTP): S streams of temperature-0.5 stateful
+ * generation run to the end together, dealt round-robin over E engines (each its own thread and batch), for each S;
+ * the median of 3 runs. Prints one JSON line.
  *
- * <p>usage: {@code EngineBenchmark MODEL.safetensors|CONFIG.json [CHARS_PER_STREAM] [STREAMS...]}, by default
- * 4,000 characters per stream and 1 8 32 64 streams (see docs/server.md for the command).
+ * <p>usage: {@code EngineBenchmark MODEL.safetensors|CONFIG.json [CHARS_PER_STREAM] [ENGINES] [STREAMS...]}, by
+ * default 4,000 characters per stream, 1 engine and 1 8 32 64 streams (see docs/server.md for the command).
  */
 public final class EngineBenchmark {
     private EngineBenchmark() {
@@ -23,27 +24,34 @@ public final class EngineBenchmark {
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length < 1) {
-            System.err.println("usage: EngineBenchmark MODEL.safetensors|CONFIG.json [CHARS_PER_STREAM] [STREAMS...]");
+            System.err.println("usage: EngineBenchmark MODEL.safetensors|CONFIG.json [CHARS_PER_STREAM] [ENGINES] [STREAMS...]");
             System.exit(2);
         }
         TextGenerator generator = BenchModels.load(args[0]);
         int chars = args.length > 1 ? Integer.parseInt(args[1]) : 4_000;
-        int[] streams = args.length > 2 ? Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
+        int engineCount = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        int[] streams = args.length > 3 ? Arrays.stream(args, 3, args.length).mapToInt(Integer::parseInt).toArray()
                 : new int[] {1, 8, 32, 64};
         int most = Arrays.stream(streams).max().orElseThrow();
         Map<Integer, Long> perSecond = new LinkedHashMap<>();
-        try (BatchEngine engine = new BatchEngine("bench", generator.model(), most, most, new Metrics())) {
-            run(engine, generator, most, chars / 4);
+        List<BatchEngine> engines = new ArrayList<>();
+        try {
+            for (int e = 0; e < engineCount; e++) {
+                engines.add(new BatchEngine("bench-" + e, generator.model(), most, most, new Metrics()));
+            }
+            run(engines, generator, most, chars / 4);
             for (int s : streams) {
-                double[] seconds = {run(engine, generator, s, chars), run(engine, generator, s, chars),
-                        run(engine, generator, s, chars)};
+                double[] seconds = {run(engines, generator, s, chars), run(engines, generator, s, chars),
+                        run(engines, generator, s, chars)};
                 Arrays.sort(seconds);
                 perSecond.put(s, Math.round((double) s * chars / seconds[1]));
             }
+        } finally {
+            engines.forEach(BatchEngine::close);
         }
         StringBuilder json = new StringBuilder("{\"benchmark\": \"engine\", \"model\": \"" + args[0].replace("\\", "/")
                 + "\", \"hidden\": " + generator.model().config().model().hiddenSize() + ", \"backend\": \""
-                + generator.model().backend() + "\", \"context\": \"stateful\", \"temperature\": 0.5, \"chars_per_stream\": "
+                + generator.model().backend() + "\", \"engines\": " + engineCount + ", \"context\": \"stateful\", \"temperature\": 0.5, \"chars_per_stream\": "
                 + chars + ", \"chars_per_s\": {");
         perSecond.forEach((s, rate) -> json.append('"').append(s).append("\": ").append(rate).append(", "));
         json.setLength(json.length() - 2);
@@ -56,7 +64,7 @@ public final class EngineBenchmark {
     }
 
     /** Seconds for {@code streams} streams of {@code chars} characters each, all submitted at once. */
-    private static double run(BatchEngine engine, TextGenerator generator, int streams, int chars)
+    private static double run(List<BatchEngine> engines, TextGenerator generator, int streams, int chars)
             throws InterruptedException {
         CountDownLatch done = new CountDownLatch(streams);
         Job.Listener listener = new Job.Listener() {
@@ -73,13 +81,18 @@ public final class EngineBenchmark {
             }
         };
         long deadline = System.nanoTime() + TimeUnit.HOURS.toNanos(1);
-        List<Job> jobs = new ArrayList<>();
+        List<List<Job>> jobs = new ArrayList<>();
+        engines.forEach(engine -> jobs.add(new ArrayList<>()));
         for (int s = 0; s < streams; s++) {
             TextGenerator stream = generator.withConfig(BenchModels.settings(chars, s));
-            jobs.add(engine.newJob(stream, BenchModels.prompt(generator), chars, s, listener, deadline));
+            BatchEngine engine = engines.get(s % engines.size());
+            jobs.get(s % engines.size()).add(engine.newJob(stream, BenchModels.prompt(generator), chars, s, listener,
+                    deadline));
         }
         long start = System.nanoTime();
-        engine.submit(jobs);
+        for (int e = 0; e < engines.size(); e++) {
+            engines.get(e).submit(jobs.get(e));
+        }
         done.await();
         return (System.nanoTime() - start) / 1e9;
     }

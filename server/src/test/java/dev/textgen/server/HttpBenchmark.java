@@ -26,8 +26,8 @@ import java.util.concurrent.Future;
  * event, against a server in this JVM. Prints one JSON line: aggregate characters per second, time to the first
  * character (from sending the request) and time between chunks, as p50/p99 in milliseconds.
  *
- * <p>usage: {@code HttpBenchmark MODEL.safetensors|CONFIG.json [CLIENTS] [CHARS_PER_CLIENT]}, by default 64 clients
- * of 2,000 characters with 60-character prompts (the model's maxlen; see docs/server.md for the command).
+ * <p>usage: {@code HttpBenchmark MODEL.safetensors|CONFIG.json [CLIENTS] [CHARS_PER_CLIENT] [ENGINES]}, by default 64
+ * clients of 2,000 characters with 60-character prompts (the model's maxlen) on 1 engine (see docs/server.md).
  */
 public final class HttpBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,14 +40,16 @@ public final class HttpBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: HttpBenchmark MODEL.safetensors|CONFIG.json [CLIENTS] [CHARS_PER_CLIENT]");
+            System.err.println("usage: HttpBenchmark MODEL.safetensors|CONFIG.json [CLIENTS] [CHARS_PER_CLIENT] [ENGINES]");
             System.exit(2);
         }
         TextGenerator generator = BenchModels.load(args[0]);
         int clients = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         int chars = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
+        int engines = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         String prompt = BenchModels.prompt(generator);
-        ServerSettings settings = ServerSettings.defaults().withPort(0).withMaxBatch(clients).withMaxQueue(clients)
+        ServerSettings settings = ServerSettings.defaults().withPort(0).withMaxBatch(clients).withEngines(engines)
+                .withMaxQueue(clients)
                 .withMaxTokens(Math.max(chars, 16));
         try (TextgenServer server = TextgenServer.startWith(settings, Map.of("bench", generator))) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -61,10 +63,11 @@ public final class HttpBenchmark {
                 long total = results.stream().mapToLong(Client::characters).sum();
                 long[] firsts = results.stream().mapToLong(Client::firstNanos).sorted().toArray();
                 long[] gaps = results.stream().flatMap(c -> c.gapsNanos().stream()).mapToLong(Long::longValue).sorted().toArray();
-                System.out.printf("{\"benchmark\": \"http\", \"model\": \"%s\", \"clients\": %d, \"chars_per_client\": %d,"
+                System.out.printf("{\"benchmark\": \"http\", \"model\": \"%s\", \"engines\": %d, \"clients\": %d,"
+                                + " \"chars_per_client\": %d,"
                                 + " \"prompt_chars\": %d, \"chars_per_s\": %d, \"ttfc_ms\": {\"p50\": %.1f, \"p99\": %.1f},"
                                 + " \"between_chunks_ms\": {\"p50\": %.2f, \"p99\": %.2f, \"max\": %.1f}, \"chunks\": %d}%n",
-                        args[0].replace("\\", "/"), clients, chars, prompt.length(), Math.round(total / seconds),
+                        args[0].replace("\\", "/"), engines, clients, chars, prompt.length(), Math.round(total / seconds),
                         millis(firsts, 0.5), millis(firsts, 0.99), millis(gaps, 0.5), millis(gaps, 0.99),
                         gaps.length == 0 ? 0 : gaps[gaps.length - 1] / 1e6, gaps.length + results.size());
             } finally {
