@@ -47,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "N", description = "The port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port = DEFAULTS.port();
 
-    @Option(names = "--max-batch", paramLabel = "N", description = "Rows per batched step and model: a stateful"
+    @Option(names = "--max-batch", paramLabel = "N", description = "Rows per batched step: a stateful"
             + " request's choice takes 1, a window-context one maxlen (default: ${DEFAULT-VALUE}).")
     int maxBatch = DEFAULTS.maxBatch();
 

@@ -26,6 +26,23 @@ final class BenchModels {
     private BenchModels() {
     }
 
+    /**
+     * The model named by a benchmark's first argument; without one, prints {@code usage} and exits with code 2 (a
+     * benchmark's main, not a library).
+     */
+    static TextGenerator fromArguments(String[] args, String usage) {
+        if (args.length < 1) {
+            System.err.println("usage: " + usage);
+            System.exit(2);
+        }
+        return load(args[0]);
+    }
+
+    /** Argument {@code index} as an integer, or {@code fallback} when there are fewer arguments. */
+    static int intArgument(String[] args, int index, int fallback) {
+        return args.length > index ? Integer.parseInt(args[index]) : fallback;
+    }
+
     static TextGenerator load(String modelOrConfig) {
         TextGenerator generator;
         if (modelOrConfig.endsWith(".json")) {

@@ -23,13 +23,10 @@ public final class EngineBenchmark {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (args.length < 1) {
-            System.err.println("usage: EngineBenchmark MODEL.safetensors|CONFIG.json [CHARS_PER_STREAM] [ENGINES] [STREAMS...]");
-            System.exit(2);
-        }
-        TextGenerator generator = BenchModels.load(args[0]);
-        int chars = args.length > 1 ? Integer.parseInt(args[1]) : 4_000;
-        int engineCount = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+        TextGenerator generator = BenchModels.fromArguments(args,
+                "EngineBenchmark MODEL.safetensors|CONFIG.json [CHARS_PER_STREAM] [ENGINES] [STREAMS...]");
+        int chars = BenchModels.intArgument(args, 1, 4_000);
+        int engineCount = BenchModels.intArgument(args, 2, 1);
         int[] streams = args.length > 3 ? Arrays.stream(args, 3, args.length).mapToInt(Integer::parseInt).toArray()
                 : new int[] {1, 8, 32, 64};
         int most = Arrays.stream(streams).max().orElseThrow();

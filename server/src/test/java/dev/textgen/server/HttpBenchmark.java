@@ -39,14 +39,11 @@ public final class HttpBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 1) {
-            System.err.println("usage: HttpBenchmark MODEL.safetensors|CONFIG.json [CLIENTS] [CHARS_PER_CLIENT] [ENGINES]");
-            System.exit(2);
-        }
-        TextGenerator generator = BenchModels.load(args[0]);
-        int clients = args.length > 1 ? Integer.parseInt(args[1]) : 64;
-        int chars = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
-        int engines = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        TextGenerator generator = BenchModels.fromArguments(args,
+                "HttpBenchmark MODEL.safetensors|CONFIG.json [CLIENTS] [CHARS_PER_CLIENT] [ENGINES]");
+        int clients = BenchModels.intArgument(args, 1, 64);
+        int chars = BenchModels.intArgument(args, 2, 2_000);
+        int engines = BenchModels.intArgument(args, 3, 1);
         String prompt = BenchModels.prompt(generator);
         ServerSettings settings = ServerSettings.defaults().withPort(0).withMaxBatch(clients).withEngines(engines)
                 .withMaxQueue(clients)
