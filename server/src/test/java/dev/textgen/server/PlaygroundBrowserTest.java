@@ -99,9 +99,11 @@ class PlaygroundBrowserTest {
                 .isEqualTo("prompt: 8 characters, generated: 3000, total: 3008");
         screenshot("playground.png");
 
+        ((JavascriptExecutor) browser).executeScript("window.textObserver.disconnect();");
         set("max_tokens", "5000000");
         browser.findElement(By.id("generate")).click();
-        wait.until(b -> b.findElement(By.id("generated")).getText().length() > 100);
+        new WebDriverWait(browser, Duration.ofSeconds(30)).pollingEvery(Duration.ofMillis(10))
+                .until(b -> !b.findElement(By.id("output")).getAttribute("data-chunks").equals("0"));
         browser.findElement(By.id("stop")).click();
         wait.until(b -> b.findElement(By.id("status")).getText().equals("Stopped."));
         Http http = new Http(server.baseUri());
@@ -128,10 +130,12 @@ class PlaygroundBrowserTest {
     private static void recordTextLengths() {
         ((JavascriptExecutor) browser).executeScript("""
                 window.textLengths = [];
-                new MutationObserver(() => {
+                window.textObserver = new MutationObserver(() => {
                   const generated = document.getElementById('generated');
                   if (generated) window.textLengths.push(generated.textContent.length);
-                }).observe(document.getElementById('output'), {childList: true, subtree: true, characterData: true});
+                });
+                window.textObserver.observe(document.getElementById('output'), {childList: true, subtree: true,
+                    characterData: true});
                 """);
     }
 
