@@ -146,7 +146,7 @@ final class OpenAiHandler extends Handler.Abstract.NonBlocking {
                     + " start the server with --max-batch " + rows + " or more");
         }
         Exchange exchange = new Exchange(response, callback, params, model.generator().model().vocabulary(), metrics,
-                executor, settings.maxBufferedChars(), arrived);
+                executor, request.getComponents().getScheduler(), settings.maxBufferedChars(), arrived);
         long deadline = arrived + settings.timeout().toNanos();
         GenerationConfig base = model.generator().config();
         List<Job> jobs = new ArrayList<>();

@@ -81,7 +81,7 @@ class PlaygroundBrowserTest {
         assertThat(new Select(browser.findElement(By.id("model"))).getFirstSelectedOption().getAttribute("value")).isEqualTo("tiny");
 
         set("prompt", "the cat ");
-        set("max_tokens", "3000");
+        set("max_tokens", "20000");
         set("seed", "7");
         set("temperature", "0.8");
         recordTextLengths();
@@ -89,14 +89,14 @@ class PlaygroundBrowserTest {
         wait.until(b -> b.findElement(By.id("status")).getText().startsWith("Done"));
         String text = browser.findElement(By.id("generated")).getText();
         String expected = Http.parse(new Http(server.baseUri()).post("/v1/completions", "{\"prompt\": \"the cat \","
-                + " \"max_tokens\": 3000, \"seed\": 7, \"temperature\": 0.8}").body()).at("/choices/0/text").asText();
+                + " \"max_tokens\": 20000, \"seed\": 7, \"temperature\": 0.8}").body()).at("/choices/0/text").asText();
         assertThat(normalise(text)).isEqualTo(normalise(expected));
         @SuppressWarnings("unchecked")
         List<Long> lengths = (List<Long>) ((JavascriptExecutor) browser).executeScript("return window.textLengths;");
         assertThat(lengths).as("the text grew in steps").hasSizeGreaterThanOrEqualTo(3).isSorted();
-        assertThat(lengths.get(lengths.size() - 1)).isEqualTo(3000L);
+        assertThat(lengths.get(lengths.size() - 1)).isEqualTo(20000L);
         assertThat(browser.findElement(By.id("usage")).getText())
-                .isEqualTo("prompt: 8 characters, generated: 3000, total: 3008");
+                .isEqualTo("prompt: 8 characters, generated: 20000, total: 20008");
         screenshot("playground.png");
 
         ((JavascriptExecutor) browser).executeScript("window.textObserver.disconnect();");
