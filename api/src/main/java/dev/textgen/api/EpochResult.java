@@ -45,6 +45,9 @@ public record EpochResult(int epoch, double trainLoss, double validationLoss, do
     /**
      * The one-based epoch with the lowest held-out loss (the training loss for epochs without one), the
      * first of equals; 0 for an empty history.
+     *
+     * @param history the epochs in order
+     * @return the best epoch's number, or 0
      */
     public static int best(List<EpochResult> history) {
         int best = 0;

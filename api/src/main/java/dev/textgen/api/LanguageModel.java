@@ -4,6 +4,7 @@ import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
+import dev.textgen.api.spi.RecurrentRows;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -74,6 +75,18 @@ public interface LanguageModel {
      */
     default Session newWindowSession() {
         return new RecomputingWindowSession(this);
+    }
+
+    /**
+     * A batch of {@code rows} recurrent states at zero, for callers that run many streams of this model as one
+     * batch per step (a server's scheduler). Like a session it belongs to one thread.
+     *
+     * @param rows the number of rows, at least 1
+     * @return the rows, all at the zero state
+     * @throws UnsupportedOperationException when the backend runs no batched rows
+     */
+    default RecurrentRows newRows(int rows) {
+        throw new UnsupportedOperationException("the " + backend() + " backend runs no batched rows");
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.Samplers;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -16,6 +17,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import java.util.stream.Stream;
@@ -36,6 +38,10 @@ import java.util.stream.StreamSupport;
  * ({@link LanguageModel#newSession()}). Generation ends after {@code length} symbols or right after a
  * {@code generation.stop} sequence appears in the generated text (the sequence is part of the output).
  * Chunks are single symbols.
+ *
+ * <p>A scheduler that runs many generations as one batch (a server) drives each through
+ * {@link #start(String, int, Session)}: the same prompt handling, sampler and random generator, one model step at a
+ * time on rows it steps itself, so the text is the same as {@code generate}'s.
  *
  * <p><b>Randomness and thread safety.</b> Every call draws from its own {@value #RANDOM_ALGORITHM}
  * generator seeded with {@code generation.seed} (a fresh random seed per call when it is null) and its
@@ -224,8 +230,8 @@ public final class TextGenerator {
     public String generate(String prompt, int length, Consumer<? super String> onChunk) {
         Objects.requireNonNull(onChunk, "onChunk");
         StringBuilder text = new StringBuilder();
-        try (Generation generation = new Generation(prompt, length)) {
-            generation.forEachRemaining(chunk -> {
+        try (Generation generation = start(prompt, length, this::newSession)) {
+            new Chunks(generation).forEachRemaining(chunk -> {
                 text.append(chunk);
                 onChunk.accept(chunk);
             });
@@ -243,46 +249,77 @@ public final class TextGenerator {
      * @return the chunks in order; their concatenation is the generated text, without the prompt
      */
     public Stream<String> stream(String prompt, int length) {
-        Generation generation = new Generation(prompt, length);
-        Spliterator<String> chunks = Spliterators.spliteratorUnknownSize(generation,
+        Chunks chunks = new Chunks(start(prompt, length, this::newSession));
+        Spliterator<String> spliterator = Spliterators.spliteratorUnknownSize(chunks,
                 Spliterator.ORDERED | Spliterator.NONNULL);
-        return StreamSupport.stream(chunks, false).onClose(generation::close);
+        return StreamSupport.stream(spliterator, false).onClose(chunks.generation::close);
     }
 
-    /** One generation in progress: its own sampler, random generator and session. */
-    private final class Generation implements Iterator<String>, AutoCloseable {
-        private final Sampler sampler = samplers.create(config.sampler());
-        private final RandomGenerator random = RANDOM.create(config.seed() != null ? config.seed()
-                : ThreadLocalRandom.current().nextLong());
-        private final float[] probabilities = new float[model.vocabulary().size()];
-        private final Session session;
-        private final StringBuilder tail = new StringBuilder();
-        private final int longestStop;
-        private int remaining;
-        private boolean stopped;
+    /**
+     * A generation of at most {@code length} symbols after {@code prompt} on {@code session}, which the caller
+     * owns and which must read this generator's model in its {@code generation.context} ({@link #newSession()}
+     * or the same context on rows the caller steps itself); see {@link Generation} for how to drive it. The
+     * prompt is normalised and checked now, with the same errors as {@link #generate(String, int)}.
+     *
+     * @param prompt  the text to continue, normalised here as the model's corpus was; empty for the model's default
+     *                prompt
+     * @param length  the most symbols to generate, at least 0
+     * @param session the session the generation feeds and reads
+     * @return the generation, its prompt not yet fed
+     */
+    public Generation start(String prompt, int length, Session session) {
+        Objects.requireNonNull(session, "session");
+        return start(prompt, length, () -> session);
+    }
 
-        Generation(String prompt, int length) {
-            if (length < 0) {
-                throw new IllegalArgumentException("length must be >= 0, got " + length);
+    /**
+     * A new session of this generator's model in its {@code generation.context}.
+     *
+     * @return the session, owned by the caller
+     */
+    public Session newSession() {
+        return config.context() == GenerationConfig.Context.STATEFUL ? model.newSession() : model.newWindowSession();
+    }
+
+    private Generation start(String prompt, int length, Supplier<Session> sessions) {
+        return new Generation(samplers.create(config.sampler()), RANDOM.create(config.seed() != null ? config.seed()
+                : ThreadLocalRandom.current().nextLong()), model.vocabulary(), config, promptIds(prompt), length, sessions);
+    }
+
+    /** The prompt's ids, normalised and encoded, its last maxlen symbols; the default prompt's when it is empty. */
+    private int[] promptIds(String prompt) {
+        Objects.requireNonNull(prompt, "prompt");
+        int[] ids;
+        if (prompt.isEmpty()) {
+            String window = model.defaultPrompt().orElseThrow(() -> new TextgenException("the prompt is empty and"
+                    + " the model stores no default prompt to start from; give a prompt"));
+            ids = vectorizer.encode(window);
+        } else {
+            String normalized = normalization.apply(prompt);
+            ids = vectorizer.encode(normalized, config.unknownChars(), config.replacementCodePoint());
+            if (ids.length == 0) {
+                throw new UnknownCharacterException("all " + normalized.codePointCount(0, normalized.length())
+                        + " characters of the prompt are outside the model's vocabulary and were skipped; give a"
+                        + " prompt with some of its characters, or an empty prompt to start from the model's default prompt");
             }
-            int[] start = promptIds(prompt);
-            int from = Math.max(0, start.length - model.maxlen());
-            this.remaining = length;
-            this.longestStop = config.stop().stream().mapToInt(String::length).max().orElse(0);
-            this.session = length == 0 ? null
-                    : config.context() == GenerationConfig.Context.STATEFUL ? model.newSession() : model.newWindowSession();
-            sampler.reset();
-            for (int i = from; i < start.length; i++) {
-                sampler.observe(start[i]);
-                if (session != null) {
-                    session.feed(start[i]);
-                }
+        }
+        return Arrays.copyOfRange(ids, Math.max(0, ids.length - model.maxlen()), ids.length);
+    }
+
+    /** A generation on its own session, as an iterator of chunks: the prompt is fed when it is created. */
+    private static final class Chunks implements Iterator<String> {
+        private final Generation generation;
+
+        Chunks(Generation generation) {
+            this.generation = generation;
+            while (!generation.finished() && generation.prompting()) {
+                generation.step();
             }
         }
 
         @Override
         public boolean hasNext() {
-            return remaining > 0 && !stopped;
+            return !generation.finished();
         }
 
         @Override
@@ -290,59 +327,11 @@ public final class TextGenerator {
             if (!hasNext()) {
                 throw new NoSuchElementException("the generation has ended");
             }
-            float[] p = session.probabilities(probabilities);
-            int id = sampler.sample(p, random);
-            sampler.observe(id);
-            remaining--;
-            String chunk = Character.toString(model.vocabulary().codePoint(id));
-            stopped = endsWithStop(chunk);
-            if (hasNext()) {
-                session.feed(id);
-            } else {
-                close();
+            String chunk = generation.step();
+            if (generation.finished()) {
+                generation.close();
             }
             return chunk;
-        }
-
-        @Override
-        public void close() {
-            if (session != null) {
-                session.close();
-            }
-        }
-
-        private boolean endsWithStop(String chunk) {
-            if (longestStop == 0) {
-                return false;
-            }
-            tail.append(chunk);
-            if (tail.length() > 2 * longestStop) {
-                tail.delete(0, tail.length() - longestStop);
-            }
-            for (String stop : config.stop()) {
-                int start = tail.length() - stop.length();
-                if (start >= 0 && tail.indexOf(stop, start) == start) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        private int[] promptIds(String prompt) {
-            Objects.requireNonNull(prompt, "prompt");
-            if (prompt.isEmpty()) {
-                String window = model.defaultPrompt().orElseThrow(() -> new TextgenException("the prompt is empty and"
-                        + " the model stores no default prompt to start from; give a prompt"));
-                return vectorizer.encode(window);
-            }
-            String normalized = normalization.apply(prompt);
-            int[] ids = vectorizer.encode(normalized, config.unknownChars(), config.replacementCodePoint());
-            if (ids.length == 0) {
-                throw new UnknownCharacterException("all " + normalized.codePointCount(0, normalized.length())
-                        + " characters of the prompt are outside the model's vocabulary and were skipped; give a"
-                        + " prompt with some of its characters, or an empty prompt to start from the model's default prompt");
-            }
-            return ids;
         }
     }
 }

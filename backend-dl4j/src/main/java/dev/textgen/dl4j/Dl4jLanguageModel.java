@@ -5,6 +5,7 @@ import dev.textgen.api.Session;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.spi.ModelArguments;
+import dev.textgen.api.spi.RecurrentRows;
 import dev.textgen.api.spi.RecurrentSession;
 import dev.textgen.api.io.ModelWeights;
 
@@ -50,6 +51,11 @@ final class Dl4jLanguageModel implements LanguageModel {
     @Override
     public Session newSession() {
         return RecurrentSession.stateful(inference.newState(1), vocabulary.size());
+    }
+
+    @Override
+    public RecurrentRows newRows(int rows) {
+        return inference.newState(rows);
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Inference through libnd4j's fused {@code lstmLayer} op (the op behind SameDiff's LSTM): one native call
@@ -165,8 +166,7 @@ final class LstmLayerInference {
 
     /**
      * One caller's recurrent state: h and c of every layer for each of {@code rows} independent rows, in two
-     * sets that the ops of alternate steps read from and write to (an op never writes the arrays it reads).
-     * Every row reads the same symbol per step. Not thread-safe; unusable after {@link #close()}.
+     * sets that the ops of alternate steps read from and write to (an op never writes the arrays it reads). Not thread-safe; unusable after {@link #close()}.
      */
     final class State implements RecurrentRows {
         private final int rows;
@@ -182,11 +182,16 @@ final class LstmLayerInference {
         private final float[] logits = new float[vocabularySize];
         /** The set holding the current state. */
         private int parity;
-        private int hot;
+        /** Per row, the one-hot position its last step set. */
+        private final int[] hot;
+        /** The ids of a step on one symbol, every row the same. */
+        private final int[] sameIds;
         private boolean closed;
 
         private State(int rows) {
             this.rows = rows;
+            this.hot = new int[rows];
+            this.sameIds = new int[rows];
             this.x = zeros(rows, 1, vocabularySize);
             this.oneHot = x.data().asNioFloat();
             for (int p = 0; p < 2; p++) {
@@ -234,16 +239,49 @@ final class LstmLayerInference {
 
         @Override
         public void step(int id) {
+            Arrays.fill(sameIds, id);
+            step(sameIds, rows);
+        }
+
+        /**
+         * The op always runs all rows (its arrays have a fixed shape), so the rows from {@code count} on are
+         * copied back to the set that becomes current.
+         */
+        @Override
+        public void step(int[] ids, int count) {
             checkOpen();
-            for (int r = 0; r < rows; r++) {
-                oneHot.put(r * vocabularySize + hot, 0f);
-                oneHot.put(r * vocabularySize + id, 1f);
+            Objects.checkFromIndexSize(0, count, rows);
+            for (int r = 0; r < count; r++) {
+                oneHot.put(r * vocabularySize + hot[r], 0f);
+                hot[r] = ids[r];
+                oneHot.put(r * vocabularySize + hot[r], 1f);
             }
-            hot = id;
             for (DynamicCustomOp op : ops[parity]) {
                 Nd4j.exec(op);
             }
+            if (count < rows) {
+                for (int n = 0; n < layers.length; n++) {
+                    copyRows(hData[parity][n], hData[1 - parity][n], count, count, rows - count, hidden[n]);
+                    copyRows(cData[parity][n], cData[1 - parity][n], count, count, rows - count, hidden[n]);
+                }
+            }
             parity = 1 - parity;
+        }
+
+        @Override
+        public void move(int from, int to, int count) {
+            checkOpen();
+            for (int n = 0; n < layers.length; n++) {
+                copyRows(hData[parity][n], hData[parity][n], from, to, count, hidden[n]);
+                copyRows(cData[parity][n], cData[parity][n], from, to, count, hidden[n]);
+            }
+        }
+
+        /** Rows {@code [from, from + count)} of {@code source} onto {@code [to, to + count)} of {@code target}. */
+        private void copyRows(FloatBuffer source, FloatBuffer target, int from, int to, int count, int width) {
+            float[] copy = new float[count * width];
+            source.get(from * width, copy);
+            target.put(to * width, copy);
         }
 
         @Override

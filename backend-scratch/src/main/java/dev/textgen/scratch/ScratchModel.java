@@ -5,12 +5,14 @@ import dev.textgen.api.Session;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.spi.ModelArguments;
+import dev.textgen.api.spi.RecurrentRows;
 import dev.textgen.api.spi.RecurrentSession;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.scratch.nn.Network;
 import dev.textgen.scratch.nn.PackedNetwork;
 import dev.textgen.scratch.nn.Stepper;
 import dev.textgen.scratch.simd.Kernels;
+import dev.textgen.scratch.simd.PackedMatrix;
 
 import java.util.Optional;
 
@@ -21,6 +23,7 @@ final class ScratchModel implements LanguageModel {
     private final Network network;
     /** The network's weights packed for the products once: the model never changes. */
     private final PackedNetwork packed;
+    private final PackedMatrix dense;
     private final String defaultPrompt;
     private final Kernels kernels;
 
@@ -29,6 +32,7 @@ final class ScratchModel implements LanguageModel {
         this.vocabulary = vocabulary;
         this.network = network;
         this.packed = new PackedNetwork(network, kernels);
+        this.dense = Stepper.packDense(network, kernels);
         this.defaultPrompt = defaultPrompt;
         this.kernels = kernels;
     }
@@ -64,6 +68,11 @@ final class ScratchModel implements LanguageModel {
     }
 
     @Override
+    public RecurrentRows newRows(int rows) {
+        return newStepper(rows);
+    }
+
+    @Override
     public ModelWeights weights() {
         return network.toWeights();
     }
@@ -79,6 +88,6 @@ final class ScratchModel implements LanguageModel {
     }
 
     private Stepper newStepper(int rows) {
-        return new Stepper(packed, kernels, config.model().hardSigmoid(), rows);
+        return new Stepper(packed, dense, kernels, config.model().hardSigmoid(), rows);
     }
 }

@@ -50,17 +50,37 @@ record Environment(boolean interactive, Interrupts interrupts, LongSupplier nano
          */
         Registration onInterrupt(Runnable action);
 
+        /**
+         * Runs {@code stop} when the process is asked to stop, as {@link #onInterrupt}, for a command whose stop is
+         * its normal end (a server draining): the process then ends with exit code 0, not as interrupted.
+         */
+        default Registration onStop(Runnable stop) {
+            return onInterrupt(stop);
+        }
+
         /** Java runs shutdown hooks on SIGINT and SIGTERM, and waits for them before the process ends. */
-        Interrupts SHUTDOWN_HOOKS = action -> {
-            Thread hook = new Thread(action, "textgen-interrupt");
-            Runtime.getRuntime().addShutdownHook(hook);
-            return () -> {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // The hook is running or has run; nothing left to remove.
-                }
-            };
+        Interrupts SHUTDOWN_HOOKS = new Interrupts() {
+            @Override
+            public Registration onInterrupt(Runnable action) {
+                Thread hook = new Thread(action, "textgen-interrupt");
+                Runtime.getRuntime().addShutdownHook(hook);
+                return () -> {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(hook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // The hook is running or has run; nothing left to remove.
+                    }
+                };
+            }
+
+            /** The JVM would end with 128 + the signal's number; halting after the stop sets the status to 0. */
+            @Override
+            public Registration onStop(Runnable stop) {
+                return onInterrupt(() -> {
+                    stop.run();
+                    Runtime.getRuntime().halt(ExitCodes.OK);
+                });
+            }
         };
     }
 

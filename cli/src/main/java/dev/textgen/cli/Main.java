@@ -11,8 +11,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The {@code textgen} command line: {@code train}, {@code generate}, {@code evaluate}, {@code corpus}
- * and {@code bench}. {@link #run} is the whole program minus {@link System#exit}, so tests call it
+ * The {@code textgen} command line: {@code train}, {@code generate}, {@code evaluate}, {@code corpus},
+ * {@code bench} and {@code serve}. {@link #run} is the whole program minus {@link System#exit}, so tests call it
  * in-process with their own output streams.
  */
 @Command(name = "textgen",
@@ -21,7 +21,7 @@ import java.nio.charset.StandardCharsets;
         description = "Character-level neural text generation: train an LSTM on a text, then generate from it.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {TrainCommand.class, GenerateCommand.class, EvaluateCommand.class, CorpusCommand.class,
-                BenchCommand.class},
+                BenchCommand.class, ServeCommand.class},
         footerHeading = "%n",
         footer = {ExitCodes.HELP, "", "Run 'textgen COMMAND --help' for a command's options."})
 public final class Main implements Runnable {
@@ -85,7 +85,7 @@ public final class Main implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: train, generate, evaluate,"
-                + " corpus or bench");
+                + " corpus, bench or serve");
     }
 
     Environment environment() {

@@ -123,10 +123,10 @@ class UsageAndErrorsTest {
 
     @Test
     void helpWorksEverywhereAndListsTheExitCodes() {
-        List<String> commands = new ArrayList<>(List.of("train", "generate", "evaluate", "corpus", "bench"));
+        List<String> commands = new ArrayList<>(List.of("train", "generate", "evaluate", "corpus", "bench", "serve"));
         Cli.Result top = Cli.run("--help");
         assertThat(top.code()).isZero();
-        assertThat(top.out()).contains("Usage: textgen", "Exit codes:", "130", "train", "generate", "evaluate", "corpus", "bench");
+        assertThat(top.out()).contains("Usage: textgen", "Exit codes:", "130", "train", "generate", "evaluate", "corpus", "bench", "serve");
         for (String command : commands) {
             Cli.Result help = Cli.run(command, "--help");
             assertThat(help.code()).as(command).isZero();

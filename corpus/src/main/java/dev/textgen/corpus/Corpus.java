@@ -139,6 +139,9 @@ public final class Corpus {
      * The vocabulary {@code text} has after normalisation, without cutting windows: what one shard of a
      * corpus split over several machines contributes to the shared vocabulary.
      *
+     * @param text   the raw text, normalised here as {@code config} says
+     * @param config the corpus settings (normalisation, {@code maxVocabulary})
+     * @return the text's symbols
      * @throws CorpusException when {@code text} has no symbol or more than {@code corpus.maxVocabulary}
      */
     public static Vocabulary vocabularyOf(String text, CorpusConfig config) {

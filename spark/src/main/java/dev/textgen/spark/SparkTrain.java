@@ -30,6 +30,11 @@ public final class SparkTrain {
     private SparkTrain() {
     }
 
+    /**
+     * Trains as the arguments say (see the usage line); exits 1 on an error, 2 on bad arguments.
+     *
+     * @param args the command line
+     */
     public static void main(String[] args) {
         Arguments arguments;
         try {

@@ -29,7 +29,9 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * Trains a textgen model data-parallel on Apache Spark, by local SGD with periodic averaging.
+ * Trains a textgen model data-parallel on Apache Spark, by local SGD with periodic averaging. The driver's side
+ * of a round (broadcast, collect, average, checkpoint) is here; what runs on the executors is in {@code Shard}
+ * and {@code ShardStream}.
  *
  * <p>The corpus is cut into {@code spark.workers} shards, one Spark partition each, in the order of the
  * text (a deterministic, locality-independent grouping). The vocabulary is the union of the shards'.
@@ -93,7 +95,14 @@ public final class SparkTrainer {
         }
     }
 
-    /** A trainer that starts from fresh weights initialised with {@code config.training().seed()}. */
+    /**
+     * A trainer that starts from fresh weights initialised with {@code config.training().seed()}.
+     *
+     * @param spark  the context the rounds run on
+     * @param config the config, its {@code spark} section included
+     * @return the trainer
+     * @throws dev.textgen.api.ConfigException naming a setting the Spark trainer cannot honour
+     */
     public static SparkTrainer start(JavaSparkContext spark, TextgenConfig config) {
         return new SparkTrainer(spark, config, null);
     }
@@ -101,31 +110,56 @@ public final class SparkTrainer {
     /**
      * A trainer that continues the checkpoint at {@code checkpoint}, a Hadoop path, exactly: its weights,
      * optimizer state, epoch, learning rate and history, with its config and vocabulary.
+     *
+     * @param spark      the context the rounds run on
+     * @param checkpoint the checkpoint's Hadoop path
+     * @return the trainer
+     * @throws dev.textgen.api.ModelFileException when the checkpoint cannot be read
      */
     public static SparkTrainer resume(JavaSparkContext spark, String checkpoint) {
         StoredModel stored = HadoopModelFiles.read(checkpoint, spark.hadoopConfiguration());
         return new SparkTrainer(spark, stored.config(), stored);
     }
 
-    /** Writes a checkpoint into {@code directory} (a Hadoop path) after every epoch, keeping the latest few. */
+    /**
+     * Writes a checkpoint into {@code directory} (a Hadoop path) after every epoch, keeping the latest few.
+     *
+     * @param directory the Hadoop path of the checkpoint folder
+     * @return this trainer
+     */
     public SparkTrainer checkpointTo(String directory) {
         this.checkpointDirectory = Objects.requireNonNull(directory, "directory");
         return this;
     }
 
-    /** Called on the driver after every epoch. */
+    /**
+     * Called on the driver after every epoch.
+     *
+     * @param listener receives each epoch's losses
+     * @return this trainer
+     */
     public SparkTrainer onEpoch(Consumer<EpochResult> listener) {
         this.onEpoch = Objects.requireNonNull(listener, "listener");
         return this;
     }
 
-    /** Called on the driver after every round with where its time went. */
+    /**
+     * Called on the driver after every round with where its time went.
+     *
+     * @param listener receives each round's timings
+     * @return this trainer
+     */
     public SparkTrainer onRound(Consumer<RoundTimes> listener) {
         this.onRound = Objects.requireNonNull(listener, "listener");
         return this;
     }
 
-    /** Trains on the text file(s) at {@code path}, a Hadoop path or glob, read with {@code textFile}. */
+    /**
+     * Trains on the text file(s) at {@code path}, a Hadoop path or glob, read with {@code textFile}.
+     *
+     * @param path a Hadoop path ({@code file://}, {@code hdfs://}, {@code s3a://}) or glob
+     * @return the epochs trained
+     */
     public TrainingHistory fit(String path) {
         return fit(spark.textFile(path, config.spark().workers()));
     }
@@ -133,6 +167,10 @@ public final class SparkTrainer {
     /**
      * Trains on {@code text}, whose elements are pieces of the corpus in order (lines, as {@code textFile}
      * gives them, are joined with line breaks within a shard).
+     *
+     * @param text the corpus in order
+     * @return the epochs trained
+     * @throws dev.textgen.api.CorpusException when a shard is too short for one window
      */
     public TrainingHistory fit(JavaRDD<String> text) {
         SparkConfig sparkConfig = config.spark();
@@ -163,13 +201,21 @@ public final class SparkTrainer {
         }
     }
 
-    /** The model as trained so far (no training state), ready to save or load into any backend. */
+    /**
+     * The model as trained so far (no training state), ready to save or load into any backend.
+     *
+     * @return the model
+     */
     public StoredModel model() {
         requireTrained();
         return new StoredModel(config, vocabulary, tensors.weights(), defaultPrompt, null);
     }
 
-    /** A checkpoint of the run at the end of the last finished epoch. */
+    /**
+     * A checkpoint of the run at the end of the last finished epoch.
+     *
+     * @return the checkpoint, with the training state to resume from
+     */
     public StoredModel checkpoint() {
         requireTrained();
         TrainingState state = new TrainingState(tensors.optimizerState(), epoch, 0, config.training().seed(),
@@ -177,7 +223,11 @@ public final class SparkTrainer {
         return new StoredModel(config, vocabulary, tensors.weights(), defaultPrompt, state);
     }
 
-    /** Writes {@link #model()} to {@code path}, a Hadoop path, atomically. */
+    /**
+     * Writes {@link #model()} to {@code path}, a Hadoop path, atomically.
+     *
+     * @param path the model file's Hadoop path
+     */
     public void save(String path) {
         HadoopModelFiles.write(path, model(), spark.hadoopConfiguration());
     }
@@ -359,6 +409,8 @@ public final class SparkTrainer {
         /**
          * What is left: launching the tasks, fetching the broadcast on the executors, and sending the
          * results back.
+         *
+         * @return the round's nanoseconds not spent broadcasting, computing or aggregating
          */
         public long schedulingNanos() {
             return wallNanos - broadcastNanos - computeNanos - aggregateNanos;

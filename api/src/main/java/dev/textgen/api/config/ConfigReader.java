@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.textgen.api.ConfigException;
-import dev.textgen.api.internal.Suggestions;
 import dev.textgen.api.spi.SamplerProvider;
 import dev.textgen.api.spi.Samplers;
 
@@ -30,6 +29,9 @@ import java.util.regex.Pattern;
  * One reading of a config: merges the user's document and the overrides over the defaults while
  * remembering where every value came from, binds the result, and turns every fault into a
  * {@link ConfigException} that points at the value's line:column or names its origin.
+ *
+ * <p>One class because every step (merging, binding, locating an error) works on the same tree of origins; split,
+ * each part would take that tree and the error rendering with it.
  */
 final class ConfigReader {
     private static final String OPTIMIZER = "training.optimizer";

@@ -124,13 +124,25 @@ public sealed interface OptimizerConfig {
     /**
      * Plain stochastic gradient descent, {@code w -= lr g}, without state: averaging the weights of workers
      * that each took one step is then exactly one step on the union of their batches.
+     *
+     * @param learningRate the step size, greater than 0
      */
     record Sgd(double learningRate) implements OptimizerConfig {
+        /**
+         * Checks the learning rate, naming {@code training.optimizer.learningRate} in a
+         * {@link dev.textgen.api.ConfigException}.
+         *
+         * @param learningRate greater than 0
+         */
         public Sgd {
             Require.positive("training.optimizer.learningRate", learningRate);
         }
 
-        /** Keras' default: lr 0.01. */
+        /**
+         * Keras' default: lr 0.01.
+         *
+         * @return SGD with learning rate 0.01
+         */
         public static Sgd defaults() {
             return new Sgd(0.01);
         }

@@ -1,7 +1,6 @@
 package dev.textgen.api.config;
 
 import dev.textgen.api.ConfigException;
-import dev.textgen.api.internal.Suggestions;
 
 import java.util.Collection;
 

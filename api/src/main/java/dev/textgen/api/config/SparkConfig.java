@@ -17,10 +17,22 @@ import java.util.List;
  */
 public record SparkConfig(int workers, int localSteps, int warmupRounds, int warmupLocalSteps, String optimizerState) {
 
+    /** {@code optimizerState}: averaged with the weights every round. */
     public static final String AVERAGE = "average";
+    /** {@code optimizerState}: fresh every round. */
     public static final String RESET = "reset";
+    /** The allowed {@code optimizerState} values, in the order error messages list them. */
     public static final List<String> OPTIMIZER_STATES = List.of(AVERAGE, RESET);
 
+    /**
+     * Checks every field, naming it ({@code spark.workers}, ...) in a {@link dev.textgen.api.ConfigException}.
+     *
+     * @param workers          at least 1
+     * @param localSteps       at least 1
+     * @param warmupRounds     at least 0
+     * @param warmupLocalSteps at least 1
+     * @param optimizerState   one of {@link #OPTIMIZER_STATES}
+     */
     public SparkConfig {
         Require.atLeast("spark.workers", workers, 1);
         Require.atLeast("spark.localSteps", localSteps, 1);
@@ -29,12 +41,20 @@ public record SparkConfig(int workers, int localSteps, int warmupRounds, int war
         Require.oneOf("spark.optimizerState", optimizerState, OPTIMIZER_STATES);
     }
 
-    /** Two workers, 8 local steps, no warm-up, optimizer state averaged. */
+    /**
+     * Two workers, 8 local steps, no warm-up, optimizer state averaged.
+     *
+     * @return the defaults
+     */
     public static SparkConfig defaults() {
         return new SparkConfig(2, 8, 0, 1, AVERAGE);
     }
 
-    /** Whether the optimizer state travels with the weights and is averaged. */
+    /**
+     * Whether the optimizer state travels with the weights and is averaged.
+     *
+     * @return true for {@code average}
+     */
     public boolean averagesOptimizerState() {
         return AVERAGE.equals(optimizerState);
     }

@@ -11,6 +11,7 @@ package dev.textgen.api.config;
  * @param model the network and its backend
  * @param training how to train
  * @param generation how text is generated
+ * @param spark how the Spark trainer distributes training; ignored elsewhere
  */
 public record TextgenConfig(CorpusConfig corpus, ModelConfig model, TrainingConfig training, GenerationConfig generation,
                             SparkConfig spark) {
@@ -22,6 +23,7 @@ public record TextgenConfig(CorpusConfig corpus, ModelConfig model, TrainingConf
      * @param model not null
      * @param training not null
      * @param generation not null
+     * @param spark not null
      */
     public TextgenConfig {
         Require.present("corpus", corpus);
@@ -81,6 +83,12 @@ public record TextgenConfig(CorpusConfig corpus, ModelConfig model, TrainingConf
         return new TextgenConfig(corpus, model, training, value, spark);
     }
 
+    /**
+     * This config with another {@code spark} section.
+     *
+     * @param value the new section
+     * @return a copy with {@code spark} replaced
+     */
     public TextgenConfig withSpark(SparkConfig value) {
         return new TextgenConfig(corpus, model, training, generation, value);
     }

@@ -33,6 +33,9 @@ import java.util.zip.CRC32C;
 /**
  * Reads one model file, validating each part before anything sized by the file is allocated; see
  * {@link ModelFile} for the format and the checks. Every fault is a {@link ModelFileException}.
+ *
+ * <p>One class because the checks follow the file's layout from the first byte to the last, each bounded by what
+ * the ones before it proved; the length of the file is that list of checks.
  */
 final class ModelFileReader {
     private static final int CHUNK_BYTES = 1 << 20;

@@ -1,7 +1,7 @@
 package dev.textgen.api.spi;
 
 import dev.textgen.api.BackendUnavailableException;
-import dev.textgen.api.internal.Suggestions;
+import dev.textgen.api.config.Suggestions;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -3,7 +3,7 @@ package dev.textgen.api.spi;
 import dev.textgen.api.ConfigException;
 import dev.textgen.api.Sampler;
 import dev.textgen.api.config.SamplerConfig;
-import dev.textgen.api.internal.Suggestions;
+import dev.textgen.api.config.Suggestions;
 
 import java.util.Map;
 import java.util.Set;

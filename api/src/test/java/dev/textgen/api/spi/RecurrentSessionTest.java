@@ -46,6 +46,18 @@ class RecurrentSessionTest {
         }
 
         @Override
+        public void step(int[] ids, int count) {
+            for (int r = 0; r < count; r++) {
+                consumed.get(r).add(ids[r]);
+            }
+        }
+
+        @Override
+        public void move(int from, int to, int count) {
+            throw new UnsupportedOperationException("sessions never move rows");
+        }
+
+        @Override
         public float[] probabilities(int row, float[] out) {
             lastRead = row;
             Arrays.fill(out, row);

@@ -25,6 +25,7 @@ import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.io.TensorLayout;
 import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.Optimizer;
+import dev.textgen.api.spi.RecurrentRows;
 import dev.textgen.api.spi.Samplers;
 import dev.textgen.api.spi.TrainingEngine;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,11 @@ public abstract class BackendContractTest {
      * 1e-4 or more.
      */
     private static final double OPTIMIZER_STEP_TOLERANCE = 1e-6;
+
+    /** Largest difference allowed between a row stepped in a batch and the same ids fed to a session (0: bit for bit). */
+    protected double batchTolerance() {
+        return 0;
+    }
 
     private final Vocabulary vocabulary = TinyCorpus.vocabulary();
     private final WindowSet train = TinyCorpus.train();
@@ -139,6 +145,66 @@ public abstract class BackendContractTest {
             session.feed(context[0]);
             model.predict(context, 0, 1, window);
             assertThat(session.probabilities(stateful)).containsExactly(window, within((float) sessionTolerance()));
+        }
+    }
+
+    /**
+     * Five streams share one batch of rows the way a server's scheduler runs them: they join at different steps
+     * (onto rows that held other state), each row steps on its own id, and when stream 1 leaves the last stream's
+     * row moves into its place. Every distribution, read row by row or all rows in one call, equals that of a
+     * session fed the stream's ids alone.
+     */
+    @Test
+    public void aRowSteppedInABatchGivesWhatItsIdsGiveAlone() {
+        LanguageModel model = trainedModel(config(), 30);
+        int streams = 5;
+        int length = 3 * model.maxlen();
+        SplittableRandom random = new SplittableRandom(9);
+        int[][] sequences = new int[streams][];
+        float[][][] alone = new float[streams][length][];
+        for (int s = 0; s < streams; s++) {
+            sequences[s] = randomContext(random, length);
+            try (Session session = model.newSession()) {
+                for (int t = 0; t < length; t++) {
+                    session.feed(sequences[s][t]);
+                    alone[s][t] = session.probabilities(new float[vocabulary.size()]);
+                }
+            }
+        }
+        try (RecurrentRows rows = model.newRows(streams)) {
+            rows.step(new int[] {1, 2, 3, 4, 5}, streams); // state that the streams joining later must not see
+            List<Integer> live = new ArrayList<>(); // the stream on each live row, the live rows first
+            int[] fed = new int[streams];
+            int[] ids = new int[streams];
+            for (int step = 0; step < streams || !live.isEmpty(); step++) {
+                if (step < streams) {
+                    rows.reset(live.size());
+                    live.add(step);
+                }
+                for (int row = 0; row < live.size(); row++) {
+                    ids[row] = sequences[live.get(row)][fed[live.get(row)]];
+                }
+                rows.step(ids, live.size());
+                int stepped = live.size();
+                int[] reversed = java.util.stream.IntStream.range(0, stepped).map(i -> stepped - 1 - i).toArray();
+                float[][] together = new float[stepped][vocabulary.size()];
+                rows.probabilities(reversed, stepped, together);
+                for (int row = live.size() - 1; row >= 0; row--) { // backwards: a leaver's row takes a checked row
+                    int s = live.get(row);
+                    assertThat(rows.probabilities(row, new float[vocabulary.size()])).as("stream %d after %d ids", s, fed[s] + 1)
+                            .containsExactly(alone[s][fed[s]], within((float) batchTolerance()));
+                    assertThat(together[stepped - 1 - row]).as("stream %d after %d ids, read with the others", s, fed[s] + 1)
+                            .containsExactly(alone[s][fed[s]], within((float) batchTolerance()));
+                    fed[s]++;
+                    if (fed[s] == length || (s == 1 && fed[s] == length / 2)) {
+                        int last = live.size() - 1;
+                        rows.move(last, row, 1);
+                        live.set(row, live.get(last));
+                        live.remove(last);
+                    }
+                }
+            }
+            assertThat(fed).containsExactly(length, length / 2, length, length, length);
         }
     }
 

@@ -6,6 +6,8 @@ import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.spi.ModelArguments;
+import dev.textgen.api.spi.RecurrentRows;
+import dev.textgen.api.spi.RecurrentSession;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -72,28 +74,59 @@ public final class TestDoubleModel implements LanguageModel {
 
     @Override
     public Session newSession() {
-        return new Session() {
-            private final float[] h = new float[hidden];
-            private boolean fed;
+        return RecurrentSession.stateful(newRows(1), symbols);
+    }
+
+    @Override
+    public RecurrentRows newRows(int rows) {
+        return new RecurrentRows() {
+            private final float[][] h = new float[rows][hidden];
 
             @Override
-            public void feed(int id) {
-                step(kernel, hidden, symbols, h, id);
-                fed = true;
-            }
-
-            @Override
-            public float[] probabilities(float[] out) {
-                if (!fed) {
-                    throw new IllegalStateException("feed a symbol before reading probabilities");
-                }
-                return distribution(h, out);
+            public int rows() {
+                return rows;
             }
 
             @Override
             public void reset() {
-                Arrays.fill(h, 0f);
-                fed = false;
+                for (float[] row : h) {
+                    Arrays.fill(row, 0f);
+                }
+            }
+
+            @Override
+            public void reset(int row) {
+                Arrays.fill(h[row], 0f);
+            }
+
+            @Override
+            public void step(int id) {
+                for (float[] row : h) {
+                    TestDoubleModel.step(kernel, hidden, symbols, row, id);
+                }
+            }
+
+            @Override
+            public void step(int[] ids, int count) {
+                for (int r = 0; r < count; r++) {
+                    TestDoubleModel.step(kernel, hidden, symbols, h[r], ids[r]);
+                }
+            }
+
+            @Override
+            public void move(int from, int to, int count) {
+                float[][] moved = new float[count][];
+                for (int r = 0; r < count; r++) {
+                    moved[r] = h[from + r].clone();
+                }
+                for (int r = 0; r < count; r++) {
+                    h[to + r] = moved[r];
+                }
+            }
+
+            @Override
+            public float[] probabilities(int row, float[] out) {
+                return distribution(h[row], out);
             }
         };
     }

@@ -1,11 +1,14 @@
-package dev.textgen.api.internal;
+package dev.textgen.api.config;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 
-/** "Did you mean" for misspelt field and type names: the closest candidate by edit distance. */
+/**
+ * "Did you mean" for misspelt field and type names: the closest candidate by edit distance. Config errors use
+ * it, and so do the command line and the server for their own field names.
+ */
 public final class Suggestions {
     private Suggestions() {
     }
@@ -13,6 +16,10 @@ public final class Suggestions {
     /**
      * {@code "; did you mean \"x\"?"} naming the closest candidate (all equally close ones, joined by
      * "or"), or the empty string when none is close enough.
+     *
+     * @param given      the name as the user wrote it
+     * @param candidates the names that are allowed there
+     * @return the suggestion, starting with {@code "; "}, or {@code ""}
      */
     public static String didYouMean(String given, Collection<String> candidates) {
         List<String> best = new ArrayList<>();
