@@ -1,5 +1,7 @@
-/** An application on the module path that uses textgen as its README shows: it names no backend and no sampler. */
+/**
+ * An application on the module path that uses textgen as its README shows: it requires the sdk and names no
+ * backend and no sampler.
+ */
 module textgen.example {
-    requires dev.textgen.api;
-    requires dev.textgen.corpus;
+    requires dev.textgen.sdk;
 }

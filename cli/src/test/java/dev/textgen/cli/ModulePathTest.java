@@ -23,10 +23,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * textgen on the module path: a small application module ({@code src/test/module-app}) that requires only
- * {@code dev.textgen.api} and {@code dev.textgen.corpus} is compiled against the modules of this build and run
+ * {@code dev.textgen.sdk} is compiled against the modules of this build and run
  * in its own JVM with {@code -m}. The scratch backend and the samplers must then be found through the
  * descriptors' {@code uses}/{@code provides} alone (service binding resolves their modules), the application
- * trains, saves, writes and reads a checkpoint, loads and generates, and only the exported packages are visible. Run once with the Vector API
+ * trains in a run folder with {@code TrainingRun}, resumes the finished run, reads its last checkpoint, loads and
+ * generates, and only the exported packages are visible. Run once with the Vector API
  * module in the boot layer, so that the scratch module's reads edge to it is exercised, and once without; then
  * with the dl4j backend and DL4J on the class path beside the modules, as an application that uses it runs.
  */
@@ -35,6 +36,9 @@ class ModulePathTest {
 
     @TempDir
     Path dir;
+
+    /** How many runs this test started: each trains in a run folder of its own. */
+    private int runs;
 
     @Test
     void anApplicationModuleTrainsAndGeneratesWithBackendAndSamplersFoundThroughTheDescriptors() throws Exception {
@@ -45,8 +49,9 @@ class ModulePathTest {
         Path config = config("scratch");
 
         Map<String, String> scalar = run(modulePath + File.pathSeparator + classes, config, List.of());
-        assertThat(scalar).containsEntry("epochs", "1").containsEntry("checkpointEpoch", "1").containsEntry("generated", "40")
-                .containsEntry("apiModule", "dev.textgen.api").containsEntry("backendModule", "dev.textgen.scratch")
+        assertThat(scalar).containsEntry("epochs", "1").containsEntry("resumedEpochs", "1")
+                .containsEntry("checkpointEpoch", "1").containsEntry("generated", "40")
+                .containsEntry("apiModule", "dev.textgen.api").containsEntry("sdkModule", "dev.textgen.sdk").containsEntry("backendModule", "dev.textgen.scratch")
                 .containsEntry("backendExported", "false").containsEntry("internalExported", "false")
                 .containsEntry("spiExported", "true");
         assertThat(scalar.get("log")).contains("scalar kernels");
@@ -126,7 +131,7 @@ class ModulePathTest {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmArgs);
         command.addAll(List.of("--module-path", modulePath, "-m", "textgen.example/example.Main",
-                config.toString(), dir.resolve("model.safetensors").toString()));
+                config.toString(), dir.resolve("run-" + runs++).toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output;
         try {
