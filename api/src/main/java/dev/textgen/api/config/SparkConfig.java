@@ -1,7 +1,5 @@
 package dev.textgen.api.config;
 
-import java.util.List;
-
 /**
  * Data-parallel training on Apache Spark ({@code dev.textgen:textgen-spark}); ignored by the
  * single-process trainer. Each round the driver broadcasts the weights and the optimizer state, every
@@ -15,14 +13,16 @@ import java.util.List;
  * @param optimizerState    {@code average}: the optimizer state is averaged with the weights (Local Adam);
  *                          {@code reset}: every round starts from a fresh optimizer state
  */
-public record SparkConfig(int workers, int localSteps, int warmupRounds, int warmupLocalSteps, String optimizerState) {
+public record SparkConfig(int workers, int localSteps, int warmupRounds, int warmupLocalSteps,
+                          OptimizerState optimizerState) {
 
-    /** {@code optimizerState}: averaged with the weights every round. */
-    public static final String AVERAGE = "average";
-    /** {@code optimizerState}: fresh every round. */
-    public static final String RESET = "reset";
-    /** The allowed {@code optimizerState} values, in the order error messages list them. */
-    public static final List<String> OPTIMIZER_STATES = List.of(AVERAGE, RESET);
+    /** What becomes of the optimizer state between rounds. */
+    public enum OptimizerState implements ConfigChoice {
+        /** Averaged with the weights every round. */
+        AVERAGE,
+        /** Fresh every round. */
+        RESET
+    }
 
     /**
      * Checks every field, naming it ({@code spark.workers}, ...) in a {@link dev.textgen.api.ConfigException}.
@@ -31,14 +31,14 @@ public record SparkConfig(int workers, int localSteps, int warmupRounds, int war
      * @param localSteps       at least 1
      * @param warmupRounds     at least 0
      * @param warmupLocalSteps at least 1
-     * @param optimizerState   one of {@link #OPTIMIZER_STATES}
+     * @param optimizerState   not null
      */
     public SparkConfig {
         Require.atLeast("spark.workers", workers, 1);
         Require.atLeast("spark.localSteps", localSteps, 1);
         Require.atLeast("spark.warmupRounds", warmupRounds, 0);
         Require.atLeast("spark.warmupLocalSteps", warmupLocalSteps, 1);
-        Require.oneOf("spark.optimizerState", optimizerState, OPTIMIZER_STATES);
+        Require.present("spark.optimizerState", optimizerState);
     }
 
     /**
@@ -47,7 +47,7 @@ public record SparkConfig(int workers, int localSteps, int warmupRounds, int war
      * @return the defaults
      */
     public static SparkConfig defaults() {
-        return new SparkConfig(2, 8, 0, 1, AVERAGE);
+        return new SparkConfig(2, 8, 0, 1, OptimizerState.AVERAGE);
     }
 
     /**
@@ -56,6 +56,6 @@ public record SparkConfig(int workers, int localSteps, int warmupRounds, int war
      * @return true for {@code average}
      */
     public boolean averagesOptimizerState() {
-        return AVERAGE.equals(optimizerState);
+        return optimizerState == OptimizerState.AVERAGE;
     }
 }
