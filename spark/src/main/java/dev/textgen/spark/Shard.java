@@ -110,7 +110,11 @@ final class Shard {
         }
     }
 
-    /** The summed loss over this shard's held-out windows with {@code weights}, and their count. */
+    /**
+     * The summed loss over this shard's held-out windows with {@code weights}, and their count. The sum, not
+     * {@code Evaluation}'s mean, because the driver adds the shards' sums before it divides once: with one shard
+     * that is the single-process trainer's held-out loss bit for bit.
+     */
     Result evaluate(Tensors weights) {
         try (TrainingEngine engine = Backends.installed().get(config.model().backend())
                 .newEngine(config, vocabulary, weights.weights())) {

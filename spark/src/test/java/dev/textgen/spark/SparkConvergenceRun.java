@@ -1,12 +1,11 @@
 package dev.textgen.spark;
 
+import dev.textgen.api.Evaluation;
 import dev.textgen.api.Trainer;
 import dev.textgen.api.TrainingListener;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.ConfigLoader;
 import dev.textgen.api.config.TextgenConfig;
-import dev.textgen.api.data.Batch;
-import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.spi.Backend;
@@ -85,15 +84,7 @@ public final class SparkConvergenceRun {
 
     private static double loss(TextgenConfig config, Vocabulary vocabulary, ModelWeights weights, WindowSet windows) {
         try (TrainingEngine engine = Backends.installed().get("scratch").newEngine(config, vocabulary, weights)) {
-            Batches batches = Batches.sequential(windows, 128);
-            Batch batch = new Batch(128, 60, vocabulary.size(), engine.wantsOneHot());
-            double sum = 0;
-            long count = 0;
-            while (batches.next(batch)) {
-                sum += engine.evaluateBatch(batch) * batch.size();
-                count += batch.size();
-            }
-            return sum / count;
+            return Evaluation.of(engine, windows, 128).loss();
         }
     }
 
