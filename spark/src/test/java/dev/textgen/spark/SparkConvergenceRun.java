@@ -31,11 +31,14 @@ import java.util.Locale;
  *
  * <pre>
  * (classpath as for SparkThroughputBench)
- * java @target/spark-jvm-options.txt -cp ... dev.textgen.spark.SparkConvergenceRun nietzsche.txt 200000 1 4,16,64
+ * java @target/spark-jvm-options.txt -cp ... dev.textgen.spark.SparkConvergenceRun nietzsche.txt 200000 1 4,16,64 0.01,0.02
  * </pre>
- * Arguments: the corpus file, the characters of it to use, epochs, the K values.
+ * Arguments: the corpus file, the characters of it to use, epochs, the K values, and optionally the learning
+ * rates of the Spark runs (default: the single process's 0.01), each run at every K.
  */
 public final class SparkConvergenceRun {
+    /** The reference notebook's RMSprop learning rate, the single process's. */
+    private static final double SINGLE_LEARNING_RATE = 0.01;
     private SparkConvergenceRun() {
     }
 
@@ -47,7 +50,7 @@ public final class SparkConvergenceRun {
         String train = text.substring(0, cut);
         String heldOut = text.substring(cut);
 
-        TextgenConfig single = config(2, epochs, 1);
+        TextgenConfig single = config(2, epochs, 1, SINGLE_LEARNING_RATE);
         Corpus corpus = Corpus.fromText(train, single.corpus());
         Vocabulary vocabulary = corpus.vocabulary();
         WindowSet evaluation = Corpus.fromText(heldOut, single.corpus(), vocabulary).trainWindows();
@@ -55,31 +58,35 @@ public final class SparkConvergenceRun {
         long started = System.nanoTime();
         try (Trainer trainer = backend.newTrainer(single, vocabulary, null)) {
             trainer.fit(corpus.trainWindows(), WindowSet.empty(60, vocabulary.size()), TrainingListener.NONE);
-            print("single", 1, corpus.trainWindows().size() * (long) epochs, loss(single, vocabulary,
-                    trainer.model().weights(), evaluation), started);
+            print("single", 1, SINGLE_LEARNING_RATE, corpus.trainWindows().size() * (long) epochs,
+                    loss(single, vocabulary, trainer.model().weights(), evaluation), started);
         }
         try (JavaSparkContext spark = new JavaSparkContext(new SparkConf().setMaster("local[2]")
                 .setAppName("SparkConvergenceRun").set("spark.ui.enabled", "false"))) {
-            for (String k : args[3].split(",")) {
-                TextgenConfig config = config(1, epochs, Integer.parseInt(k));
-                started = System.nanoTime();
-                SparkTrainer trainer = SparkTrainer.start(spark, config);
-                long[] windows = {0};
-                trainer.onRound(round -> windows[0] += round.windows());
-                trainer.fit(spark.parallelize(List.of(train.substring(0, train.length() / 2),
-                        train.substring(train.length() / 2)), 2));
-                print("spark", Integer.parseInt(k), windows[0], loss(config, vocabulary, trainer.model().weights(),
-                        evaluation), started);
+            String rates = args.length > 4 ? args[4] : Double.toString(SINGLE_LEARNING_RATE);
+            for (String rate : rates.split(",")) {
+                for (String k : args[3].split(",")) {
+                    TextgenConfig config = config(1, epochs, Integer.parseInt(k), Double.parseDouble(rate));
+                    started = System.nanoTime();
+                    SparkTrainer trainer = SparkTrainer.start(spark, config);
+                    long[] windows = {0};
+                    trainer.onRound(round -> windows[0] += round.windows());
+                    trainer.fit(spark.parallelize(List.of(train.substring(0, train.length() / 2),
+                            train.substring(train.length() / 2)), 2));
+                    print("spark", Integer.parseInt(k), config.training().optimizer().learningRate(), windows[0],
+                            loss(config, vocabulary, trainer.model().weights(), evaluation), started);
+                }
             }
         }
     }
 
-    private static TextgenConfig config(int threads, int epochs, int k) {
+    private static TextgenConfig config(int threads, int epochs, int k, double learningRate) {
         return ConfigLoader.parse("""
                 {"corpus": {"source": "convergence", "maxlen": 60, "step": 3, "validationFraction": 0.0},
-                 "training": {"epochs": %d, "batchSize": 128, "threads": %d},
+                 "training": {"epochs": %d, "batchSize": 128, "threads": %d,
+                              "optimizer": {"type": "rmsprop", "learningRate": %s}},
                  "spark": {"workers": 2, "localSteps": %d}}
-                """.formatted(epochs, threads, k), "convergence config");
+                """.formatted(epochs, threads, Double.toString(learningRate), k), "convergence config");
     }
 
     private static double loss(TextgenConfig config, Vocabulary vocabulary, ModelWeights weights, WindowSet windows) {
@@ -88,9 +95,11 @@ public final class SparkConvergenceRun {
         }
     }
 
-    private static void print(String run, int k, long windows, double loss, long started) {
+    private static void print(String run, int k, double learningRate, long windows, double loss, long started) {
         System.out.println(String.format(Locale.ROOT,
-                "{\"run\":\"%s\",\"workers\":%d,\"k\":%d,\"windowsSeen\":%d,\"heldOutLoss\":%.4f,\"seconds\":%.1f}",
-                run, run.equals("single") ? 1 : 2, k, windows, loss, (System.nanoTime() - started) / 1e9));
+                "{\"run\":\"%s\",\"workers\":%d,\"k\":%d,\"learningRate\":%s,\"windowsSeen\":%d,\"heldOutLoss\":%.4f,"
+                        + "\"seconds\":%.1f}",
+                run, run.equals("single") ? 1 : 2, k, Double.toString(learningRate), windows, loss,
+                (System.nanoTime() - started) / 1e9));
     }
 }
