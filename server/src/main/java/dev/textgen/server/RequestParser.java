@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import dev.textgen.api.config.ConfigChoice;
 import dev.textgen.api.config.GenerationConfig;
 import dev.textgen.api.config.SamplerConfig;
 import dev.textgen.api.config.Suggestions;
 
-import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -115,10 +115,9 @@ final class RequestParser {
         GenerationConfig.Context context = GenerationConfig.Context.STATEFUL;
         if (root.has("context")) {
             String name = string(root, "context");
-            context = Arrays.stream(GenerationConfig.Context.values()).filter(c -> c.jsonName().equals(name)).findFirst()
-                    .orElseThrow(() -> ApiException.invalid("context", "context must be \"stateful\" (carry the LSTM state)"
-                            + " or \"window\" (re-read the last maxlen characters, the reference notebook's way), got \""
-                            + name + "\""));
+            context = ConfigChoice.of(GenerationConfig.Context.class, name).orElseThrow(() -> ApiException.invalid(
+                    "context", "context must be \"stateful\" (carry the LSTM state) or \"window\" (re-read the last"
+                            + " maxlen characters, the reference notebook's way), got \"" + name + "\""));
         }
         return new GenerationRequest(chat, model, prompts, maxTokens, n, sampler(root), stop, stream, includeUsage, seed,
                 logprobs, context);

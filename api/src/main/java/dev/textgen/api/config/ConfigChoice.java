@@ -2,7 +2,9 @@ package dev.textgen.api.config;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A setting with a fixed set of values, implemented by enums such as {@link TrainingConfig.Loss}. In JSON a
@@ -25,5 +27,18 @@ public interface ConfigChoice {
     @JsonValue
     default String jsonName() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * The constant of {@code type} whose JSON name is {@code name}, for callers that read a choice outside a
+     * config document (a request field, say).
+     *
+     * @param type the choice's enum
+     * @param name the name as written, e.g. {@code "all-steps"}
+     * @param <E>  the enum type
+     * @return the constant, or empty when {@code name} names none
+     */
+    static <E extends Enum<E> & ConfigChoice> Optional<E> of(Class<E> type, String name) {
+        return Arrays.stream(type.getEnumConstants()).filter(c -> c.jsonName().equals(name)).findFirst();
     }
 }
