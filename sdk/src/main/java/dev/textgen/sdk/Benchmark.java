@@ -65,9 +65,15 @@ public final class Benchmark {
                           int generatedChars, int streams, boolean synthetic) {
 
         /**
-         * Checks every field, naming the first invalid one.
+         * Checks every field, naming the first invalid one in an {@link IllegalArgumentException}.
          *
-         * @throws IllegalArgumentException when a count is out of its range
+         * @param warmupBatches        at least 0
+         * @param batches              at least 1
+         * @param generationWarmupRuns at least 0
+         * @param generationRuns       at least 1
+         * @param generatedChars       at least 1
+         * @param streams              at least 0
+         * @param synthetic            whether to train on synthetic text
          */
         public Options {
             atLeast("warmupBatches", warmupBatches, 0);
@@ -89,6 +95,8 @@ public final class Benchmark {
         }
 
         /**
+         * These options with another {@link #warmupBatches()}.
+         *
          * @param value untimed training batches, at least 0
          * @return a copy with {@code warmupBatches} replaced
          */
@@ -97,6 +105,8 @@ public final class Benchmark {
         }
 
         /**
+         * These options with another {@link #batches()}.
+         *
          * @param value timed training batches, at least 1
          * @return a copy with {@code batches} replaced
          */
@@ -105,6 +115,8 @@ public final class Benchmark {
         }
 
         /**
+         * These options with other generation counts.
+         *
          * @param warmupRuns untimed generations per context, at least 0
          * @param runs       timed generations per context, at least 1
          * @param chars      characters per generation, at least 1
@@ -115,6 +127,8 @@ public final class Benchmark {
         }
 
         /**
+         * These options with another {@link #streams()}.
+         *
          * @param value batched streams, at least 0 (0: no batched measurement)
          * @return a copy with {@code streams} replaced
          */
@@ -123,6 +137,8 @@ public final class Benchmark {
         }
 
         /**
+         * These options with another {@link #synthetic()}.
+         *
          * @param value true to train on synthetic random text instead of the config's corpus
          * @return a copy with {@code synthetic} replaced
          */
