@@ -55,9 +55,11 @@ public final class Benchmark {
      * @param warmupBatches        untimed training batches first, at least 0
      * @param batches              timed training batches, at least 1
      * @param generationWarmupRuns untimed generations per context first, so that the JIT has compiled the path, at least 0
-     * @param generationRuns       timed generations per context, whose median is reported, at least 1
-     * @param generatedChars       characters per generation, at least 1
-     * @param streams              streams generated together as batched rows, at least 0 (0: none)
+     * @param generationRuns       timed generations per context (and of the batched streams), whose median is
+     *                             reported, at least 1
+     * @param generatedChars       characters per generation (per stream when batched), at least 1
+     * @param streams              stateful streams generated together as batched rows, after 2 untimed runs, at
+     *                             least 0 (0: none)
      * @param synthetic            train on uniformly random text over 57 symbols (as many as the lowercased reference
      *                             corpus has), none held out, instead of the config's corpus
      */
