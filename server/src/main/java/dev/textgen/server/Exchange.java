@@ -92,6 +92,7 @@ final class Exchange implements Job.Listener {
     private Job.Outcome failure;
     private RuntimeException error;
     private long lastTextWrite;
+    private HangUpWatch hangUpWatch;
 
     Exchange(Response response, Callback callback, GenerationRequest params, Vocabulary vocabulary, Metrics metrics,
              Executor executor, Scheduler scheduler, int maxBufferedChars, long arrived) {
@@ -138,6 +139,22 @@ final class Exchange implements Job.Listener {
     /** Commits the headers, so that clients see the stream start before its first character, then flushes. */
     void startStream() {
         response.write(false, ByteBuffer.allocate(0), Callback.from(this::flush, this::writeFailed));
+    }
+
+    /**
+     * Watches the connection of a whole response for a client that hangs up (see {@link HangUpWatch}) until the
+     * response is written; nothing when it is complete already.
+     */
+    void watchForHangUp(HangUpWatch watch) {
+        lock.lock();
+        try {
+            if (!completed) {
+                hangUpWatch = watch;
+                watch.start();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The connection failed before the response was complete: the jobs are cancelled. */
@@ -359,6 +376,7 @@ final class Exchange implements Job.Listener {
      */
     private void finishIfEnded() {
         Gone why;
+        HangUpWatch watch;
         lock.lock();
         try {
             if (completed || ended < choices.length || (params.stream() && gone == null)) {
@@ -366,8 +384,12 @@ final class Exchange implements Job.Listener {
             }
             completed = true;
             why = gone;
+            watch = hangUpWatch;
         } finally {
             lock.unlock();
+        }
+        if (watch != null) {
+            watch.stop();
         }
         if (why != null) {
             callback.failed(new IOException(why == Gone.SLOW_READER ? "the client read more slowly than the text was"

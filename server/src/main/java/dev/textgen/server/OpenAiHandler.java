@@ -183,6 +183,11 @@ final class OpenAiHandler extends Handler.Abstract.NonBlocking {
         Request.addCompletionListener(request, failure -> open.decrementAndGet());
         if (params.stream()) {
             exchange.startStream();
+        } else {
+            HangUpWatch watch = HangUpWatch.of(request, exchange::clientGone);
+            if (watch != null) {
+                exchange.watchForHangUp(watch);
+            }
         }
     }
 

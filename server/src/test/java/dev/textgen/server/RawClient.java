@@ -18,6 +18,15 @@ final class RawClient implements AutoCloseable {
         try {
             socket.setReceiveBufferSize(receiveBuffer);
             socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        post(base, path, json);
+    }
+
+    /** Sends a POST of {@code json} to {@code path} on the same connection, without waiting for earlier responses. */
+    void post(URI base, String path, String json) {
+        try {
             byte[] body = json.getBytes(StandardCharsets.UTF_8);
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nContent-Type: application/json\r\n"

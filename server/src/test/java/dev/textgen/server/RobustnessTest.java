@@ -44,6 +44,32 @@ class RobustnessTest {
     }
 
     @Test
+    void aClientThatHangsUpOnAWholeResponseLeavesTheBatchWithin200Ms() throws Exception {
+        start(ServerSettings.defaults());
+        try (RawClient client = new RawClient(server.baseUri(), "/v1/completions", "{" + ENDLESS + "}", 65_536)) {
+            awaitMetric("textgen_requests_running", 1);
+        }
+        long left = awaitMetric("textgen_requests_total{outcome=\"cancelled\"}", 1);
+        System.out.printf("the hang-up of a whole response left the batch after %d ms%n", left);
+        assertThat(left).as("milliseconds from the hang-up to the cancelled count").isLessThanOrEqualTo(200);
+        awaitIdle();
+        assertThat(http.postJson("/v1/completions", "{\"max_tokens\": 5}").at("/choices/0/text").asText()).hasSize(5);
+    }
+
+    @Test
+    void aRequestPipelinedBehindAWholeResponseIsAnsweredAfterIt() throws Exception {
+        start(ServerSettings.defaults().withTimeout(Duration.ofSeconds(1)));
+        try (RawClient client = new RawClient(server.baseUri(), "/v1/completions", "{" + ENDLESS + "}", 65_536)) {
+            awaitMetric("textgen_requests_running", 1);
+            client.post(server.baseUri(), "/v1/completions", "{\"max_tokens\": 5}");
+            String responses = client.readUntil("\"total_tokens\":");
+            assertThat(responses).startsWith("HTTP/1.1 504 ").contains("\"code\":\"timeout\"");
+            assertThat(responses.substring(responses.indexOf("HTTP/1.1 200 "))).contains("\"completion_tokens\":5");
+        }
+        assertThat(metric("textgen_requests_total{outcome=\"cancelled\"}")).isZero();
+    }
+
+    @Test
     void theDeadlineStopsTheWorkWholeOrStreamed() throws InterruptedException {
         start(ServerSettings.defaults().withTimeout(Duration.ofMillis(300)));
         HttpResponse<String> whole = http.post("/v1/completions", "{" + ENDLESS + "}");
