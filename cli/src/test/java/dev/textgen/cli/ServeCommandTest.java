@@ -26,7 +26,10 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code textgen serve}: the text it serves is {@code textgen generate}'s, its limit flags are checked and applied, and SIGTERM drains it to exit code 0. */
+/**
+ * {@code textgen serve}: the text it serves is {@code textgen generate}'s, its limit flags are checked and applied, and
+ * SIGTERM drains it to exit code 0.
+ */
 class ServeCommandTest {
     private static final Pattern BASE = Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+/) \\(playground\\)");
 
