@@ -22,7 +22,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -42,19 +41,17 @@ final class OpenAiHandler extends Handler.Abstract.NonBlocking {
     private final Supplier<Map<String, ServedModel>> models;
     private final BooleanSupplier draining;
     private final Metrics metrics;
-    private final Executor executor;
     private final byte[] playground;
     private volatile RequestParser parser;
     /** Generation requests whose response is not complete yet. */
     private final AtomicInteger open = new AtomicInteger();
 
     OpenAiHandler(ServerSettings settings, Supplier<Map<String, ServedModel>> models, BooleanSupplier draining,
-                  Metrics metrics, Executor executor) {
+                  Metrics metrics) {
         this.settings = settings;
         this.models = models;
         this.draining = draining;
         this.metrics = metrics;
-        this.executor = executor;
         try (InputStream in = OpenAiHandler.class.getResourceAsStream("playground.html")) {
             this.playground = in.readAllBytes();
         } catch (IOException e) {
@@ -146,7 +143,7 @@ final class OpenAiHandler extends Handler.Abstract.NonBlocking {
                     + " start the server with --max-batch " + rows + " or more");
         }
         Exchange exchange = new Exchange(response, callback, params, model.generator().model().vocabulary(), metrics,
-                executor, request.getComponents().getScheduler(), settings.maxBufferedChars(), arrived);
+                request.getComponents().getScheduler(), settings.maxBufferedChars(), arrived);
         long deadline = arrived + settings.timeout().toNanos();
         GenerationConfig base = model.generator().config();
         List<Job> jobs = new ArrayList<>();

@@ -52,7 +52,7 @@ public final class TextgenServer implements AutoCloseable {
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         jetty.addConnector(connector);
-        this.handler = new OpenAiHandler(settings, () -> models, () -> draining, metrics, threads);
+        this.handler = new OpenAiHandler(settings, () -> models, () -> draining, metrics);
         jetty.setHandler(handler);
         jetty.setStopTimeout(0);
     }
