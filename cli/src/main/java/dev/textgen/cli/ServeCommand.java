@@ -55,7 +55,8 @@ final class ServeCommand implements Callable<Integer> {
     int maxBatch = DEFAULTS.maxBatch();
 
     @Option(names = "--engines", paramLabel = "N", description = "Batches per model, each stepped by its own thread"
-            + " (each of --max-batch rows and --max-queue places); up to one per core (default: ${DEFAULT-VALUE}).")
+            + " (each of --max-batch rows and --max-queue places) (default: one per available processor, here"
+            + " ${DEFAULT-VALUE}).")
     int engines = DEFAULTS.engines();
 
     @Option(names = "--max-queue", paramLabel = "N", description = "Choices that may wait for a place in a batch; more"

@@ -26,6 +26,7 @@ public record ServerSettings(String host, int port, int maxBatch, int engines, i
                              int maxChoices, Duration timeout, int maxBodyBytes, int maxBufferedChars, Duration drainTimeout,
                              String apiKey) {
     private static final Duration MAX_DURATION = Duration.ofDays(1);
+    private static final int MAX_ENGINES = 256;
 
     /**
      * Checks every setting, naming it and the allowed range in an {@link IllegalArgumentException}.
@@ -49,7 +50,7 @@ public record ServerSettings(String host, int port, int maxBatch, int engines, i
         }
         requireRange("port", port, 0, 65_535);
         requireRange("maxBatch", maxBatch, 1, 65_536);
-        requireRange("engines", engines, 1, 256);
+        requireRange("engines", engines, 1, MAX_ENGINES);
         requireRange("maxQueue", maxQueue, 0, 1_000_000);
         requireRange("maxTokens", maxTokens, 1, 10_000_000);
         requireRange("maxChoices", maxChoices, 1, 65_536);
@@ -63,13 +64,15 @@ public record ServerSettings(String host, int port, int maxBatch, int engines, i
     }
 
     /**
-     * Loopback port 8080, one batch of 64 rows per model, 256 queued choices, {@code max_tokens} up to 4,096, 16 choices per
-     * request, a 60 s deadline, 1 MiB bodies, 65,536 unsent characters per slow reader, 10 s to drain, no key.
+     * Loopback port 8080, one engine per available processor per model (an idle engine only waits), each a batch of 64
+     * rows with 256 queued choices, {@code max_tokens} up to 4,096, 16 choices per request, a 60 s deadline, 1 MiB
+     * bodies, 65,536 unsent characters per slow reader, 10 s to drain, no key.
      *
      * @return the defaults
      */
     public static ServerSettings defaults() {
-        return new ServerSettings("127.0.0.1", 8080, 64, 1, 256, 4_096, 16, Duration.ofSeconds(60), 1 << 20, 65_536,
+        int engines = Math.min(Runtime.getRuntime().availableProcessors(), MAX_ENGINES);
+        return new ServerSettings("127.0.0.1", 8080, 64, engines, 256, 4_096, 16, Duration.ofSeconds(60), 1 << 20, 65_536,
                 Duration.ofSeconds(10), null);
     }
 

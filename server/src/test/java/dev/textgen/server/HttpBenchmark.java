@@ -30,7 +30,8 @@ import java.util.concurrent.Future;
  * character (from sending the request) and the time between chunks, as p50/p99 in milliseconds.
  *
  * <p>usage: {@code HttpBenchmark MODEL.safetensors|CONFIG.json [CLIENTS] [CHARS_PER_CLIENT] [ENGINES]}, by default 64
- * clients of 2,000 characters with 60-character prompts (the model's maxlen) on 1 engine (see docs/server.md).
+ * clients of 2,000 characters with 60-character prompts (the model's maxlen) on the server's default engines, one per
+ * available processor (see docs/server.md).
  */
 public final class HttpBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,7 +52,7 @@ public final class HttpBenchmark {
                 "HttpBenchmark MODEL.safetensors|CONFIG.json [CLIENTS] [CHARS_PER_CLIENT] [ENGINES]");
         int clients = BenchModels.intArgument(args, 1, 64);
         int chars = BenchModels.intArgument(args, 2, 2_000);
-        int engines = BenchModels.intArgument(args, 3, 1);
+        int engines = BenchModels.intArgument(args, 3, ServerSettings.defaults().engines());
         String prompt = BenchModels.prompt(generator);
         ServerSettings settings = ServerSettings.defaults().withPort(0).withMaxBatch(clients).withEngines(engines)
                 .withMaxQueue(clients)

@@ -83,7 +83,7 @@ class RobustnessTest {
 
     @Test
     void aFullQueueAnswers429WithRetryAfter() throws Exception {
-        start(ServerSettings.defaults().withMaxBatch(1).withMaxQueue(1));
+        start(ServerSettings.defaults().withEngines(1).withMaxBatch(1).withMaxQueue(1));
         CompletableFuture<HttpResponse<String>> running = http.postAsync("/v1/completions", "{" + ENDLESS + "}");
         awaitMetric("textgen_requests_running", 1);
         CompletableFuture<HttpResponse<String>> queued = http.postAsync("/v1/completions", "{" + ENDLESS + "}");
