@@ -24,8 +24,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * End to end over HTTP on loopback: C streaming clients, each reading the raw event lines and timestamping every
- * event, against a server in this JVM. After a warm-up round of the same size, three rounds; prints one JSON line:
+ * End to end over HTTP on loopback: C streaming clients, each on its own kept-alive connection reading the raw event
+ * lines and timestamping every event, against a server in this JVM. After a warm-up round of the same size, three rounds; prints one JSON line:
  * the median round's aggregate characters per second (and the range), and over all rounds the time to the first
  * character (from sending the request) and the time between chunks, as p50/p99 in milliseconds.
  *
@@ -60,14 +60,18 @@ public final class HttpBenchmark {
         try (TextgenServer server = TextgenServer.startWith(settings, Map.of("bench", generator))) {
             URI uri = server.baseUri().resolve("v1/completions");
             ExecutorService threads = Executors.newFixedThreadPool(clients, task -> new Thread(task, CLIENTS));
+            List<Connection> connections = new ArrayList<>();
             try {
-                round(threads, uri, prompt, clients, chars); // the JIT compiles the kernels and the HTTP path
+                for (int c = 0; c < clients; c++) {
+                    connections.add(new Connection(uri));
+                }
+                round(threads, connections, uri, prompt, chars); // the JIT compiles the kernels and the HTTP path
                 Map<String, Double> cpu = cpuSeconds(Map.of());
                 double[] rates = new double[ROUNDS];
                 List<Client> results = new ArrayList<>();
                 for (int r = 0; r < ROUNDS; r++) {
                     long start = System.nanoTime();
-                    List<Client> round = round(threads, uri, prompt, clients, chars);
+                    List<Client> round = round(threads, connections, uri, prompt, chars);
                     rates[r] = round.stream().mapToLong(Client::characters).sum() / ((System.nanoTime() - start) / 1e9);
                     results.addAll(round);
                 }
@@ -88,17 +92,21 @@ public final class HttpBenchmark {
                         cpuUsed.get(ENGINES) / ROUNDS, cpuUsed.get(SERVER) / ROUNDS, cpuUsed.get(CLIENTS) / ROUNDS);
             } finally {
                 threads.shutdownNow();
+                for (Connection connection : connections) {
+                    connection.close();
+                }
             }
         }
     }
 
-    private static List<Client> round(ExecutorService threads, URI uri, String prompt, int clients, int chars)
-            throws Exception {
+    private static List<Client> round(ExecutorService threads, List<Connection> connections, URI uri, String prompt,
+                                      int chars) throws Exception {
         List<Future<Client>> futures = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
+        for (int c = 0; c < connections.size(); c++) {
+            Connection connection = connections.get(c);
             String body = "{\"model\": \"bench\", \"prompt\": " + JSON.writeValueAsString(prompt) + ", \"max_tokens\": "
                     + chars + ", \"temperature\": 0.5, \"seed\": " + c + ", \"stream\": true}";
-            futures.add(threads.submit(() -> stream(uri, body)));
+            futures.add(threads.submit(() -> stream(connection, uri, body)));
         }
         List<Client> results = new ArrayList<>();
         for (Future<Client> future : futures) {
@@ -108,70 +116,75 @@ public final class HttpBenchmark {
     }
 
     /**
-     * One client on a plain socket (the JDK's {@code HttpClient} costs a selector thread and workers besides the
-     * reading thread): sends, reads the chunked event stream, and timestamps every event that carries text.
+     * One client's request on its kept-alive connection: sends, reads the chunked event stream, and timestamps every
+     * event that carries text.
      */
-    private static Client stream(URI uri, String body) throws IOException {
-        try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
-            socket.setTcpNoDelay(true);
-            byte[] json = body.getBytes(StandardCharsets.UTF_8);
-            long sent = System.nanoTime();
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + json.length
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(json);
-            out.flush();
-            Input in = new Input(socket.getInputStream());
-            String status = in.line();
-            boolean chunked = false;
-            for (String header = in.line(); !header.isEmpty(); header = in.line()) {
-                chunked |= header.equalsIgnoreCase("Transfer-Encoding: chunked");
-            }
-            if (!status.startsWith("HTTP/1.1 200 ") || !chunked) {
-                throw new IOException("expected a chunked 200 response, got " + status);
-            }
-            long characters = 0;
-            long first = -1;
-            long last = 0;
-            List<Long> gaps = new ArrayList<>();
-            ByteArrayOutputStream line = new ByteArrayOutputStream(512);
-            for (int size = Integer.parseInt(in.line(), 16); size > 0; size = Integer.parseInt(in.line(), 16)) {
-                for (int i = 0; i < size; i++) {
-                    int b = in.read();
-                    if (b != '\n') {
-                        line.write(b);
-                        continue;
-                    }
-                    long now = System.nanoTime();
-                    int length = textLength(line.toString(StandardCharsets.UTF_8));
-                    line.reset();
-                    if (length == 0) {
-                        continue;
-                    }
-                    characters += length;
-                    if (first < 0) {
-                        first = now - sent;
-                    } else {
-                        gaps.add(now - last);
-                    }
-                    last = now;
-                }
-                in.line(); // the CRLF that ends a chunk
-            }
-            return new Client(characters, first, gaps);
+    private static Client stream(Connection connection, URI uri, String body) throws IOException {
+        byte[] json = body.getBytes(StandardCharsets.UTF_8);
+        long sent = System.nanoTime();
+        connection.out.write(("POST " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + json.length
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        connection.out.write(json);
+        connection.out.flush();
+        String status = connection.line();
+        boolean chunked = false;
+        for (String header = connection.line(); !header.isEmpty(); header = connection.line()) {
+            chunked |= header.equalsIgnoreCase("Transfer-Encoding: chunked");
         }
+        if (!status.startsWith("HTTP/1.1 200 ") || !chunked) {
+            throw new IOException("expected a chunked 200 response, got " + status);
+        }
+        long characters = 0;
+        long first = -1;
+        long last = 0;
+        List<Long> gaps = new ArrayList<>();
+        ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+        for (int size = Integer.parseInt(connection.line(), 16); size > 0; size = Integer.parseInt(connection.line(), 16)) {
+            for (int i = 0; i < size; i++) {
+                int b = connection.read();
+                if (b != '\n') {
+                    line.write(b);
+                    continue;
+                }
+                long now = System.nanoTime();
+                int length = textLength(line.toString(StandardCharsets.UTF_8));
+                line.reset();
+                if (length == 0) {
+                    continue;
+                }
+                characters += length;
+                if (first < 0) {
+                    first = now - sent;
+                } else {
+                    gaps.add(now - last);
+                }
+                last = now;
+            }
+            connection.line(); // the CRLF that ends a chunk
+        }
+        connection.line(); // the empty trailer after the last chunk: the connection is ready for the next request
+        return new Client(characters, first, gaps);
     }
 
-    /** A socket's bytes through one buffer, read without locks. */
-    private static final class Input {
+    /**
+     * A client's connection on a plain socket, kept alive across rounds as the OpenAI clients' pools keep theirs (the
+     * JDK's {@code HttpClient} would cost a selector thread and workers besides the reading thread); its bytes go
+     * through one buffer, read without locks.
+     */
+    private static final class Connection implements AutoCloseable {
+        private final Socket socket;
+        private final OutputStream out;
         private final InputStream in;
         private final byte[] buffer = new byte[1 << 16];
         private int position;
         private int limit;
 
-        Input(InputStream in) {
-            this.in = in;
+        Connection(URI uri) throws IOException {
+            socket = new Socket(uri.getHost(), uri.getPort());
+            socket.setTcpNoDelay(true);
+            out = socket.getOutputStream();
+            in = socket.getInputStream();
         }
 
         int read() throws IOException {
@@ -194,6 +207,11 @@ public final class HttpBenchmark {
                 }
             }
             return line.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 
