@@ -26,7 +26,8 @@ import static dev.textgen.server.HttpJson.JSON;
  * response has at most one write in flight; whatever arrives meanwhile is coalesced into the next event, so a slow
  * reader costs the engine nothing, and past {@code maxBufferedChars} unsent characters its request is cancelled. The
  * characters that could begin a stop sequence are held back until they cannot, so a stop sequence never reaches the
- * client. A failed write (the client went away) cancels the jobs, which leave the batch at the next step.
+ * client. A failed write (the client went away) cancels the jobs, which leave the batch at the next step; a whole
+ * response, which writes nothing before it is complete, has its idle connection watched by a {@link HangUpWatch}.
  *
  * <p>One class because the response's states (headers sent, streaming, held-back text, finished, gone) are guarded
  * by one lock and change together; the JSON of each event is built by {@code HttpJson}.

@@ -57,6 +57,15 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Closes the sending side only (a FIN), as a client that will send nothing more. */
+    void shutdownOutput() {
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Hangs up: a reset, as a client killed mid-response. */
     @Override
     public void close() {

@@ -57,6 +57,18 @@ class RobustnessTest {
     }
 
     @Test
+    void aClientThatClosesItsSideOfAWholeResponseLeavesTheBatch() throws Exception {
+        start(ServerSettings.defaults());
+        try (RawClient client = new RawClient(server.baseUri(), "/v1/completions", "{" + ENDLESS + "}", 65_536)) {
+            awaitMetric("textgen_requests_running", 1);
+            client.shutdownOutput();
+            long left = awaitMetric("textgen_requests_total{outcome=\"cancelled\"}", 1);
+            assertThat(left).as("milliseconds from the end of stream to the cancelled count").isLessThanOrEqualTo(200);
+        }
+        awaitIdle();
+    }
+
+    @Test
     void aRequestPipelinedBehindAWholeResponseIsAnsweredAfterIt() throws Exception {
         start(ServerSettings.defaults().withTimeout(Duration.ofSeconds(1)));
         try (RawClient client = new RawClient(server.baseUri(), "/v1/completions", "{" + ENDLESS + "}", 65_536)) {
