@@ -176,6 +176,9 @@ final class OpenAiHandler extends Handler.Abstract.NonBlocking {
                     : new ApiException(429, "rate_limit_error", null, "queue_full", e.getMessage());
         }
         request.addFailureListener(exchange::clientGone);
+        // The request's own deadline bounds it; Jetty's idle timeout would otherwise fail a whole response that is
+        // still being generated, as nothing is read or written meanwhile (a stalled write still fails on its own).
+        request.addIdleTimeoutListener(timeout -> false);
         open.incrementAndGet();
         Request.addCompletionListener(request, failure -> open.decrementAndGet());
         if (params.stream()) {

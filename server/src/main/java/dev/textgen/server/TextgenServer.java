@@ -139,6 +139,11 @@ public final class TextgenServer implements AutoCloseable {
                 + ":" + port() + "/");
     }
 
+    /** Jetty's connector, for tests that shorten its idle timeout. */
+    ServerConnector connector() {
+        return connector;
+    }
+
     /**
      * The settings it runs with.
      *

@@ -94,6 +94,16 @@ class RobustnessTest {
     }
 
     @Test
+    void aWholeResponseLongerThanTheIdleTimeoutRunsToItsDeadline() {
+        start(ServerSettings.defaults().withTimeout(Duration.ofMillis(1_500)));
+        server.connector().setIdleTimeout(300); // nothing is read or written while a whole response is generated
+        HttpResponse<String> whole = http.post("/v1/completions", "{" + ENDLESS + "}");
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(504);
+        assertThat(Http.parse(whole.body()).at("/error/code").asText()).isEqualTo("timeout");
+        assertThat(metric("textgen_requests_total{outcome=\"cancelled\"}")).isZero();
+    }
+
+    @Test
     void aFullQueueAnswers429WithRetryAfter() throws Exception {
         start(ServerSettings.defaults().withEngines(1).withMaxBatch(1).withMaxQueue(1));
         CompletableFuture<HttpResponse<String>> running = http.postAsync("/v1/completions", "{" + ENDLESS + "}");
