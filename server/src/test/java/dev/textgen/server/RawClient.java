@@ -69,6 +69,9 @@ final class RawClient implements AutoCloseable {
     /** Hangs up: a reset, as a client killed mid-response. */
     @Override
     public void close() {
+        if (socket.isClosed()) {
+            return;
+        }
         try {
             socket.setSoLinger(true, 0);
             socket.close();
