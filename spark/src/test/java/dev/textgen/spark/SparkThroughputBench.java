@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * LSTM(128), RMSprop, batches of 128), printed as one JSON line: windows per second of the scratch
  * engine on 2 threads, of {@code SparkTrainer} with 2 workers of 1 thread at the given K, their ratio, and
  * the mean round split into compute, broadcast, aggregation and scheduling. The first round is left out
- * (JIT warm-up), as are the single process's first batches. The workers run either on {@code local[2]}, in
+ * (JIT warm-up), as are an epoch's shorter last round and the single process's first batches. The workers run either on {@code local[2]}, in
  * the driver's JVM, or on a {@link StandaloneCluster} of a Master and 2 Workers of one core each, separate
  * JVMs whose executors take textgen's classes from this JVM's class path and its kernel options.
  *
@@ -76,7 +76,8 @@ public final class SparkThroughputBench {
         } else {
             train(conf.setMaster("local[2]"), k, text, rounds);
         }
-        List<SparkTrainer.RoundTimes> timed = rounds.subList(1, rounds.size());
+        List<SparkTrainer.RoundTimes> timed = rounds.subList(1, rounds.size()).stream()
+                .filter(round -> round.localSteps() == k).toList();
         double wall = timed.stream().mapToLong(SparkTrainer.RoundTimes::wallNanos).sum() / 1e9;
         long windows = timed.stream().mapToLong(SparkTrainer.RoundTimes::windows).sum();
         double distributed = windows / wall;
