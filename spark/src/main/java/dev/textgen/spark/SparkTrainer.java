@@ -42,6 +42,10 @@ import java.util.function.Consumer;
  * config and partitioning therefore give bit-identical weights from run to run, and when Spark runs a
  * failed task again.
  *
+ * <p>The workers' local steps use the configured learning rate times {@code spark.learningRateScale}
+ * ({@link SparkConfig#workerLearningRate}; by default N for N workers, 1 for one); checkpoints and the
+ * history keep the configured, single-process rate.
+ *
  * <p>An epoch is {@code S = ceil(training windows / (workers x batchSize))} local steps per worker, split
  * into rounds of K ({@code spark.localSteps}; {@code spark.warmupLocalSteps} during the first
  * {@code spark.warmupRounds} rounds of a run); the last round of an epoch may be shorter. After each epoch
@@ -246,8 +250,8 @@ public final class SparkTrainer {
             for (long step = 0; step < stepsPerEpoch; ) {
                 int steps = (int) Math.min(localSteps(round), stepsPerEpoch - step);
                 long roundStarted = System.nanoTime();
-                Broadcast<Shard.Round> broadcast = spark.broadcast(new Shard.Round(tensors, learningRate,
-                        epoch * stepsPerEpoch + step, steps));
+                Broadcast<Shard.Round> broadcast = spark.broadcast(new Shard.Round(tensors,
+                        sparkConfig.workerLearningRate(learningRate), epoch * stepsPerEpoch + step, steps));
                 long broadcastNanos = System.nanoTime() - roundStarted;
                 List<Shard.Result> results;
                 try {

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,11 +79,14 @@ class SparkTrainerTest {
         assertThat(losses(distributed)).containsExactlyElementsOf(losses(single));
     }
 
-    @Test
-    void twoSgdWorkersWithOneLocalStepEqualOneProcessAtTwiceTheBatch() {
+    /** With the rule ("auto"), two workers take the steps of one process at twice the batch and twice the rate. */
+    @ParameterizedTest(name = "learningRateScale {0}: one process at batch 32, learning rate {1}")
+    @CsvSource({"1, 0.5", "'\"auto\"', 1.0"})
+    void twoSgdWorkersWithOneLocalStepEqualOneProcessAtTwiceTheBatch(String scale, double singleLearningRate) {
         // Two shards of exactly 64 training windows each (202 symbols: windows at 0, 3, ..., 189).
         String sgd = "\"optimizer\": {\"type\": \"sgd\", \"learningRate\": 0.5}";
-        TextgenConfig config = TestCorpus.config(0.0, sgd, "{\"workers\": 2, \"localSteps\": 1}");
+        TextgenConfig config = TestCorpus.config(0.0, sgd,
+                "{\"workers\": 2, \"localSteps\": 1, \"learningRateScale\": " + scale + "}");
         List<String> shards = List.of(TestCorpus.text(202, 2), TestCorpus.text(202, 3));
 
         SparkTrainer sparkTrainer = SparkTrainer.start(spark, config);
@@ -99,7 +104,7 @@ class SparkTrainerTest {
             Batch union = new Batch(32, 10, vocabulary.size(), false);
             for (long step = 0; step < 2 * 4; step++) {
                 Batches.sequential(concatenated(streams, step, vocabulary.size()), 32).next(union);
-                engine.trainBatch(union, 0.5);
+                engine.trainBatch(union, singleLearningRate);
             }
             expected = engine.weights();
         }
@@ -110,6 +115,9 @@ class SparkTrainerTest {
         for (int i = 0; i < single.length; i++) {
             assertThat(actual[i]).as("weight %d", i).isCloseTo(single[i], within(2e-6f));
         }
+        // The model file and the checkpoint keep the configured rate, so a resumed or single-process run is unaffected.
+        assertThat(sparkTrainer.model().config().training().optimizer().learningRate()).isEqualTo(0.5);
+        assertThat(sparkTrainer.checkpoint().trainingState().orElseThrow().learningRate()).isEqualTo(0.5);
     }
 
     @Test

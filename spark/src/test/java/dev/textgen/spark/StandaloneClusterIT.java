@@ -6,25 +6,19 @@ import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.StoredModel;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,27 +32,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  * finishes, with the model a {@code local[2]} run gives bit for bit.
  */
 class StandaloneClusterIT {
-    private static final Duration TIMEOUT = Duration.ofMinutes(6);
     private static final Pattern RUNNING = Pattern.compile("Running task (\\S+ in stage \\S+) \\(TID (\\d+)\\)");
 
-    private final List<Process> processes = new ArrayList<>();
-    private final List<Path> links = new ArrayList<>();
+    private StandaloneCluster cluster;
 
     @AfterEach
     void stopCluster() throws IOException {
-        for (Process process : processes) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-        }
-        for (Path link : links) {
-            Files.deleteIfExists(link); // the links, never the jars of the Maven repository they point to
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     void aJobSubmittedToAStandaloneClusterSurvivesAKilledWorkerAndEndsOnTheLocalModel(@TempDir Path dir)
             throws Exception {
-        Path sparkHome = sparkHome(dir.resolve("spark-home"));
         Path corpus = dir.resolve("corpus.txt");
         Files.writeString(corpus, lines(TestCorpus.text(12_000, 7), 64));
         Path config = dir.resolve("config.json");
@@ -69,24 +56,14 @@ class StandaloneClusterIT {
                  "spark": {"workers": 2, "localSteps": 16}}
                 """);
 
-        int masterPort = freePort();
-        String master = "spark://127.0.0.1:" + masterPort;
-        start(sparkHome, dir.resolve("master.log"), "org.apache.spark.deploy.master.Master",
-                "--host", "127.0.0.1", "--port", String.valueOf(masterPort), "--webui-port", "0");
-        awaitPort(masterPort);
-        Process[] workers = new Process[2];
-        for (int w = 0; w < 2; w++) {
-            Path log = dir.resolve("worker-" + w + ".log");
-            workers[w] = start(sparkHome, log, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
-                    "--cores", "1", "--memory", "1g", "--webui-port", "0", "--work-dir",
-                    Files.createDirectories(dir.resolve("work-" + w)).toString(), master);
-            awaitLine(log, line -> line.contains("Successfully registered with master"), workers[w]);
-        }
+        List<Path> sparkJars = Arrays.stream(System.getProperty("textgen.spark.classPath").split(File.pathSeparator))
+                .map(Path::of).toList();
+        cluster = StandaloneCluster.start(dir, sparkJars, 2, "1g");
 
         Path model = dir.resolve("model.safetensors");
         Path submitLog = dir.resolve("submit.log");
-        Process submit = start(sparkHome, submitLog, "org.apache.spark.deploy.SparkSubmit",
-                "--master", master, "--deploy-mode", "client", "--class", SparkTrain.class.getName(),
+        Process submit = cluster.launch(submitLog, "org.apache.spark.deploy.SparkSubmit",
+                "--master", cluster.master(), "--deploy-mode", "client", "--class", SparkTrain.class.getName(),
                 "--executor-memory", "512m", "--total-executor-cores", "2",
                 "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
                 System.getProperty("textgen.spark.submitJar"),
@@ -94,10 +71,10 @@ class StandaloneClusterIT {
                 "--model", model.toUri().toString(), "--checkpoints", dir.resolve("checkpoints").toUri().toString());
 
         // After the first epoch, kill a Worker and its executor while that executor runs a round's task.
-        awaitLine(submitLog, line -> line.startsWith("epoch 1:"), submit);
-        String killedTask = killDuringATask(workers, dir, submit);
+        StandaloneCluster.awaitLine(submitLog, line -> line.startsWith("epoch 1:"), submit);
+        String killedTask = killDuringATask(cluster, submit);
 
-        assertThat(submit.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("spark-submit finished").isTrue();
+        assertThat(submit.waitFor(StandaloneCluster.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("spark-submit finished").isTrue();
         String output = Files.readString(submitLog);
         Files.copy(submitLog, Files.createDirectories(Path.of("target")).resolve("StandaloneClusterIT-submit.log"),
                 StandardCopyOption.REPLACE_EXISTING);
@@ -117,43 +94,6 @@ class StandaloneClusterIT {
         }
     }
 
-    /** A Spark installation as a distribution lays it out: {@code RELEASE} and every Spark jar in {@code jars/}. */
-    private Path sparkHome(Path home) throws IOException {
-        Path jars = Files.createDirectories(home.resolve("jars"));
-        Files.writeString(home.resolve("RELEASE"), "Spark from the Maven class path of textgen's tests\n");
-        for (String entry : System.getProperty("textgen.spark.classPath").split(File.pathSeparator)) {
-            Path jar = Path.of(entry);
-            Path link = jars.resolve(jar.getFileName());
-            if (!Files.exists(link)) {
-                links.add(Files.createSymbolicLink(link, jar));
-            }
-        }
-        return home;
-    }
-
-    private Process start(Path sparkHome, Path log, String mainClass, String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(Arrays.asList(JavaModuleOptions.defaultModuleOptions().trim().split("\\s+")));
-        command.addAll(List.of("-Xmx512m", "-cp", sparkHome.resolve("jars") + File.separator + "*", mainClass));
-        command.addAll(Arrays.asList(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> env = builder.environment();
-        env.put("SPARK_HOME", sparkHome.toString());
-        env.put("SPARK_SCALA_VERSION", scalaVersion());
-        env.put("SPARK_LOCAL_IP", "127.0.0.1");
-        env.put("SPARK_LOCAL_DIRS", Files.createDirectories(log.resolveSibling("local-" + log.getFileName())).toString());
-        Process process = builder.start();
-        processes.add(process);
-        return process;
-    }
-
-    /** The Scala binary version of the Spark on the class path, as a distribution's spark-env would set it. */
-    private static String scalaVersion() {
-        String version = scala.util.Properties.versionNumberString();
-        return version.substring(0, version.lastIndexOf('.'));
-    }
-
     /**
      * Kills a Worker and its executor while the executor runs a task, and returns that task ("1.0 in
      * stage 7.0"). The executor's log shows a task running and not finished; the executor is then
@@ -161,19 +101,20 @@ class StandaloneClusterIT {
      * unfinished are the Worker and the executor killed; otherwise the executor is thawed and the watch
      * goes on.
      */
-    private static String killDuringATask(Process[] workers, Path dir, Process driver) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    private static String killDuringATask(StandaloneCluster cluster, Process driver) throws Exception {
+        List<Process> workers = cluster.workers();
+        long deadline = System.nanoTime() + StandaloneCluster.TIMEOUT.toNanos();
         while (System.nanoTime() < deadline && driver.isAlive()) {
-            for (int w = 0; w < workers.length; w++) {
-                String task = unfinishedTask(dir.resolve("work-" + w));
+            for (int w = 0; w < workers.size(); w++) {
+                String task = unfinishedTask(cluster.workDir(w));
                 if (task == null) {
                     continue;
                 }
-                List<ProcessHandle> executors = workers[w].descendants().toList();
+                List<ProcessHandle> executors = workers.get(w).descendants().toList();
                 signal("STOP", executors);
-                if (task.equals(unfinishedTask(dir.resolve("work-" + w)))) {
+                if (task.equals(unfinishedTask(cluster.workDir(w)))) {
                     executors.forEach(ProcessHandle::destroyForcibly);
-                    workers[w].destroyForcibly();
+                    workers.get(w).destroyForcibly();
                     return task.substring(0, task.indexOf(" (TID"));
                 }
                 signal("CONT", executors);
@@ -217,37 +158,5 @@ class StandaloneClusterIT {
             out.append(text, i, Math.min(text.length(), i + width)).append('\n');
         }
         return out.toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void awaitPort(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new AssertionError("nothing listens on port " + port + " after " + TIMEOUT);
-    }
-
-    private static void awaitLine(Path log, Predicate<String> wanted, Process process) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readAllLines(log).stream().anyMatch(wanted)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("the process ended with " + process.exitValue() + ":\n" + Files.readString(log));
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("the awaited line did not appear in " + log + ":\n" + Files.readString(log));
     }
 }

@@ -40,8 +40,8 @@ class ConfigDocsTest {
                 collectFields(subtype, fields);
             }
         }
-        if (!type.isRecord() || type == SamplerConfig.class) {
-            return; // a sampler's fields are its provider's parameters, documented with the samplers
+        if (!type.isRecord() || type == SamplerConfig.class || type == SparkConfig.LearningRateScale.class) {
+            return; // a sampler's fields are its provider's parameters, documented with the samplers; a scale is a JSON scalar
         }
         for (RecordComponent component : type.getRecordComponents()) {
             fields.add(component.getName());
