@@ -49,6 +49,17 @@ final class PanamaKernels extends ScalarKernels {
     private static final FloatVector V_A1 = FloatVector.broadcast(S, A1);
     private static final FloatVector V_B2 = FloatVector.broadcast(S, B2);
     private static final FloatVector V_B0 = FloatVector.broadcast(S, B0);
+    private static final FloatVector V_EXP_LOWEST = FloatVector.broadcast(S, EXP_LOWEST);
+    private static final FloatVector V_LOG2E = FloatVector.broadcast(S, LOG2E);
+    private static final FloatVector V_ROUNDER = FloatVector.broadcast(S, ROUNDER);
+    private static final FloatVector V_NEG_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
+    private static final FloatVector V_NEG_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
+    private static final FloatVector V_P0 = FloatVector.broadcast(S, P0);
+    private static final FloatVector V_P1 = FloatVector.broadcast(S, P1);
+    private static final FloatVector V_P2 = FloatVector.broadcast(S, P2);
+    private static final FloatVector V_P3 = FloatVector.broadcast(S, P3);
+    private static final FloatVector V_P4 = FloatVector.broadcast(S, P4);
+    private static final FloatVector V_P5 = FloatVector.broadcast(S, P5);
 
     PanamaKernels() {
         if (L < 4) {
@@ -441,6 +452,49 @@ final class PanamaKernels extends ScalarKernels {
         q = q.fma(x2, V_B2);
         q = q.fma(x2, V_B0);
         return p.div(q);
+    }
+
+    /** {@link ScalarKernels#expNonPositive} lane by lane, operation for operation. */
+    private static FloatVector expNonPositive(FloatVector x) {
+        FloatVector v = x.max(V_EXP_LOWEST);
+        FloatVector t = v.fma(V_LOG2E, V_ROUNDER);
+        FloatVector n = t.sub(V_ROUNDER);
+        FloatVector r = n.fma(V_NEG_LN2_HI, v);
+        r = n.fma(V_NEG_LN2_LO, r);
+        FloatVector p = V_P0.fma(r, V_P1);
+        p = p.fma(r, V_P2);
+        p = p.fma(r, V_P3);
+        p = p.fma(r, V_P4);
+        p = p.fma(r, V_P5);
+        FloatVector y = p.fma(r.mul(r), r).add(ONE);
+        return y.mul(t.reinterpretAsInts().sub(EXPONENT_OFFSET).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+    }
+
+    @Override
+    public void softmax(float[] x, int off, int n) {
+        int bound = S.loopBound(n);
+        FloatVector maxes = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < bound; j += L) {
+            maxes = maxes.max(FloatVector.fromArray(S, x, off + j));
+        }
+        float max = maxes.reduceLanes(VectorOperators.MAX);
+        for (int j = bound; j < n; j++) {
+            max = Math.max(max, x[off + j]);
+        }
+        FloatVector shift = FloatVector.broadcast(S, max);
+        for (int j = 0; j < bound; j += L) {
+            expNonPositive(FloatVector.fromArray(S, x, off + j).sub(shift)).intoArray(x, off + j);
+        }
+        for (int j = bound; j < n; j++) {
+            x[off + j] = expNonPositive(x[off + j] - max);
+        }
+        float inverse = inverseSum(x, off, n);
+        for (int j = 0; j < bound; j += L) {
+            FloatVector.fromArray(S, x, off + j).mul(inverse).intoArray(x, off + j);
+        }
+        for (int j = bound; j < n; j++) {
+            x[off + j] *= inverse;
+        }
     }
 
     private static FloatVector gateSlope(FloatVector y, boolean hardSigmoid) {

@@ -35,6 +35,13 @@ public interface Kernels {
     /** {@code C[m][n] += sum_k A[m][k] * B[k][n]}, as {@link #gemm}, with B packed by {@link #pack}. */
     void gemm(int rows, float[] a, int aOff, int lda, PackedMatrix b, float[] c, int cOff, int ldc);
 
+    /**
+     * Replaces {@code x[off, off + n)} with its softmax in float precision, the distribution generation draws from:
+     * {@code exp(x - max)} by {@link ScalarKernels#expNonPositive}, the normaliser summed in double in a fixed order,
+     * then every term multiplied by its float inverse.
+     */
+    void softmax(float[] x, int off, int n);
+
     /** {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < length}. */
     void add(float[] src, int srcOff, float[] dst, int dstOff, int length);
 

@@ -49,6 +49,54 @@ class KernelsTest {
     }
 
     @Test
+    void expIsAccurateToTwoUlpOverTheNormalRange() {
+        for (double x = -87.3; x <= 0; x += 1e-4) {
+            float arg = (float) x;
+            float expected = (float) Math.exp(arg);
+            assertThat(ScalarKernels.expNonPositive(arg)).as("exp(%s)", arg)
+                    .isCloseTo(expected, offset(2 * Math.ulp(expected)));
+        }
+        assertThat(ScalarKernels.expNonPositive(0f)).isEqualTo(1f);
+        assertThat(ScalarKernels.expNonPositive(-1000f)).isEqualTo(ScalarKernels.expNonPositive(ScalarKernels.EXP_LOWEST))
+                .isPositive().isLessThan(1.2e-38f);
+        assertThat(ScalarKernels.expNonPositive(Float.NaN)).isNaN();
+    }
+
+    @Test
+    void softmaxMatchesADoubleSoftmaxAndTheVectorKernelsBitForBit() {
+        Kernels vector = VectorizationProvider.vector(new String[1]).orElse(null);
+        for (int n : SIZES) {
+            float[] logits = random(n, n);
+            for (int i = 0; i < n; i++) {
+                logits[i] *= 10; // spreads probabilities from about 1 down to about 1e-26
+            }
+            float[] p = logits.clone();
+            scalar.softmax(p, 0, n);
+            float max = Float.NEGATIVE_INFINITY;
+            for (float z : logits) {
+                max = Math.max(max, z);
+            }
+            double sum = 0;
+            for (float z : logits) {
+                sum += Math.exp(z - max); // the difference rounded to float, as in a float softmax
+            }
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                double expected = Math.exp(logits[i] - max) / sum;
+                assertThat((double) p[i]).as("n = %s, p[%s]", n, i).isCloseTo(expected, offset(4e-7 * expected + 1e-45));
+                total += p[i];
+            }
+            assertThat(total).isCloseTo(1, offset(1e-6));
+            if (vector != null) {
+                float[] q = new float[n + 5];
+                System.arraycopy(logits, 0, q, 3, n);
+                vector.softmax(q, 3, n);
+                assertThat(Arrays.copyOfRange(q, 3, 3 + n)).as("n = %s", n).containsExactly(p);
+            }
+        }
+    }
+
+    @Test
     void scalarProductsMatchDoubleSums() {
         int rows = 17;
         int cols = 33;
