@@ -97,8 +97,9 @@ final class TemperedSampler implements Sampler {
             weights[argmax] = 1;
         } else if (power > 0) {
             // whole passes over the ids, which the JIT vectorizes: (q / max)^n as ((r * r) * r) ...
+            double inverse = 1 / max;
             for (int id = 0; id < size; id++) {
-                ratios[id] = weights[id] / max;
+                ratios[id] = weights[id] * inverse;
             }
             System.arraycopy(ratios, 0, weights, 0, size);
             for (int i = 1; i < power; i++) {
