@@ -1,5 +1,6 @@
 /**
- * The textgen SDK: {@link dev.textgen.sdk.TrainingRun}, a training run in a run folder, and through its
+ * The textgen SDK: {@link dev.textgen.sdk.TrainingRun}, a training run in a run folder,
+ * {@link dev.textgen.sdk.Benchmark}, the timing of a config on its backend, and through its
  * transitive requirements the API and corpora. The samplers, the scratch backend and the bundled corpus are
  * runtime dependencies: the backend and samplers are found by the API's {@link java.util.ServiceLoader} uses,
  * and the corpus as a class path resource.

@@ -87,6 +87,13 @@ final class Dl4jBackend implements Backend {
         return Dl4jBackendProvider.NAME;
     }
 
+    /** ND4J's native CPU library with its OpenMP thread count, which decides its speed more than anything else here. */
+    @Override
+    public String kernelName() {
+        int threads = NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
+        return "nd4j-native, " + threads + " OpenMP thread" + (threads == 1 ? "" : "s");
+    }
+
     @Override
     public LanguageModel load(StoredModel model) {
         ModelArguments.checkArchitecture(model.config().model(), model.weights());

@@ -45,6 +45,11 @@ public final class ScratchBackend implements Backend {
     }
 
     @Override
+    public String kernelName() {
+        return kernels.name();
+    }
+
+    @Override
     public LanguageModel load(StoredModel model) {
         ModelArguments.checkArchitecture(model.config().model(), model.weights());
         return new ScratchModel(model.config(), model.vocabulary(), Network.of(model.weights()), model.defaultPrompt(), kernels);

@@ -27,6 +27,8 @@ class UsageAndErrorsTest {
     private static Path emptyRun;
     private static Path foreignText;
     private static Path diverging;
+    private static Path fastBackend;
+    private static Path hugeBatch;
 
     @BeforeAll
     static void files() throws IOException {
@@ -36,6 +38,9 @@ class UsageAndErrorsTest {
         emptyRun = Files.createDirectories(dir.resolve("empty-run"));
         diverging = Files.writeString(dir.resolve("diverging.json"), Files.readString(tinyConfig).replace("\"batchSize\": 16,",
                 "\"batchSize\": 16, \"optimizer\": {\"type\": \"rmsprop\", \"learningRate\": 1e30},"));
+        fastBackend = Files.writeString(dir.resolve("fast.json"), Files.readString(tinyConfig).replace("\"scratch\"", "\"fast\""));
+        hugeBatch = Files.writeString(dir.resolve("huge-batch.json"), Files.readString(tinyConfig).replace("\"batchSize\": 16",
+                "\"batchSize\": 4096"));
         foreignText = Files.writeString(dir.resolve("foreign.txt"), "Zwölf Boxkämpfer jagen Viktor quer über den großen Sylter Deich");
     }
 
@@ -85,6 +90,10 @@ class UsageAndErrorsTest {
                 bad(2, "corpus.validationFraction: 1.5 is invalid", "corpus", TrainedModel.corpus(), "--validation-fraction", "1.5"),
                 bad(1, "fewer than corpus.maxlen + 1 = 1,001 needed for one window", "corpus", foreignText.toString(), "--maxlen", "1000"),
                 bad(2, "--batches must be >= 1", "bench", "--batches", "0"),
+                bad(2, "bad.json:2:26: training.epochs: \"many\" is invalid", "bench", "--config", badJson.toString()),
+                bad(2, "missing.json", "bench", "--config", dir.resolve("missing.json").toString()),
+                bad(2, "model.backend: unknown backend \"fast\"; available: ", "bench", "--config", fastBackend.toString()),
+                bad(1, "fewer than one batch (training.batchSize = 4096)", "bench", "--config", hugeBatch.toString()),
                 bad(2, "--backend fast: unknown backend \"fast\"; available: ", "bench", "--backend", "fast"));
     }
 

@@ -23,6 +23,15 @@ public interface Backend {
     String name();
 
     /**
+     * The compute kernels this backend runs on in this JVM, for logs and benchmark output.
+     *
+     * @return a short name, e.g. the scratch backend's {@code scalar} or {@code vector-512bit}; by default {@link #name()}
+     */
+    default String kernelName() {
+        return name();
+    }
+
+    /**
      * An immutable, thread-safe model with the stored weights.
      *
      * @param model a validated model file's contents, in the portable layout
