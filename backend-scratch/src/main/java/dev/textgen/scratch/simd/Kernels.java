@@ -42,6 +42,16 @@ public interface Kernels {
      */
     void softmax(float[] x, int off, int n);
 
+    /**
+     * {@link #gemm(int, float[], int, int, PackedMatrix, float[], int, int)} on {@code blocks} blocks of {@code rows}
+     * rows, block {@code i}'s A at {@code aOff + i * aBlockStride} and its C at {@code cOff + i * cBlockStride}, with
+     * the same bits as one such call per block: one product of all the blocks with B, whose panels then stay in cache
+     * across the blocks (the input projection of every step of a window range at once, in the time-major layout
+     * where a range's rows of successive steps are one batch apart).
+     */
+    void gemmBlocks(int blocks, int rows, float[] a, int aOff, int aBlockStride, int lda, PackedMatrix b, float[] c,
+                    int cOff, int cBlockStride, int ldc);
+
     /** {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < length}. */
     void add(float[] src, int srcOff, float[] dst, int dstOff, int length);
 

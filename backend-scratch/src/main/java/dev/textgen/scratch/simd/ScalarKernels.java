@@ -172,6 +172,26 @@ public class ScalarKernels implements Kernels {
         product(rows, b.cols, b.depth, a, aOff, lda, 1, b.matrix, 0, b.cols, b.strips, c, cOff, ldc);
     }
 
+    @Override
+    public void gemmBlocks(int blocks, int rows, float[] a, int aOff, int aBlockStride, int lda, PackedMatrix b,
+                           float[] c, int cOff, int cBlockStride, int ldc) {
+        products(blocks, aBlockStride, cBlockStride, rows, b.cols, b.depth, a, aOff, lda, 1, b.matrix, 0, b.cols,
+                b.strips, c, cOff, ldc);
+    }
+
+    /**
+     * {@link #product} on {@code blocks} blocks of rows, A's and C's offsets advanced by their block strides: here one
+     * product per block, as the scalar loops copy their own blocks of B anyway.
+     */
+    void products(int blocks, int aBlockStride, int cBlockStride, int rows, int cols, int depth, float[] a, int aOff,
+                  int rowStride, int depthStride, float[] b, int bOff, int ldb, float[] strips, float[] c, int cOff,
+                  int ldc) {
+        for (int i = 0; i < blocks; i++) {
+            product(rows, cols, depth, a, aOff + i * aBlockStride, rowStride, depthStride, b, bOff, ldb, strips, c,
+                    cOff + i * cBlockStride, ldc);
+        }
+    }
+
     /** The length of the tile layout of a {@code depth x cols} B: none here, the scalar loops copy their own blocks. */
     int stripLength(int depth, int cols) {
         return 0;

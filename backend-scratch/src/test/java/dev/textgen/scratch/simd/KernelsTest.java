@@ -191,6 +191,38 @@ class KernelsTest {
     }
 
     @Test
+    void blockedProductsEqualOneProductPerBlock() {
+        Kernels vector = vector();
+        long seed = 70;
+        for (Kernels kernels : new Kernels[] {scalar, vector}) {
+            for (int rows : SIZES) {
+                for (int cols : new int[] {17, 64, 129}) {
+                    for (int depth : new int[] {3, 257}) {
+                        int blocks = 5;
+                        int lda = depth + 2;
+                        int ldc = cols + 1;
+                        // blocks interleaved with other rows, as a window range's rows of successive steps are
+                        int aStride = (rows + 3) * lda;
+                        int cStride = (rows + 2) * ldc;
+                        float[] a = random(5 + blocks * aStride, seed++);
+                        float[] b = random(depth * cols, seed++);
+                        float[] c = random(4 + blocks * cStride, seed++);
+                        PackedMatrix packed = kernels.pack(b, 0, cols, depth, cols, null);
+                        float[] expected = c.clone();
+                        for (int i = 0; i < blocks; i++) {
+                            scalar.gemm(rows, a, 5 + i * aStride, lda, packed, expected, 4 + i * cStride, ldc);
+                        }
+                        float[] actual = c.clone();
+                        kernels.gemmBlocks(blocks, rows, a, 5, aStride, lda, packed, actual, 4, cStride, ldc);
+                        assertThat(actual).as("%s %d blocks of %dx%dx%d", kernels.name(), blocks, rows, cols, depth)
+                                .containsExactly(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void productsWiderAndDeeperThanTheScalarBlocksAgree() {
         Kernels vector = vector();
         // Past ScalarKernels' 256-column and 128-row blocks, with tails in both, on both products.
