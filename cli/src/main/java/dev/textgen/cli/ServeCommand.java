@@ -26,9 +26,12 @@ import java.util.concurrent.Callable;
 final class ServeCommand implements Callable<Integer> {
     private static final ServerSettings DEFAULTS = ServerSettings.defaults();
     /** The flag of each setting, to name it in an error. */
-    private static final Map<String, String> FLAGS = Map.of("host", "--host", "port", "--port", "maxBatch", "--max-batch",
-            "engines", "--engines", "maxQueue", "--max-queue", "maxTokens", "--max-tokens", "timeout", "--timeout",
-            "drainTimeout", "--drain-timeout", "apiKey", "--api-key");
+    private static final Map<String, String> FLAGS = Map.ofEntries(Map.entry("host", "--host"), Map.entry("port", "--port"),
+            Map.entry("maxBatch", "--max-batch"), Map.entry("engines", "--engines"), Map.entry("maxQueue", "--max-queue"),
+            Map.entry("maxTokens", "--max-tokens"), Map.entry("maxChoices", "--max-choices"),
+            Map.entry("timeout", "--timeout"), Map.entry("maxBodyBytes", "--max-body-bytes"),
+            Map.entry("maxBufferedChars", "--max-buffered-chars"), Map.entry("drainTimeout", "--drain-timeout"),
+            Map.entry("apiKey", "--api-key"));
 
     @Spec
     CommandSpec spec;
@@ -52,7 +55,8 @@ final class ServeCommand implements Callable<Integer> {
     int maxBatch = DEFAULTS.maxBatch();
 
     @Option(names = "--engines", paramLabel = "N", description = "Batches per model, each stepped by its own thread"
-            + " (each of --max-batch rows and --max-queue places); up to one per core (default: ${DEFAULT-VALUE}).")
+            + " (each of --max-batch rows and --max-queue places) (default: one per available processor, here"
+            + " ${DEFAULT-VALUE}).")
     int engines = DEFAULTS.engines();
 
     @Option(names = "--max-queue", paramLabel = "N", description = "Choices that may wait for a place in a batch; more"
@@ -62,6 +66,18 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-tokens", paramLabel = "N", description = "The largest max_tokens a request may ask for"
             + " (default: ${DEFAULT-VALUE}).")
     int maxTokens = DEFAULTS.maxTokens();
+
+    @Option(names = "--max-choices", paramLabel = "N", description = "The most choices one request may ask for (n times"
+            + " its prompts) (default: ${DEFAULT-VALUE}).")
+    int maxChoices = DEFAULTS.maxChoices();
+
+    @Option(names = "--max-body-bytes", paramLabel = "N", description = "The largest request body; more get 413"
+            + " (default: ${DEFAULT-VALUE}).")
+    int maxBodyBytes = DEFAULTS.maxBodyBytes();
+
+    @Option(names = "--max-buffered-chars", paramLabel = "N", description = "Characters a streamed response may hold"
+            + " unsent for a slow reader before its request is cancelled (default: ${DEFAULT-VALUE}).")
+    int maxBufferedChars = DEFAULTS.maxBufferedChars();
 
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Every request's deadline (default: ${DEFAULT-VALUE}).")
     long timeout = DEFAULTS.timeout().toSeconds();
@@ -79,8 +95,10 @@ final class ServeCommand implements Callable<Integer> {
         ServerSettings settings;
         try {
             settings = DEFAULTS.withHost(host).withPort(port).withMaxBatch(maxBatch).withEngines(engines)
-                    .withMaxQueue(maxQueue).withMaxTokens(maxTokens).withTimeout(Duration.ofSeconds(timeout))
-                    .withDrainTimeout(Duration.ofSeconds(drainTimeout)).withApiKey(apiKey);
+                    .withMaxQueue(maxQueue).withMaxTokens(maxTokens).withMaxChoices(maxChoices)
+                    .withTimeout(Duration.ofSeconds(timeout)).withMaxBodyBytes(maxBodyBytes)
+                    .withMaxBufferedChars(maxBufferedChars).withDrainTimeout(Duration.ofSeconds(drainTimeout))
+                    .withApiKey(apiKey);
         } catch (IllegalArgumentException e) {
             String setting = e.getMessage().substring(0, e.getMessage().indexOf(' '));
             throw new UsageException(FLAGS.getOrDefault(setting, setting) + e.getMessage().substring(setting.length()));

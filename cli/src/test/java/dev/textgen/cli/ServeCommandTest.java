@@ -26,7 +26,10 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code textgen serve}: the text it serves is {@code textgen generate}'s, and SIGTERM drains it to exit code 0. */
+/**
+ * {@code textgen serve}: the text it serves is {@code textgen generate}'s, its limit flags are checked and applied, and
+ * SIGTERM drains it to exit code 0.
+ */
 class ServeCommandTest {
     private static final Pattern BASE = Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+/) \\(playground\\)");
 
@@ -36,7 +39,7 @@ class ServeCommandTest {
     Path dir;
 
     @Test
-    void theServerGivesTheTextOfGenerateForTheSameSettingsAndDrainsOnInterrupt() throws Exception {
+    void theServerGivesTheTextOfGenerateHonoursItsLimitFlagsAndDrainsOnInterrupt() throws Exception {
         String generated = Cli.run("generate", "--model", TrainedModel.model(), "--seed-text", "The cat", "--length", "60",
                 "--seed", "4", "--context", "stateful", "--temperature", "0.5").out();
         String expected = generated.substring(0, generated.length() - 1); // println's newline
@@ -46,7 +49,8 @@ class ServeCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CompletableFuture<Integer> serving = CompletableFuture.supplyAsync(() -> Main.run(new String[] {"serve",
-                "--model", "tiny=" + TrainedModel.model(), "--port", "0"}, new PrintWriter(out), new PrintWriter(err),
+                "--model", "tiny=" + TrainedModel.model(), "--port", "0", "--max-choices", "2", "--max-body-bytes", "2048"},
+                new PrintWriter(out), new PrintWriter(err),
                 new Environment(false, interrupts, System::nanoTime)));
         URI base = awaitBase(out, err, serving);
 
@@ -57,6 +61,17 @@ class ServeCommandTest {
         assertThat(new ObjectMapper().readTree(response.body()).at("/choices/0/text").asText())
                 .isEqualTo(expected);
 
+        HttpResponse<String> tooMany = http.send(HttpRequest.newBuilder(base.resolve("v1/completions"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": [\"a\", \"b\"], \"n\": 2}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(tooMany.body()).contains("at most 2 per request");
+        HttpResponse<String> tooLarge = http.send(HttpRequest.newBuilder(base.resolve("v1/completions"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\": \"" + "a".repeat(2048) + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(tooLarge.statusCode()).isEqualTo(413);
+        assertThat(tooLarge.body()).contains("the limit of 2048 bytes");
+
         interrupts.action.get().run();
         assertThat(serving.get(30, TimeUnit.SECONDS)).as(err.toString()).isZero();
         assertThat(out.toString()).contains("textgen: draining", "textgen: stopped");
@@ -64,12 +79,25 @@ class ServeCommandTest {
 
     @Test
     void badLimitsAndModelNamesAreUsageErrors() {
-        Cli.Result batch = Cli.run("serve", "--model", TrainedModel.model(), "--max-batch", "0");
-        assertThat(batch.code()).isEqualTo(2);
-        assertThat(batch.err()).contains("--max-batch must be from 1 to 65536, got 0");
+        assertUsageError("--max-batch must be from 1 to 65536, got 0", "--max-batch", "0");
+        assertUsageError("--max-choices must be from 1 to 65536, got 0", "--max-choices", "0");
+        assertUsageError("--max-body-bytes must be from 1024 to 2147483647, got 1023", "--max-body-bytes", "1023");
+        assertUsageError("--max-buffered-chars must be from 1 to 2147483647, got 0", "--max-buffered-chars", "0");
+        assertUsageError("--max-tokens must be from 1 to 10000000, got 10000001", "--max-tokens", "10000001");
+        assertUsageError("--timeout must be more than 0 and at most 86400 seconds, got 0", "--timeout", "0");
+        assertUsageError("--timeout must be more than 0 and at most 86400 seconds, got 86401", "--timeout", "86401");
+        assertUsageError("--drain-timeout must be from 0 to 86400 seconds, got -1", "--drain-timeout", "-1");
         Cli.Result twice = Cli.run("serve", "--model", "a=" + TrainedModel.model(), "--model", "a=" + TrainedModel.model());
         assertThat(twice.code()).isEqualTo(2);
         assertThat(twice.err()).contains("two models are named \"a\"");
+    }
+
+    private static void assertUsageError(String message, String... flag) {
+        List<String> args = new ArrayList<>(List.of("serve", "--model", TrainedModel.model()));
+        args.addAll(List.of(flag));
+        Cli.Result result = Cli.run(args.toArray(String[]::new));
+        assertThat(result.code()).as(result.err()).isEqualTo(2);
+        assertThat(result.err()).contains(message);
     }
 
     /** A real process and a real SIGTERM: in-flight streams end (finished or told), then the process exits 0. */

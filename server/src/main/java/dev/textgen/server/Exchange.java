@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -23,11 +22,12 @@ import static dev.textgen.server.HttpJson.JSON;
  * One completion or chat request in flight: it collects the characters of its jobs as the engine draws them and
  * writes the response, whole or as server-sent events.
  *
- * <p>The engine thread only appends (under the lock) and hands the writing to the server's executor. A streamed
+ * <p>The engine thread only appends (under the lock) and hands the writing to the server's scheduler. A streamed
  * response has at most one write in flight; whatever arrives meanwhile is coalesced into the next event, so a slow
  * reader costs the engine nothing, and past {@code maxBufferedChars} unsent characters its request is cancelled. The
  * characters that could begin a stop sequence are held back until they cannot, so a stop sequence never reaches the
- * client. A failed write (the client went away) cancels the jobs, which leave the batch at the next step.
+ * client. A failed write (the client went away) cancels the jobs, which leave the batch at the next step; a whole
+ * response, which writes nothing before it is complete, has its idle connection watched by a {@link HangUpWatch}.
  *
  * <p>One class because the response's states (headers sent, streaming, held-back text, finished, gone) are guarded
  * by one lock and change together; the JSON of each event is built by {@code HttpJson}.
@@ -61,6 +61,7 @@ final class Exchange implements Job.Listener {
 
     /** The lowest log probability reported, as OpenAI's API reports a probability of 0. */
     private static final double LOGPROB_FLOOR = -9999;
+    private static final double[] NO_LOGPROBS = {};
     /**
      * How long a stream with no write in flight collects characters before it writes them: an event then carries
      * tens of characters instead of one or two, which is most of the cost of an event on both sides, at the price of
@@ -73,7 +74,6 @@ final class Exchange implements Job.Listener {
     private final GenerationRequest params;
     private final Vocabulary vocabulary;
     private final Metrics metrics;
-    private final Executor executor;
     private final Scheduler scheduler;
     private final int maxBufferedChars;
     private final long arrived;
@@ -92,16 +92,17 @@ final class Exchange implements Job.Listener {
     private Job.Outcome failure;
     private RuntimeException error;
     private long lastTextWrite;
+    private boolean scheduledOnce;
+    private HangUpWatch hangUpWatch;
 
     Exchange(Response response, Callback callback, GenerationRequest params, Vocabulary vocabulary, Metrics metrics,
-             Executor executor, Scheduler scheduler, int maxBufferedChars, long arrived) {
+             Scheduler scheduler, int maxBufferedChars, long arrived) {
         this.scheduler = scheduler;
         this.response = response;
         this.callback = callback;
         this.params = params;
         this.vocabulary = vocabulary;
         this.metrics = metrics;
-        this.executor = executor;
         this.maxBufferedChars = maxBufferedChars;
         this.arrived = arrived;
         this.id = (params.chat() ? "chatcmpl-" : "cmpl-") + Long.toHexString(System.nanoTime())
@@ -138,6 +139,22 @@ final class Exchange implements Job.Listener {
     /** Commits the headers, so that clients see the stream start before its first character, then flushes. */
     void startStream() {
         response.write(false, ByteBuffer.allocate(0), Callback.from(this::flush, this::writeFailed));
+    }
+
+    /**
+     * Watches the connection of a whole response for a client that hangs up (see {@link HangUpWatch}) until the
+     * response is written; nothing when it is complete already.
+     */
+    void watchForHangUp(HangUpWatch watch) {
+        lock.lock();
+        try {
+            if (!completed) {
+                hangUpWatch = watch;
+                watch.start();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The connection failed before the response was complete: the jobs are cancelled. */
@@ -202,19 +219,31 @@ final class Exchange implements Job.Listener {
         finishIfEnded(); // a whole response, or a stream its client no longer reads (a write may hang until then)
     }
 
-    /** Must hold the lock. */
+    /**
+     * Must hold the lock. The flush runs on the scheduler's thread itself: it only builds events and starts a
+     * non-blocking write, and streams whose characters arrive in the same step are flushed in one wake-up of it. The
+     * first flush runs at once, so that the first character is not delayed by the coalescing.
+     */
     private void schedule() {
         if (!writing && !completed) {
             writing = true;
-            scheduler.schedule(() -> executor.execute(this::flush), COALESCE_MILLIS, TimeUnit.MILLISECONDS);
+            scheduler.schedule(this::flush, scheduledOnce ? COALESCE_MILLIS : 0, TimeUnit.MILLISECONDS);
+            scheduledOnce = true;
         }
     }
 
-    /** Writes what is releasable; only one flush runs at a time (the {@code writing} flag), so it writes unlocked. */
+    /** A choice's releasable text and whether its end goes out with it, taken from it under the lock. */
+    private record Release(Choice choice, List<Token> tokens, String finish) {
+    }
+
+    /**
+     * Writes what is releasable. Only one flush runs at a time (the {@code writing} flag) and only it touches what
+     * was sent, so it takes the releasable text under the lock and builds the events unlocked: the engine thread
+     * never waits for JSON.
+     */
     private void flush() {
-        StringBuilder events = new StringBuilder();
+        List<Release> releases = new ArrayList<>(choices.length);
         boolean last = false;
-        boolean hasText = false;
         boolean clientGone;
         lock.lock();
         try {
@@ -225,24 +254,16 @@ final class Exchange implements Job.Listener {
             if (clientGone) {
                 writing = false;
             } else {
+                boolean any = false;
                 for (Choice choice : choices) {
-                    hasText |= appendEvents(choice, events);
+                    Release release = take(choice);
+                    releases.add(release);
+                    any |= !release.tokens().isEmpty() || release.finish() != null || (params.chat() && !choice.roleSent);
                 }
                 last = ended == choices.length;
                 if (last) {
-                    if (failure != null) {
-                        events.append("data: ").append(HttpJson.write(HttpJson.envelope(failureError()))).append("\n\n");
-                    } else {
-                        if (params.includeUsage()) {
-                            ObjectNode chunk = chunk();
-                            chunk.putArray("choices");
-                            chunk.set("usage", usage());
-                            events.append("data: ").append(HttpJson.write(chunk)).append("\n\n");
-                        }
-                        events.append("data: [DONE]\n\n");
-                    }
                     completed = true;
-                } else if (events.isEmpty()) {
+                } else if (!any) {
                     writing = false;
                     return;
                 }
@@ -252,9 +273,39 @@ final class Exchange implements Job.Listener {
         }
         if (clientGone) {
             finishIfEnded();
-        } else {
-            write(events, last, hasText);
+            return;
         }
+        StringBuilder events = new StringBuilder();
+        boolean hasText = false;
+        for (Release release : releases) {
+            hasText |= appendEvents(release, events);
+        }
+        if (last) {
+            if (failure != null) {
+                events.append("data: ").append(HttpJson.write(HttpJson.envelope(failureError()))).append("\n\n");
+            } else {
+                if (params.includeUsage()) {
+                    ObjectNode chunk = chunk();
+                    chunk.putArray("choices");
+                    chunk.set("usage", usage());
+                    events.append("data: ").append(HttpJson.write(chunk)).append("\n\n");
+                }
+                events.append("data: [DONE]\n\n");
+            }
+        }
+        write(events, last, hasText);
+    }
+
+    /** Must hold the lock: takes {@code choice}'s releasable tokens, and its end once nothing of it is held back. */
+    private Release take(Choice choice) {
+        int release = releasable(choice);
+        List<Token> tokens = List.copyOf(choice.pending.subList(0, release));
+        choice.pending.subList(0, release).clear();
+        for (Token token : tokens) {
+            unsent -= token.text().length();
+        }
+        String finish = choice.finishReason();
+        return new Release(choice, tokens, finish != null && choice.pending.isEmpty() && !choice.finishSent ? finish : null);
     }
 
     /** Starts writing {@code events}; Jetty may complete the write, and so call the next flush, on this thread. */
@@ -279,27 +330,24 @@ final class Exchange implements Job.Listener {
         }
     }
 
-    /** Appends the events of {@code choice}'s releasable text and of its end; returns whether they hold text. */
-    private boolean appendEvents(Choice choice, StringBuilder events) {
+    /** Appends the events of a choice's released text and of its end; returns whether they hold text. */
+    private boolean appendEvents(Release release, StringBuilder events) {
+        Choice choice = release.choice();
         if (params.chat() && !choice.roleSent) {
             appendEvent(events, choice, JSON.createObjectNode().put("role", "assistant").put("content", ""), List.of(), null);
             choice.roleSent = true;
         }
-        int release = releasable(choice);
-        List<Token> tokens = new ArrayList<>(choice.pending.subList(0, release));
-        choice.pending.subList(0, release).clear();
-        StringBuilder text = new StringBuilder();
-        tokens.forEach(t -> text.append(t.text()));
+        List<Token> tokens = release.tokens();
         if (!tokens.isEmpty()) {
-            unsent -= text.length();
+            StringBuilder text = new StringBuilder();
+            tokens.forEach(t -> text.append(t.text()));
             ObjectNode delta = params.chat() ? JSON.createObjectNode().put("content", text.toString()) : null;
             appendEvent(events, choice, delta, tokens, text.toString());
             choice.sent.addAll(tokens);
             choice.sentChars += text.length();
         }
-        String finish = choice.finishReason();
-        if (finish != null && choice.pending.isEmpty() && !choice.finishSent) {
-            ObjectNode event = chunkChoice(choice, params.chat() ? JSON.createObjectNode() : null, List.of(), finish);
+        if (release.finish() != null) {
+            ObjectNode event = chunkChoice(choice, params.chat() ? JSON.createObjectNode() : null, List.of(), release.finish());
             events.append("data: ").append(HttpJson.write(event)).append("\n\n");
             choice.finishSent = true;
         }
@@ -359,6 +407,7 @@ final class Exchange implements Job.Listener {
      */
     private void finishIfEnded() {
         Gone why;
+        HangUpWatch watch;
         lock.lock();
         try {
             if (completed || ended < choices.length || (params.stream() && gone == null)) {
@@ -366,8 +415,12 @@ final class Exchange implements Job.Listener {
             }
             completed = true;
             why = gone;
+            watch = hangUpWatch;
         } finally {
             lock.unlock();
+        }
+        if (watch != null) {
+            watch.stop();
         }
         if (why != null) {
             callback.failed(new IOException(why == Gone.SLOW_READER ? "the client read more slowly than the text was"
@@ -519,7 +572,7 @@ final class Exchange implements Job.Listener {
     /** The drawn character with its log probability and the most likely alternatives, when they were asked for. */
     private Token token(Job job, Choice choice, String chunk) {
         if (params.logprobs() == null) {
-            return new Token(chunk, 0, List.of(), new double[0]);
+            return new Token(chunk, 0, List.of(), NO_LOGPROBS);
         }
         if (choice.probabilities == null) {
             choice.probabilities = new float[vocabulary.size()];

@@ -22,7 +22,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -42,19 +41,17 @@ final class OpenAiHandler extends Handler.Abstract.NonBlocking {
     private final Supplier<Map<String, ServedModel>> models;
     private final BooleanSupplier draining;
     private final Metrics metrics;
-    private final Executor executor;
     private final byte[] playground;
     private volatile RequestParser parser;
     /** Generation requests whose response is not complete yet. */
     private final AtomicInteger open = new AtomicInteger();
 
     OpenAiHandler(ServerSettings settings, Supplier<Map<String, ServedModel>> models, BooleanSupplier draining,
-                  Metrics metrics, Executor executor) {
+                  Metrics metrics) {
         this.settings = settings;
         this.models = models;
         this.draining = draining;
         this.metrics = metrics;
-        this.executor = executor;
         try (InputStream in = OpenAiHandler.class.getResourceAsStream("playground.html")) {
             this.playground = in.readAllBytes();
         } catch (IOException e) {
@@ -146,7 +143,7 @@ final class OpenAiHandler extends Handler.Abstract.NonBlocking {
                     + " start the server with --max-batch " + rows + " or more");
         }
         Exchange exchange = new Exchange(response, callback, params, model.generator().model().vocabulary(), metrics,
-                executor, request.getComponents().getScheduler(), settings.maxBufferedChars(), arrived);
+                request.getComponents().getScheduler(), settings.maxBufferedChars(), arrived);
         long deadline = arrived + settings.timeout().toNanos();
         GenerationConfig base = model.generator().config();
         List<Job> jobs = new ArrayList<>();
@@ -179,10 +176,18 @@ final class OpenAiHandler extends Handler.Abstract.NonBlocking {
                     : new ApiException(429, "rate_limit_error", null, "queue_full", e.getMessage());
         }
         request.addFailureListener(exchange::clientGone);
+        // The request's own deadline bounds it; Jetty's idle timeout would otherwise fail a whole response that is
+        // still being generated, as nothing is read or written meanwhile (a stalled write still fails on its own).
+        request.addIdleTimeoutListener(timeout -> false);
         open.incrementAndGet();
         Request.addCompletionListener(request, failure -> open.decrementAndGet());
         if (params.stream()) {
             exchange.startStream();
+        } else {
+            HangUpWatch watch = HangUpWatch.of(request, exchange::clientGone);
+            if (watch != null) {
+                exchange.watchForHangUp(watch);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.textgen.server;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
 /**
@@ -24,6 +25,9 @@ import java.time.Duration;
 public record ServerSettings(String host, int port, int maxBatch, int engines, int maxQueue, int maxTokens,
                              int maxChoices, Duration timeout, int maxBodyBytes, int maxBufferedChars, Duration drainTimeout,
                              String apiKey) {
+    private static final Duration MAX_DURATION = Duration.ofDays(1);
+    private static final int MAX_ENGINES = 256;
+
     /**
      * Checks every setting, naming it and the allowed range in an {@link IllegalArgumentException}.
      *
@@ -34,10 +38,10 @@ public record ServerSettings(String host, int port, int maxBatch, int engines, i
      * @param maxQueue         0 to 1,000,000
      * @param maxTokens        1 to 10,000,000
      * @param maxChoices       1 to 65,536
-     * @param timeout          positive
+     * @param timeout          more than 0, at most a day
      * @param maxBodyBytes     at least 1,024
      * @param maxBufferedChars at least 1
-     * @param drainTimeout     zero or positive
+     * @param drainTimeout     0 to a day
      * @param apiKey           null, or not blank
      */
     public ServerSettings {
@@ -46,31 +50,29 @@ public record ServerSettings(String host, int port, int maxBatch, int engines, i
         }
         requireRange("port", port, 0, 65_535);
         requireRange("maxBatch", maxBatch, 1, 65_536);
-        requireRange("engines", engines, 1, 256);
+        requireRange("engines", engines, 1, MAX_ENGINES);
         requireRange("maxQueue", maxQueue, 0, 1_000_000);
         requireRange("maxTokens", maxTokens, 1, 10_000_000);
         requireRange("maxChoices", maxChoices, 1, 65_536);
         requireRange("maxBodyBytes", maxBodyBytes, 1_024, Integer.MAX_VALUE);
         requireRange("maxBufferedChars", maxBufferedChars, 1, Integer.MAX_VALUE);
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("timeout must be a positive duration, got " + timeout);
-        }
-        if (drainTimeout == null || drainTimeout.isNegative()) {
-            throw new IllegalArgumentException("drainTimeout must be zero or positive, got " + drainTimeout);
-        }
+        requireDuration("timeout", timeout, false);
+        requireDuration("drainTimeout", drainTimeout, true);
         if (apiKey != null && apiKey.isBlank()) {
             throw new IllegalArgumentException("apiKey must not be blank; leave it null to accept every request");
         }
     }
 
     /**
-     * Loopback port 8080, one batch of 64 rows per model, 256 queued choices, {@code max_tokens} up to 4,096, 16 choices per
-     * request, a 60 s deadline, 1 MiB bodies, 65,536 unsent characters per slow reader, 10 s to drain, no key.
+     * Loopback port 8080, one engine per available processor per model (an idle engine only waits), each a batch of 64
+     * rows with 256 queued choices, {@code max_tokens} up to 4,096, 16 choices per request, a 60 s deadline, 1 MiB
+     * bodies, 65,536 unsent characters per slow reader, 10 s to drain, no key.
      *
      * @return the defaults
      */
     public static ServerSettings defaults() {
-        return new ServerSettings("127.0.0.1", 8080, 64, 1, 256, 4_096, 16, Duration.ofSeconds(60), 1 << 20, 65_536,
+        int engines = Math.min(Runtime.getRuntime().availableProcessors(), MAX_ENGINES);
+        return new ServerSettings("127.0.0.1", 8080, 64, engines, 256, 4_096, 16, Duration.ofSeconds(60), 1 << 20, 65_536,
                 Duration.ofSeconds(10), null);
     }
 
@@ -204,6 +206,19 @@ public record ServerSettings(String host, int port, int maxBatch, int engines, i
     public ServerSettings withApiKey(String apiKey) {
         return new ServerSettings(host, port, maxBatch, engines, maxQueue, maxTokens, maxChoices, timeout, maxBodyBytes,
                 maxBufferedChars, drainTimeout, apiKey);
+    }
+
+    /** At most a day: a deadline is {@link System#nanoTime()} plus the duration in nanoseconds, which must not overflow. */
+    private static void requireDuration(String name, Duration value, boolean zeroAllowed) {
+        if (value == null || value.isNegative() || (value.isZero() && !zeroAllowed) || value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + " must be " + (zeroAllowed ? "from 0 to " : "more than 0 and at most ")
+                    + MAX_DURATION.toSeconds() + " seconds, got " + (value == null ? "none" : seconds(value)));
+        }
+    }
+
+    private static String seconds(Duration value) {
+        return new BigDecimal(value.getSeconds()).add(BigDecimal.valueOf(value.getNano(), 9)).stripTrailingZeros()
+                .toPlainString();
     }
 
     private static void requireRange(String name, long value, long min, long max) {

@@ -52,7 +52,7 @@ public final class TextgenServer implements AutoCloseable {
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         jetty.addConnector(connector);
-        this.handler = new OpenAiHandler(settings, () -> models, () -> draining, metrics, threads);
+        this.handler = new OpenAiHandler(settings, () -> models, () -> draining, metrics);
         jetty.setHandler(handler);
         jetty.setStopTimeout(0);
     }
@@ -137,6 +137,11 @@ public final class TextgenServer implements AutoCloseable {
     public URI baseUri() {
         return URI.create("http://" + (settings.host().contains(":") ? "[" + settings.host() + "]" : settings.host())
                 + ":" + port() + "/");
+    }
+
+    /** Jetty's connector, for tests that shorten its idle timeout. */
+    ServerConnector connector() {
+        return connector;
     }
 
     /**

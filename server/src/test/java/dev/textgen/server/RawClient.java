@@ -18,6 +18,15 @@ final class RawClient implements AutoCloseable {
         try {
             socket.setReceiveBufferSize(receiveBuffer);
             socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        post(base, path, json);
+    }
+
+    /** Sends a POST of {@code json} to {@code path} on the same connection, without waiting for earlier responses. */
+    void post(URI base, String path, String json) {
+        try {
             byte[] body = json.getBytes(StandardCharsets.UTF_8);
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nContent-Type: application/json\r\n"
@@ -48,9 +57,21 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Closes the sending side only (a FIN), as a client that will send nothing more. */
+    void shutdownOutput() {
+        try {
+            socket.shutdownOutput();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Hangs up: a reset, as a client killed mid-response. */
     @Override
     public void close() {
+        if (socket.isClosed()) {
+            return;
+        }
         try {
             socket.setSoLinger(true, 0);
             socket.close();

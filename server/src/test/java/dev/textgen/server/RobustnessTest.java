@@ -2,6 +2,8 @@ package dev.textgen.server;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -43,6 +45,40 @@ class RobustnessTest {
         assertThat(http.postJson("/v1/completions", "{\"max_tokens\": 5}").at("/choices/0/text").asText()).hasSize(5);
     }
 
+    /** A whole response writes nothing until it is complete, so only the watch of its idle connection sees these. */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aClientThatHangsUpOnAWholeResponseLeavesTheBatchWithin200Ms(boolean reset) throws Exception {
+        start(ServerSettings.defaults());
+        try (RawClient client = new RawClient(server.baseUri(), "/v1/completions", "{" + ENDLESS + "}", 65_536)) {
+            awaitMetric("textgen_requests_running", 1);
+            if (reset) {
+                client.close();
+            } else {
+                client.shutdownOutput(); // end of stream, the socket still open
+            }
+            long left = awaitMetric("textgen_requests_total{outcome=\"cancelled\"}", 1);
+            System.out.printf("the %s of a whole response left the batch after %d ms%n", reset ? "reset" : "end of stream",
+                    left);
+            assertThat(left).as("milliseconds from the hang-up to the cancelled count").isLessThanOrEqualTo(200);
+        }
+        awaitIdle();
+        assertThat(http.postJson("/v1/completions", "{\"max_tokens\": 5}").at("/choices/0/text").asText()).hasSize(5);
+    }
+
+    @Test
+    void aRequestPipelinedBehindAWholeResponseIsAnsweredAfterIt() throws Exception {
+        start(ServerSettings.defaults().withTimeout(Duration.ofSeconds(1)));
+        try (RawClient client = new RawClient(server.baseUri(), "/v1/completions", "{" + ENDLESS + "}", 65_536)) {
+            awaitMetric("textgen_requests_running", 1);
+            client.post(server.baseUri(), "/v1/completions", "{\"max_tokens\": 5}");
+            String responses = client.readUntil("\"total_tokens\":");
+            assertThat(responses).startsWith("HTTP/1.1 504 ").contains("\"code\":\"timeout\"");
+            assertThat(responses.substring(responses.indexOf("HTTP/1.1 200 "))).contains("\"completion_tokens\":5");
+        }
+        assertThat(metric("textgen_requests_total{outcome=\"cancelled\"}")).isZero();
+    }
+
     @Test
     void theDeadlineStopsTheWorkWholeOrStreamed() throws InterruptedException {
         start(ServerSettings.defaults().withTimeout(Duration.ofMillis(300)));
@@ -56,8 +92,18 @@ class RobustnessTest {
     }
 
     @Test
+    void aWholeResponseLongerThanTheIdleTimeoutRunsToItsDeadline() {
+        start(ServerSettings.defaults().withTimeout(Duration.ofMillis(1_500)));
+        server.connector().setIdleTimeout(300); // nothing is read or written while a whole response is generated
+        HttpResponse<String> whole = http.post("/v1/completions", "{" + ENDLESS + "}");
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(504);
+        assertThat(Http.parse(whole.body()).at("/error/code").asText()).isEqualTo("timeout");
+        assertThat(metric("textgen_requests_total{outcome=\"cancelled\"}")).isZero();
+    }
+
+    @Test
     void aFullQueueAnswers429WithRetryAfter() throws Exception {
-        start(ServerSettings.defaults().withMaxBatch(1).withMaxQueue(1));
+        start(ServerSettings.defaults().withEngines(1).withMaxBatch(1).withMaxQueue(1));
         CompletableFuture<HttpResponse<String>> running = http.postAsync("/v1/completions", "{" + ENDLESS + "}");
         awaitMetric("textgen_requests_running", 1);
         CompletableFuture<HttpResponse<String>> queued = http.postAsync("/v1/completions", "{" + ENDLESS + "}");
