@@ -34,6 +34,25 @@ class TemperatureSamplerTest {
         assertThat(test.statistic()).isLessThan(test.quantile999());
     }
 
+    @ParameterizedTest(name = "T = {0}")
+    @ValueSource(doubles = {0.125, 0.2, 0.25, 0.5, 1.0})
+    void wholePowersDrawWhatTheLogarithmicFormulaDraws(double temperature) {
+        Sampler sampler = sampler("temperature", "temperature", temperature);
+        double[] logarithmic = new double[NIETZSCHE.length];
+        float max = 0;
+        for (float p : NIETZSCHE) {
+            max = Math.max(max, p);
+        }
+        for (int id = 0; id < NIETZSCHE.length; id++) {
+            logarithmic[id] = Math.exp((Math.log(NIETZSCHE[id]) - Math.log(max)) / temperature);
+        }
+        for (int i = 0; i < 20_000; i++) {
+            double u = (i + 0.5) / 20_000;
+            assertThat(sampler.sample(NIETZSCHE, Draws.fixed(u))).as("u = %s", u)
+                    .isEqualTo(TemperedSampler.draw(logarithmic, logarithmic.length, u));
+        }
+    }
+
     @Test
     void wilsonHilfertyIsCloseToTabulatedQuantiles() {
         // chi-square 0.999 quantiles from the standard tables (NIST/SEMATECH e-Handbook, 1.3.6.7.4)

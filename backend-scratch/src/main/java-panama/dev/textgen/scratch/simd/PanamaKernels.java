@@ -49,6 +49,17 @@ final class PanamaKernels extends ScalarKernels {
     private static final FloatVector V_A1 = FloatVector.broadcast(S, A1);
     private static final FloatVector V_B2 = FloatVector.broadcast(S, B2);
     private static final FloatVector V_B0 = FloatVector.broadcast(S, B0);
+    private static final FloatVector V_EXP_LOWEST = FloatVector.broadcast(S, EXP_LOWEST);
+    private static final FloatVector V_LOG2E = FloatVector.broadcast(S, LOG2E);
+    private static final FloatVector V_ROUNDER = FloatVector.broadcast(S, ROUNDER);
+    private static final FloatVector V_NEG_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
+    private static final FloatVector V_NEG_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
+    private static final FloatVector V_P0 = FloatVector.broadcast(S, P0);
+    private static final FloatVector V_P1 = FloatVector.broadcast(S, P1);
+    private static final FloatVector V_P2 = FloatVector.broadcast(S, P2);
+    private static final FloatVector V_P3 = FloatVector.broadcast(S, P3);
+    private static final FloatVector V_P4 = FloatVector.broadcast(S, P4);
+    private static final FloatVector V_P5 = FloatVector.broadcast(S, P5);
 
     PanamaKernels() {
         if (L < 4) {
@@ -76,6 +87,17 @@ final class PanamaKernels extends ScalarKernels {
     @Override
     void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
                  float[] b, int bOff, int ldb, float[] strips, float[] c, int cOff, int ldc) {
+        products(1, 0, 0, rows, cols, depth, a, aOff, rowStride, depthStride, b, bOff, ldb, strips, c, cOff, ldc);
+    }
+
+    /**
+     * {@link #product} on {@code blocks} blocks of rows: each strip of B's panel is used for the tiles of every block
+     * before the next strip, and each element still sees its FMAs in increasing k.
+     */
+    @Override
+    void products(int blocks, int aBlockStride, int cBlockStride, int rows, int cols, int depth, float[] a, int aOff,
+                  int rowStride, int depthStride, float[] b, int bOff, int ldb, float[] strips, float[] c, int cOff,
+                  int ldc) {
         int wide = cols - cols % (4 * L);
         // rows [0, six) in 6-row tiles, [six, tall) in 4-row tiles (two where that leaves no row over: 128 = 20 * 6
         // + 2 * 4), the rest one row at a time
@@ -94,41 +116,54 @@ final class PanamaKernels extends ScalarKernels {
                     pass = k0 * wide;
                 }
                 for (int n = 0; n < wide; n += 4 * L) {
-                    int m = 0;
-                    for (; m < six; m += 6) {
-                        tile6(kn, a, aOff + m * rowStride + k0 * depthStride, rowStride, depthStride, bPanel,
-                                pass + n * kn, c, cOff + m * ldc + n, ldc);
-                    }
-                    for (; m < tall; m += 4) {
-                        tile(kn, a, aOff + m * rowStride + k0 * depthStride, rowStride, depthStride, bPanel, pass + n * kn,
-                                c, cOff + m * ldc + n, ldc);
+                    for (int block = 0; block < blocks; block++) {
+                        int ab = aOff + block * aBlockStride + k0 * depthStride;
+                        int cb = cOff + block * cBlockStride + n;
+                        int m = 0;
+                        for (; m < six; m += 6) {
+                            tile6(kn, a, ab + m * rowStride, rowStride, depthStride, bPanel, pass + n * kn, c,
+                                    cb + m * ldc, ldc);
+                        }
+                        for (; m < tall; m += 4) {
+                            tile(kn, a, ab + m * rowStride, rowStride, depthStride, bPanel, pass + n * kn, c,
+                                    cb + m * ldc, ldc);
+                        }
                     }
                 }
             }
-            int n = 0;
-            for (; n + 4 * L <= cols; n += 4 * L) {
-                for (int m = packed ? tall : 0; m < rows; m++) {
-                    tile1x4(k0, k1, a, aOff + m * rowStride, depthStride, b, bOff + n, ldb, c, cOff + m * ldc + n);
-                }
+            for (int block = 0; block < blocks; block++) {
+                edges(packed ? tall : 0, rows, cols, k0, k1, a, aOff + block * aBlockStride, rowStride, depthStride,
+                        b, bOff, ldb, c, cOff + block * cBlockStride, ldc);
             }
-            for (; n + L <= cols; n += L) {
-                int m = 0;
-                for (; m + 4 <= rows; m += 4) {
-                    tile4x1(k0, k1, a, aOff + m * rowStride, rowStride, depthStride, b, bOff + n, ldb, c, cOff + m * ldc + n, ldc);
-                }
-                for (; m < rows; m++) {
-                    tile1x1(k0, k1, a, aOff + m * rowStride, depthStride, b, bOff + n, ldb, c, cOff + m * ldc + n);
-                }
+        }
+    }
+
+    /** The part of a pass over depths [k0, k1) that the packed tiles leave: rows from {@code tallRows}, then columns. */
+    private static void edges(int tallRows, int rows, int cols, int k0, int k1, float[] a, int aOff, int rowStride,
+                              int depthStride, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        int n = 0;
+        for (; n + 4 * L <= cols; n += 4 * L) {
+            for (int m = tallRows; m < rows; m++) {
+                tile1x4(k0, k1, a, aOff + m * rowStride, depthStride, b, bOff + n, ldb, c, cOff + m * ldc + n);
             }
-            for (; n < cols; n++) {
-                for (int m = 0; m < rows; m++) {
-                    int ci = cOff + m * ldc + n;
-                    float acc = c[ci];
-                    for (int k = k0; k < k1; k++) {
-                        acc = Math.fma(a[aOff + m * rowStride + k * depthStride], b[bOff + k * ldb + n], acc);
-                    }
-                    c[ci] = acc;
+        }
+        for (; n + L <= cols; n += L) {
+            int m = 0;
+            for (; m + 4 <= rows; m += 4) {
+                tile4x1(k0, k1, a, aOff + m * rowStride, rowStride, depthStride, b, bOff + n, ldb, c, cOff + m * ldc + n, ldc);
+            }
+            for (; m < rows; m++) {
+                tile1x1(k0, k1, a, aOff + m * rowStride, depthStride, b, bOff + n, ldb, c, cOff + m * ldc + n);
+            }
+        }
+        for (; n < cols; n++) {
+            for (int m = 0; m < rows; m++) {
+                int ci = cOff + m * ldc + n;
+                float acc = c[ci];
+                for (int k = k0; k < k1; k++) {
+                    acc = Math.fma(a[aOff + m * rowStride + k * depthStride], b[bOff + k * ldb + n], acc);
                 }
+                c[ci] = acc;
             }
         }
     }
@@ -441,6 +476,49 @@ final class PanamaKernels extends ScalarKernels {
         q = q.fma(x2, V_B2);
         q = q.fma(x2, V_B0);
         return p.div(q);
+    }
+
+    /** {@link ScalarKernels#expNonPositive} lane by lane, operation for operation. */
+    private static FloatVector expNonPositive(FloatVector x) {
+        FloatVector v = x.max(V_EXP_LOWEST);
+        FloatVector t = v.fma(V_LOG2E, V_ROUNDER);
+        FloatVector n = t.sub(V_ROUNDER);
+        FloatVector r = n.fma(V_NEG_LN2_HI, v);
+        r = n.fma(V_NEG_LN2_LO, r);
+        FloatVector p = V_P0.fma(r, V_P1);
+        p = p.fma(r, V_P2);
+        p = p.fma(r, V_P3);
+        p = p.fma(r, V_P4);
+        p = p.fma(r, V_P5);
+        FloatVector y = p.fma(r.mul(r), r).add(ONE);
+        return y.mul(t.reinterpretAsInts().sub(EXPONENT_OFFSET).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+    }
+
+    @Override
+    public void softmax(float[] x, int off, int n) {
+        int bound = S.loopBound(n);
+        FloatVector maxes = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        for (int j = 0; j < bound; j += L) {
+            maxes = maxes.max(FloatVector.fromArray(S, x, off + j));
+        }
+        float max = maxes.reduceLanes(VectorOperators.MAX);
+        for (int j = bound; j < n; j++) {
+            max = Math.max(max, x[off + j]);
+        }
+        FloatVector shift = FloatVector.broadcast(S, max);
+        for (int j = 0; j < bound; j += L) {
+            expNonPositive(FloatVector.fromArray(S, x, off + j).sub(shift)).intoArray(x, off + j);
+        }
+        for (int j = bound; j < n; j++) {
+            x[off + j] = expNonPositive(x[off + j] - max);
+        }
+        float inverse = inverseSum(x, off, n);
+        for (int j = 0; j < bound; j += L) {
+            FloatVector.fromArray(S, x, off + j).mul(inverse).intoArray(x, off + j);
+        }
+        for (int j = bound; j < n; j++) {
+            x[off + j] *= inverse;
+        }
     }
 
     private static FloatVector gateSlope(FloatVector y, boolean hardSigmoid) {

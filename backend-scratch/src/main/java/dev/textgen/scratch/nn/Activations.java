@@ -35,6 +35,7 @@ final class Activations {
     /** Slices of the current batch: {@code ceil(windows / sliceWindows)}, at least one. */
     int slices;
 
+    /** Per layer, the gate activations of every step; the backward pass replaces each step's with its gradients. */
     float[][] gates;
     float[][] cells;
     float[][] hidden;
@@ -50,11 +51,6 @@ final class Activations {
     double[] rowLoss;
     float[] recurrentGrad;
     float[] cellGrad;
-    /**
-     * The current backward step's gate gradients, row {@code b} for window {@code b}: written by the cell
-     * backward and consumed by the same step's products, so the gate activations are only ever read back.
-     */
-    float[] gateGrad;
     /**
      * Per layer and slice, the slice's share of the input kernel's, the recurrent kernel's and the bias'
      * gradients, in the layout of {@link Network#tensors()}.
@@ -140,7 +136,6 @@ final class Activations {
         rowLoss = new double[denseRows];
         recurrentGrad = new float[capacity * widest];
         cellGrad = new float[capacity * widest];
-        gateGrad = new float[capacity * 4 * widest];
         int maxSlices = (capacity + sliceWindows - 1) / sliceWindows;
         sliceKernel = new float[layers][maxSlices][];
         sliceRecurrent = new float[layers][maxSlices][];

@@ -10,6 +10,10 @@ import java.util.Arrays;
  * after each step's cell backward, each slice adds that step of its windows to its own weight-gradient
  * accumulators while the rows are still in cache; {@link #sum} adds the slices' accumulators in slice order
  * afterwards. Each output element is thus computed by the same operations whatever the number of workers.
+ *
+ * <p>A step's gate gradients replace its gate activations in {@link Activations#gates}, which nothing reads
+ * after that step's cell backward: so every step's are at hand once a layer's time loop ends, and the gradient
+ * to the layer below is one product over all the steps.
  */
 final class LstmBackward {
     private final Activations a;
@@ -100,22 +104,30 @@ final class LstmBackward {
                 for (int b = b0; b < b1; b++) {
                     int row = t * batch + b;
                     kernels.lstmBackward(z, row * g4, t > 0 ? c : null, (row - batch) * h, c, row * h,
-                            a.recurrentGrad, b * h, a.cellGrad, b * h, a.gateGrad, b * g4, h, hardSigmoid);
+                            a.recurrentGrad, b * h, a.cellGrad, b * h, z, row * g4, h, hardSigmoid);
                 }
                 for (int slice = s0; slice < s1; slice++) {
                     accumulateStep(l, t, slice);
                 }
                 if (t > 0) {
                     Arrays.fill(a.recurrentGrad, b0 * h, b1 * h, 0f);
-                    kernels.gemm(nb, a.gateGrad, b0 * g4, g4, recurrentTPacked[l], a.recurrentGrad, b0 * h, h);
+                    kernels.gemm(nb, z, (t * batch + b0) * g4, g4, recurrentTPacked[l], a.recurrentGrad, b0 * h, h);
                 }
-                if (l > 0) {
-                    int in = net.inputSize(l);
-                    float[] below = a.hiddenGrad[l - 1];
+            }
+            if (l > 0) {
+                // The gradient to the layer below does not feed this layer's recurrence: every step's at once, one
+                // product whose kernel panels stay in cache across the steps.
+                int in = net.inputSize(l);
+                float[] below = a.hiddenGrad[l - 1];
+                for (int t = 0; t < steps; t++) {
                     int off = (t * batch + b0) * in;
                     Arrays.fill(below, off, off + nb * in, 0f);
-                    kernels.gemm(nb, a.gateGrad, b0 * g4, g4, kernelTPacked[l], below, off, in);
-                    if (a.training) {
+                }
+                kernels.gemmBlocks(steps, nb, z, b0 * g4, batch * g4, g4, kernelTPacked[l], below, b0 * in, batch * in,
+                        in);
+                if (a.training) {
+                    for (int t = 0; t < steps; t++) {
+                        int off = (t * batch + b0) * in;
                         kernels.multiply(a.inputScale[l], off, below, off, nb * in);
                     }
                 }
@@ -146,20 +158,21 @@ final class LstmBackward {
         int w0 = a.sliceStart(slice);
         int w1 = a.sliceStart(slice + 1);
         float[] dKernel = a.sliceKernel[l][slice];
+        float[] dz = a.gates[l];
+        int first = t * batch + w0;
         if (t > 0) {
-            kernels.gemmTransA(h, g4, w1 - w0, a.hidden[l], ((t - 1) * batch + w0) * h, h,
-                    a.gateGrad, w0 * g4, g4, a.sliceRecurrent[l][slice], 0, g4);
+            kernels.gemmTransA(h, g4, w1 - w0, a.hidden[l], (first - batch) * h, h,
+                    dz, first * g4, g4, a.sliceRecurrent[l][slice], 0, g4);
         }
         if (l > 0) {
             int in = net.inputSize(l);
-            kernels.gemmTransA(in, g4, w1 - w0, a.inputs[l], (t * batch + w0) * in, in,
-                    a.gateGrad, w0 * g4, g4, dKernel, 0, g4);
+            kernels.gemmTransA(in, g4, w1 - w0, a.inputs[l], first * in, in, dz, first * g4, g4, dKernel, 0, g4);
         }
         for (int b = w0; b < w1; b++) {
             if (l == 0) {
-                kernels.add(a.gateGrad, b * g4, dKernel, a.ids[b * a.steps + t] * g4, g4);
+                kernels.add(dz, (t * batch + b) * g4, dKernel, a.ids[b * a.steps + t] * g4, g4);
             } else {
-                kernels.add(a.gateGrad, b * g4, a.sliceBias[l][slice], 0, g4);
+                kernels.add(dz, (t * batch + b) * g4, a.sliceBias[l][slice], 0, g4);
             }
         }
     }

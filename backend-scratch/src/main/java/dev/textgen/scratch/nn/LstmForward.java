@@ -4,9 +4,10 @@ import dev.textgen.scratch.simd.Kernels;
 
 /**
  * The forward pass of the LSTM layers over a range of windows, the whole time loop with no synchronisation:
- * windows are independent through the recurrence. At each step the gates of the range come from one matrix
- * product {@code [B, H] x [H, 4H]}; the one-hot input of the first layer is a row gather of its kernel (with the
- * bias already added, see {@link PackedNetwork}).
+ * windows are independent through the recurrence. Above the first layer, the input projection of every step comes
+ * first, as one product; then at each step the gates of the range take one recurrent product {@code [B, H] x [H, 4H]}.
+ * The one-hot input of the first layer is a row gather of its kernel (with the bias already added, see
+ * {@link PackedNetwork}). Each gate sums bias, input and recurrent terms in that order either way.
  */
 final class LstmForward {
     private final Activations a;
@@ -41,7 +42,19 @@ final class LstmForward {
             float[] x = training ? a.inputs[l] : l > 0 ? a.hidden[l - 1] : null;
             float[] c = a.cells[l];
             float[] hs = a.hidden[l];
-            // Everything for step t is done while its rows are in cache: bias, input, recurrent product, cell.
+            if (l > 0) {
+                // The input projection does not depend on the recurrence: bias plus input for every step at once,
+                // one product whose kernel panels stay in cache across the steps.
+                for (int t = 0; t < steps; t++) {
+                    for (int b = b0; b < b1; b++) {
+                        System.arraycopy(bias, 0, z, (t * batch + b) * g4, g4);
+                    }
+                    if (training) {
+                        dropout.drop(a, l - 1, t, a.hidden[l - 1], a.inputs[l], a.inputScale[l], in, b0, b1);
+                    }
+                }
+                kernels.gemmBlocks(steps, nb, x, b0 * in, batch * in, in, packed.kernel(l), z, b0 * g4, batch * g4, g4);
+            }
             for (int t = 0; t < steps; t++) {
                 int first = t * batch + b0;
                 if (l == 0) {
@@ -49,14 +62,6 @@ final class LstmForward {
                     for (int b = b0; b < b1; b++) {
                         System.arraycopy(biasedInput, ids[b * steps + t] * g4, z, (t * batch + b) * g4, g4);
                     }
-                } else {
-                    for (int b = b0; b < b1; b++) {
-                        System.arraycopy(bias, 0, z, (t * batch + b) * g4, g4);
-                    }
-                    if (training) {
-                        dropout.drop(a, l - 1, t, a.hidden[l - 1], a.inputs[l], a.inputScale[l], in, b0, b1);
-                    }
-                    kernels.gemm(nb, x, first * in, in, packed.kernel(l), z, first * g4, g4);
                 }
                 if (t > 0) {
                     kernels.gemm(nb, hs, (first - batch) * h, h, packed.recurrent(l), z, first * g4, g4);

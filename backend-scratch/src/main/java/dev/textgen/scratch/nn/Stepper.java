@@ -10,7 +10,8 @@ import java.util.Objects;
 /**
  * Runs a network one symbol at a time for one caller, on a batch of {@code rows} independent states: the
  * LSTM state of every layer and row, advanced together by {@link #step}, and the softmax of a row's top
- * layer output. One row serves a window prediction or a stateful {@link dev.textgen.api.spi.RecurrentSession}; maxlen
+ * layer output ({@link Kernels#softmax}). One row serves a window prediction or a stateful
+ * {@link dev.textgen.api.spi.RecurrentSession}; maxlen
  * rows serve a window {@link dev.textgen.api.spi.RecurrentSession}; a server's scheduler steps its streams' rows on
  * their own ids. While every row is at the zero state (after {@link #reset()}) a step skips the recurrent
  * product, whose terms would all be zero. Not thread-safe; the network is only read.
@@ -156,7 +157,7 @@ public final class Stepper implements RecurrentRows {
         int top = network.topSize();
         System.arraycopy(network.denseBias(), 0, out, 0, v);
         kernels.gemm(1, v, top, h[h.length - 1], row * top, top, network.denseKernel(), 0, v, out, 0, v);
-        Softmax.inPlace(out, 0, v);
+        kernels.softmax(out, 0, v);
         return out;
     }
 
@@ -173,8 +174,8 @@ public final class Stepper implements RecurrentRows {
         }
         kernels.gemm(count, gathered, 0, top, dense, logits, 0, padded);
         for (int i = 0; i < count; i++) {
+            kernels.softmax(logits, i * padded, v);
             System.arraycopy(logits, i * padded, out[i], 0, v);
-            Softmax.inPlace(out[i], 0, v);
         }
     }
 }

@@ -35,6 +35,23 @@ public interface Kernels {
     /** {@code C[m][n] += sum_k A[m][k] * B[k][n]}, as {@link #gemm}, with B packed by {@link #pack}. */
     void gemm(int rows, float[] a, int aOff, int lda, PackedMatrix b, float[] c, int cOff, int ldc);
 
+    /**
+     * Replaces {@code x[off, off + n)} with its softmax in float precision, the distribution generation draws from:
+     * {@code exp(x - max)} by {@link ScalarKernels#expNonPositive}, the normaliser summed in double in a fixed order,
+     * then every term multiplied by its float inverse.
+     */
+    void softmax(float[] x, int off, int n);
+
+    /**
+     * {@link #gemm(int, float[], int, int, PackedMatrix, float[], int, int)} on {@code blocks} blocks of {@code rows}
+     * rows, block {@code i}'s A at {@code aOff + i * aBlockStride} and its C at {@code cOff + i * cBlockStride}, with
+     * the same bits as one such call per block: one product of all the blocks with B, whose panels then stay in cache
+     * across the blocks (the input projection of every step of a window range at once, in the time-major layout
+     * where a range's rows of successive steps are one batch apart).
+     */
+    void gemmBlocks(int blocks, int rows, float[] a, int aOff, int aBlockStride, int lda, PackedMatrix b, float[] c,
+                    int cOff, int cBlockStride, int ldc);
+
     /** {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < length}. */
     void add(float[] src, int srcOff, float[] dst, int dstOff, int length);
 

@@ -32,9 +32,88 @@ public class ScalarKernels implements Kernels {
     static final float B4 = 1.18534705686654e-04f;
     static final float B6 = 1.19825839466702e-06f;
 
+    /** The natural log of the smallest normal float: exp below it is clamped to it, so 2^n stays normal. */
+    static final float EXP_LOWEST = -87.33654f;
+    static final float LOG2E = 1.44269504088896341f;
+    /** 1.5 * 2^23: a float of magnitude below 2^22 plus this is rounded to an integer, held in the low bits. */
+    static final float ROUNDER = 12582912f;
+    /** The bits of {@link #ROUNDER} less the exponent bias: subtracted from the rounded sum's bits, they leave n + 127. */
+    static final int EXPONENT_OFFSET = 0x4B400000 - 127;
+    // ln 2 split so that n * LN2_HI is exact for the n that occur, and Cephes' expf polynomial for exp on
+    // [-ln 2 / 2, ln 2 / 2] (within 2 ulp), whose terms from the quadratic on are P5 * r^2 + ... + P0 * r^7.
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
+    static final float P0 = 1.9875691500e-4f;
+    static final float P1 = 1.3981999507e-3f;
+    static final float P2 = 8.3334519073e-3f;
+    static final float P3 = 4.1665795894e-2f;
+    static final float P4 = 1.6666665459e-1f;
+    static final float P5 = 5.0000001201e-1f;
+
     @Override
     public String name() {
         return "scalar";
+    }
+
+    /**
+     * exp of {@code x <= 0} in float precision (within 2 ulp where the result is normal): {@code 2^n * exp(r)} with
+     * {@code n} the nearest integer to {@code x / ln 2}, by fused multiply-adds only, so that the Vector API kernels
+     * give the same bits lane by lane. Arguments below {@link #EXP_LOWEST} give exp of it, about 1.2e-38.
+     */
+    public static float expNonPositive(float x) {
+        float v = Math.max(x, EXP_LOWEST);
+        float t = Math.fma(v, LOG2E, ROUNDER);
+        float n = t - ROUNDER;
+        float r = Math.fma(n, -LN2_HI, v);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(P0, r, P1);
+        p = Math.fma(p, r, P2);
+        p = Math.fma(p, r, P3);
+        p = Math.fma(p, r, P4);
+        p = Math.fma(p, r, P5);
+        float y = Math.fma(p, r * r, r) + 1f;
+        return y * Float.intBitsToFloat((Float.floatToRawIntBits(t) - EXPONENT_OFFSET) << 23);
+    }
+
+    @Override
+    public void softmax(float[] x, int off, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = off; i < off + n; i++) {
+            max = Math.max(max, x[i]);
+        }
+        for (int i = off; i < off + n; i++) {
+            x[i] = expNonPositive(x[i] - max);
+        }
+        scaleToOne(x, off, n);
+    }
+
+    /**
+     * The float inverse of the sum of {@code x[off, off + n)}, summed in double in four interleaved partial sums
+     * (index mod 4, then added in that order): four chains of additions run at once where one would wait on each.
+     */
+    static float inverseSum(float[] x, int off, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 4 <= n; i += 4) {
+            s0 += x[off + i];
+            s1 += x[off + i + 1];
+            s2 += x[off + i + 2];
+            s3 += x[off + i + 3];
+        }
+        for (; i < n; i++) {
+            s0 += x[off + i];
+        }
+        return (float) (1 / (s0 + s1 + s2 + s3));
+    }
+
+    private static void scaleToOne(float[] x, int off, int n) {
+        float inverse = inverseSum(x, off, n);
+        for (int i = off; i < off + n; i++) {
+            x[i] *= inverse;
+        }
     }
 
     /** tanh in float precision, as every kernel computes it. */
@@ -91,6 +170,26 @@ public class ScalarKernels implements Kernels {
     @Override
     public void gemm(int rows, float[] a, int aOff, int lda, PackedMatrix b, float[] c, int cOff, int ldc) {
         product(rows, b.cols, b.depth, a, aOff, lda, 1, b.matrix, 0, b.cols, b.strips, c, cOff, ldc);
+    }
+
+    @Override
+    public void gemmBlocks(int blocks, int rows, float[] a, int aOff, int aBlockStride, int lda, PackedMatrix b,
+                           float[] c, int cOff, int cBlockStride, int ldc) {
+        products(blocks, aBlockStride, cBlockStride, rows, b.cols, b.depth, a, aOff, lda, 1, b.matrix, 0, b.cols,
+                b.strips, c, cOff, ldc);
+    }
+
+    /**
+     * {@link #product} on {@code blocks} blocks of rows, A's and C's offsets advanced by their block strides: here one
+     * product per block, as the scalar loops copy their own blocks of B anyway.
+     */
+    void products(int blocks, int aBlockStride, int cBlockStride, int rows, int cols, int depth, float[] a, int aOff,
+                  int rowStride, int depthStride, float[] b, int bOff, int ldb, float[] strips, float[] c, int cOff,
+                  int ldc) {
+        for (int i = 0; i < blocks; i++) {
+            product(rows, cols, depth, a, aOff + i * aBlockStride, rowStride, depthStride, b, bOff, ldb, strips, c,
+                    cOff + i * cBlockStride, ldc);
+        }
     }
 
     /** The length of the tile layout of a {@code depth x cols} B: none here, the scalar loops copy their own blocks. */

@@ -49,6 +49,54 @@ class KernelsTest {
     }
 
     @Test
+    void expIsAccurateToTwoUlpOverTheNormalRange() {
+        for (double x = -87.3; x <= 0; x += 1e-4) {
+            float arg = (float) x;
+            float expected = (float) Math.exp(arg);
+            assertThat(ScalarKernels.expNonPositive(arg)).as("exp(%s)", arg)
+                    .isCloseTo(expected, offset(2 * Math.ulp(expected)));
+        }
+        assertThat(ScalarKernels.expNonPositive(0f)).isEqualTo(1f);
+        assertThat(ScalarKernels.expNonPositive(-1000f)).isEqualTo(ScalarKernels.expNonPositive(ScalarKernels.EXP_LOWEST))
+                .isPositive().isLessThan(1.2e-38f);
+        assertThat(ScalarKernels.expNonPositive(Float.NaN)).isNaN();
+    }
+
+    @Test
+    void softmaxMatchesADoubleSoftmaxAndTheVectorKernelsBitForBit() {
+        Kernels vector = VectorizationProvider.vector(new String[1]).orElse(null);
+        for (int n : SIZES) {
+            float[] logits = random(n, n);
+            for (int i = 0; i < n; i++) {
+                logits[i] *= 10; // spreads probabilities from about 1 down to about 1e-26
+            }
+            float[] p = logits.clone();
+            scalar.softmax(p, 0, n);
+            float max = Float.NEGATIVE_INFINITY;
+            for (float z : logits) {
+                max = Math.max(max, z);
+            }
+            double sum = 0;
+            for (float z : logits) {
+                sum += Math.exp(z - max); // the difference rounded to float, as in a float softmax
+            }
+            double total = 0;
+            for (int i = 0; i < n; i++) {
+                double expected = Math.exp(logits[i] - max) / sum;
+                assertThat((double) p[i]).as("n = %s, p[%s]", n, i).isCloseTo(expected, offset(4e-7 * expected + 1e-45));
+                total += p[i];
+            }
+            assertThat(total).isCloseTo(1, offset(1e-6));
+            if (vector != null) {
+                float[] q = new float[n + 5];
+                System.arraycopy(logits, 0, q, 3, n);
+                vector.softmax(q, 3, n);
+                assertThat(Arrays.copyOfRange(q, 3, 3 + n)).as("n = %s", n).containsExactly(p);
+            }
+        }
+    }
+
+    @Test
     void scalarProductsMatchDoubleSums() {
         int rows = 17;
         int cols = 33;
@@ -135,6 +183,38 @@ class KernelsTest {
                         actual = c.clone();
                         kernels.gemm(rows, a, 5, depth + 2, reused, actual, 4, cols + 1);
                         assertThat(actual).as("%s repacked %dx%dx%d", kernels.name(), rows, cols, depth)
+                                .containsExactly(expected);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void blockedProductsEqualOneProductPerBlock() {
+        Kernels vector = vector();
+        long seed = 70;
+        for (Kernels kernels : new Kernels[] {scalar, vector}) {
+            for (int rows : SIZES) {
+                for (int cols : new int[] {17, 64, 129}) {
+                    for (int depth : new int[] {3, 257}) {
+                        int blocks = 5;
+                        int lda = depth + 2;
+                        int ldc = cols + 1;
+                        // blocks interleaved with other rows, as a window range's rows of successive steps are
+                        int aStride = (rows + 3) * lda;
+                        int cStride = (rows + 2) * ldc;
+                        float[] a = random(5 + blocks * aStride, seed++);
+                        float[] b = random(depth * cols, seed++);
+                        float[] c = random(4 + blocks * cStride, seed++);
+                        PackedMatrix packed = kernels.pack(b, 0, cols, depth, cols, null);
+                        float[] expected = c.clone();
+                        for (int i = 0; i < blocks; i++) {
+                            scalar.gemm(rows, a, 5 + i * aStride, lda, packed, expected, 4 + i * cStride, ldc);
+                        }
+                        float[] actual = c.clone();
+                        kernels.gemmBlocks(blocks, rows, a, 5, aStride, lda, packed, actual, 4, cStride, ldc);
+                        assertThat(actual).as("%s %d blocks of %dx%dx%d", kernels.name(), blocks, rows, cols, depth)
                                 .containsExactly(expected);
                     }
                 }
