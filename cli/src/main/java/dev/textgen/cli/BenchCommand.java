@@ -51,7 +51,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batches", paramLabel = "N", defaultValue = "20", description = "Timed training batches (default 20).")
     int batches;
 
-    @Option(names = "--warmup", paramLabel = "N", defaultValue = "3", description = "Untimed batches first (default 3).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "20", description = "Untimed batches first, while the"
+            + " JIT compiles the kernels (default 20).")
     int warmup;
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (overrides training.threads; default: all"

@@ -87,13 +87,13 @@ public final class Benchmark {
         }
 
         /**
-         * 3 untimed and 20 timed batches on the config's corpus; 20 untimed and 9 timed generations of 400 chars;
+         * 20 untimed and 20 timed batches on the config's corpus; 20 untimed and 9 timed generations of 400 chars;
          * 32 batched streams.
          *
          * @return the defaults {@code ./textgen bench} uses
          */
         public static Options defaults() {
-            return new Options(3, 20, 20, 9, 400, 32, false);
+            return new Options(20, 20, 20, 9, 400, 32, false);
         }
 
         /**

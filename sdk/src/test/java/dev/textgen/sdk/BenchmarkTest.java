@@ -134,7 +134,7 @@ class BenchmarkTest {
                 .hasMessage("Benchmark.Options.batches must be >= 1; got 0");
         assertThatThrownBy(() -> Benchmark.Options.defaults().withStreams(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("Benchmark.Options.streams must be >= 0; got -1");
-        assertThat(Benchmark.Options.defaults()).isEqualTo(new Benchmark.Options(3, 20, 20, 9, 400, 32, false));
+        assertThat(Benchmark.Options.defaults()).isEqualTo(new Benchmark.Options(20, 20, 20, 9, 400, 32, false));
     }
 
     @Test
