@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.textgen.api.Vocabulary;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -423,8 +424,10 @@ final class Exchange implements Job.Listener {
             watch.stop();
         }
         if (why != null) {
-            callback.failed(new IOException(why == Gone.SLOW_READER ? "the client read more slowly than the text was"
-                    + " generated; the request was cancelled" : "the client closed the connection"));
+            // Jetty logs a failure of an uncommitted response as a warning with its stack trace, unless it is quiet:
+            // a client that hung up is routine (the metrics count it), not a server fault.
+            callback.failed(why == Gone.SLOW_READER ? new IOException("the client read more slowly than the text was"
+                    + " generated; the request was cancelled") : new EofException("the client closed the connection"));
             return;
         }
         if (failure != null) {
