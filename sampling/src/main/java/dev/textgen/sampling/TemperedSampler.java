@@ -99,9 +99,11 @@ final class TemperedSampler implements Sampler {
             // whole passes over the ids, which the JIT vectorizes: (q / max)^n as ((r * r) * r) ...
             double inverse = 1 / max;
             for (int id = 0; id < size; id++) {
-                ratios[id] = weights[id] * inverse;
+                weights[id] *= inverse;
             }
-            System.arraycopy(ratios, 0, weights, 0, size);
+            if (power > 1) {
+                System.arraycopy(weights, 0, ratios, 0, size);
+            }
             for (int i = 1; i < power; i++) {
                 for (int id = 0; id < size; id++) {
                     weights[id] *= ratios[id];
