@@ -304,8 +304,8 @@ public final class GenerationBatch implements AutoCloseable {
      */
     public void join(Member member) {
         if (!fits(member)) {
-            throw new IllegalStateException("the member's " + member.rows() + " rows do not fit now: " + usedRows
-                    + " of the batch's " + ids.length + " rows are taken; step until members leave, or remove one");
+            throw new IllegalStateException("the member takes " + member.rows() + " rows and " + (ids.length - usedRows)
+                    + " of the batch's " + ids.length + " rows are free; step until members leave, or remove one");
         }
         member.slice.place(rows, ids, prepared, usedRows);
         member.batch = this;
