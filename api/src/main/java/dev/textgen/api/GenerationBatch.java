@@ -31,10 +31,11 @@ import java.util.Optional;
  *
  * <pre>{@code
  * TextGenerator generator = TextGenerator.load(Path.of("model.safetensors"));
+ * GenerationConfig stateful = generator.config().withContext(GenerationConfig.Context.STATEFUL); // 1 row each
  * Map<GenerationBatch.Member, StringBuilder> texts = new LinkedHashMap<>();
  * try (GenerationBatch batch = new GenerationBatch(generator.model(), 64)) {
  *     for (long seed = 1; seed <= 8; seed++) {
- *         TextGenerator seeded = generator.withConfig(generator.config().withSeed(seed));
+ *         TextGenerator seeded = generator.withConfig(stateful.withSeed(seed));
  *         GenerationBatch.Member member = new GenerationBatch.Member(seeded, "the meaning of life is ", 200);
  *         batch.join(member);
  *         texts.put(member, new StringBuilder());
