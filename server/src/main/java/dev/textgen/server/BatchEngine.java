@@ -185,7 +185,13 @@ final class BatchEngine implements AutoCloseable {
 
     private void run() {
         while (admit()) {
-            step();
+            try {
+                step();
+            } catch (RuntimeException e) {
+                // Only a job's listener throws out of a step, once that job has left the batch and the batch has
+                // completed the step: the engine runs on, and the failure goes where an uncaught one would.
+                thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
+            }
         }
         for (Map.Entry<GenerationBatch.Member, Job> entry : live.entrySet()) {
             batch.remove(entry.getKey());
