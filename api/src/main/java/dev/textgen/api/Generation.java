@@ -10,8 +10,8 @@ import java.util.random.RandomGenerator;
 /**
  * One generation of a {@link TextGenerator}, advanced one model step at a time by its caller: every
  * {@link #step()} feeds the session exactly one symbol, the next prompt symbol while {@link #prompting()}, then
- * the symbol it has just drawn. A scheduler that runs many generations as one batch calls {@code step()} on each
- * and then advances all their rows together; {@link TextGenerator#generate} drives one on its own session. The
+ * the symbol it has just drawn. {@link GenerationBatch} calls {@code step()} on each of many generations and then
+ * advances all their rows together; {@link TextGenerator#generate} drives one on its own session. The
  * text is the same either way: it depends only on the generator's config, the prompt and the distributions.
  *
  * <p>The prompt is checked and given to the sampler's history when the generation is created; the session is

@@ -39,9 +39,9 @@ import java.util.stream.StreamSupport;
  * {@code generation.stop} sequence appears in the generated text (the sequence is part of the output).
  * Chunks are single symbols.
  *
- * <p>A scheduler that runs many generations as one batch (a server) drives each through
- * {@link #start(String, int, Session)}: the same prompt handling, sampler and random generator, one model step at a
- * time on rows it steps itself, so the text is the same as {@code generate}'s.
+ * <p>{@link GenerationBatch} runs many generations of one model as one batch of rows (a server's scheduler, the
+ * batched benchmark), each through {@link #start(String, int, Session)}: the same prompt handling, sampler and random
+ * generator, one model step at a time on rows the batch steps itself, so the text is the same as {@code generate}'s.
  *
  * <p><b>Randomness and thread safety.</b> Every call draws from its own {@value #RANDOM_ALGORITHM}
  * generator seeded with {@code generation.seed} (a fresh random seed per call when it is null) and its

@@ -4,18 +4,14 @@ import dev.textgen.api.config.CorpusConfig;
 import dev.textgen.api.config.GenerationConfig;
 import dev.textgen.api.config.SamplerConfig;
 import dev.textgen.api.config.TextgenConfig;
-import dev.textgen.api.data.Batch;
-import dev.textgen.api.data.Batches;
 import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.Samplers;
-import dev.textgen.api.spi.TrainingEngine;
 import dev.textgen.api.testing.TestDoubleBackend;
 import dev.textgen.api.testing.TestDoubleProvider;
 import dev.textgen.api.testing.TestDoubleSamplerProvider;
-import dev.textgen.api.testing.TinyCorpus;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -231,7 +227,7 @@ class TextGeneratorTest {
     @Test
     void loadRunsAModelFileOnTheBackendItNamesOrAnother(@TempDir Path dir) {
         GenerationConfig generation = generation(RANDOM, WINDOW, UnknownChars.ERROR, List.of());
-        LanguageModel model = trainedTestDouble(generation);
+        LanguageModel model = TestDoubleBackend.trained(generation);
         Path file = dir.resolve("tiny.textgen");
         try {
             model.save(file);
@@ -254,7 +250,7 @@ class TextGeneratorTest {
     @Test
     void aModelFileNamingAMissingBackendRunsOnAnInstalledOneAndSaysSoInOneLine(@TempDir Path dir) {
         GenerationConfig generation = generation(RANDOM, WINDOW, UnknownChars.ERROR, List.of());
-        LanguageModel model = trainedTestDouble(generation);
+        LanguageModel model = TestDoubleBackend.trained(generation);
         TextgenConfig namingDl4j = model.config().withModel(model.config().model().withBackend("dl4j"));
         Path file = dir.resolve("from-dl4j.safetensors");
         ModelFile.write(file, new StoredModel(namingDl4j, model.vocabulary(), model.weights(), null, null));
@@ -340,21 +336,8 @@ class TextGeneratorTest {
                 config.replacement(), seed, config.stop());
     }
 
-    /** The test double after 60 training steps on the tiny corpus. */
     private static LanguageModel trainedTestDouble() {
-        return trainedTestDouble(GenerationConfig.defaults());
-    }
-
-    private static LanguageModel trainedTestDouble(GenerationConfig generation) {
-        TextgenConfig config = TinyCorpus.config(TestDoubleProvider.NAME, 16).withGeneration(generation);
-        try (TrainingEngine engine = new TestDoubleBackend().newEngine(config, TinyCorpus.vocabulary(), null)) {
-            Batch batch = new Batch(16, TinyCorpus.MAXLEN, TinyCorpus.vocabulary().size(), false);
-            Batches batches = Batches.shuffled(TinyCorpus.train(), 16, 1, 0);
-            for (int step = 0; step < 60 && batches.next(batch); step++) {
-                engine.trainBatch(batch, 0.02);
-            }
-            return engine.snapshot(TinyCorpus.defaultPrompt());
-        }
+        return TestDoubleBackend.trained(GenerationConfig.defaults());
     }
 
     /**

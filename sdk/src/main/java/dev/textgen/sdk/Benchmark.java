@@ -1,8 +1,8 @@
 package dev.textgen.sdk;
 
 import dev.textgen.api.CorpusException;
+import dev.textgen.api.GenerationBatch;
 import dev.textgen.api.LanguageModel;
-import dev.textgen.api.Sampler;
 import dev.textgen.api.TextGenerator;
 import dev.textgen.api.Vocabulary;
 import dev.textgen.api.config.GenerationConfig;
@@ -13,16 +13,12 @@ import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
 import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.Backends;
-import dev.textgen.api.spi.RecurrentRows;
-import dev.textgen.api.spi.Samplers;
 import dev.textgen.corpus.Corpus;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.random.RandomGenerator;
-import java.util.random.RandomGeneratorFactory;
 import java.util.stream.IntStream;
 
 /**
@@ -285,51 +281,40 @@ public final class Benchmark {
 
     /**
      * The median chars per second, over all streams, of {@code generationRuns} runs in which {@code streams}
-     * stateful streams read the prompt and then draw {@code generatedChars} each, every stream with its own
-     * sampler and random generator, all advanced by one batched step per char as a server's scheduler does;
-     * null when the backend runs no batched rows.
+     * stateful streams read the prompt and then draw {@code generatedChars} each, stream {@code s} with its own
+     * sampler and a random generator seeded {@code s}, all run as one {@link GenerationBatch} as a server's scheduler
+     * runs them; null when the backend runs no batched rows.
      */
     private static Double batchedCharsPerSecond(LanguageModel model, GenerationConfig generation, String prompt,
                                                 Options options) {
         int streams = options.streams();
-        Vocabulary vocabulary = model.vocabulary();
-        int[] promptIds = prompt.codePoints().map(vocabulary::id).toArray();
-        int[] rowIndex = IntStream.range(0, streams).toArray();
-        int[] ids = new int[streams];
-        float[][] distributions = new float[streams][vocabulary.size()];
-        Samplers registry = Samplers.installed();
-        RandomGeneratorFactory<RandomGenerator> randoms = RandomGeneratorFactory.of(TextGenerator.RANDOM_ALGORITHM);
-        RecurrentRows rows;
+        int chars = options.generatedChars();
+        GenerationConfig stateful = generation.withLength(chars).withContext(GenerationConfig.Context.STATEFUL)
+                .withStop(List.of());
+        TextGenerator generator = new TextGenerator(model, stateful);
+        GenerationBatch batch;
         try {
-            rows = model.newRows(streams);
+            batch = new GenerationBatch(model, streams);
         } catch (UnsupportedOperationException e) {
             return null;
         }
-        try (rows) {
+        long[] drawn = new long[1];
+        GenerationBatch.Listener counter = (member, chunk) -> drawn[0]++;
+        try (batch) {
             double[] rates = new double[options.generationRuns()];
             for (int run = -BATCHED_WARMUP_RUNS; run < rates.length; run++) {
-                Sampler[] samplers = new Sampler[streams];
-                RandomGenerator[] random = new RandomGenerator[streams];
                 for (int s = 0; s < streams; s++) {
-                    samplers[s] = registry.create(generation.sampler());
-                    random[s] = randoms.create(s);
+                    batch.join(new GenerationBatch.Member(generator.withConfig(stateful.withSeed((long) s)), prompt,
+                            chars));
                 }
+                drawn[0] = 0;
                 long start = System.nanoTime();
-                rows.reset();
-                for (int id : promptIds) {
-                    rows.step(id);
-                }
-                for (int c = 0; c < options.generatedChars(); c++) {
-                    rows.probabilities(rowIndex, streams, distributions);
-                    for (int s = 0; s < streams; s++) {
-                        ids[s] = samplers[s].sample(distributions[s], random[s]);
-                        samplers[s].observe(ids[s]);
-                    }
-                    rows.step(ids, streams);
+                while (!batch.isEmpty()) {
+                    batch.step(counter);
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 if (run >= 0) {
-                    rates[run] = (double) streams * options.generatedChars() / seconds;
+                    rates[run] = drawn[0] / seconds;
                 }
             }
             return median(rates);

@@ -1,31 +1,27 @@
 package dev.textgen.server;
 
-import dev.textgen.api.Generation;
+import dev.textgen.api.GenerationBatch;
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.TextGenerator;
 import dev.textgen.api.config.GenerationConfig;
-import dev.textgen.api.spi.RecurrentRows;
-import dev.textgen.api.spi.RecurrentSession;
 
 import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Runs every generation of one model as one batch of recurrent rows, one batched step at a time: at each step every
- * live job either feeds its next prompt character or draws a character and feeds it, then all rows advance together
- * ({@link RecurrentRows#step(int[], int)}). Jobs join from a bounded FIFO queue whenever their rows fit and leave at
- * the step they end, are cancelled or pass their deadline; the live rows stay first (a leaver's followers move down),
- * so a step computes exactly the live rows. A stateful job takes one row, a window-context job maxlen rows.
+ * Runs every generation of one model as one {@link GenerationBatch}, stepped by the engine's own thread: jobs join
+ * the batch from a bounded FIFO queue whenever their rows fit, leave it at the step they end, and are removed when
+ * they are cancelled or pass their deadline; the batch does the stepping, so a job's text is the same alone, in a
+ * full batch, and from {@link TextGenerator}.
  *
- * <p>One thread runs the batch; {@link #submit}, {@link Job#cancel()} and the gauges may be called from any thread.
- * Each job draws from its own sampler and random generator through {@link Generation}, and a row's arithmetic does not
- * depend on the other rows, so a job's text is the same alone, in a full batch, and from {@link TextGenerator}.
+ * <p>{@link #submit}, {@link Job#cancel()} and the gauges may be called from any thread; only the engine thread
+ * touches the batch.
  */
 final class BatchEngine implements AutoCloseable {
     /** Why a submission was refused. */
@@ -44,32 +40,39 @@ final class BatchEngine implements AutoCloseable {
     }
 
     private final LanguageModel model;
-    private final RecurrentRows rows;
-    private final int[] ids;
-    /** The rows whose distributions a step reads, computed together, and per batch row the one prepared for it. */
-    private final int[] reads;
-    private final float[][] distributions;
-    private final float[][] prepared;
+    private final GenerationBatch batch;
     private final int maxQueue;
     private final Metrics metrics;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Job> waiting = new ArrayDeque<>();
-    /** Touched by the engine thread only, in row order. */
-    private final List<Job> live = new ArrayList<>();
+    /** Touched by the engine thread only: the job of every member in the batch, in the order they joined. */
+    private final Map<GenerationBatch.Member, Job> live = new LinkedHashMap<>();
+    private final GenerationBatch.Listener events = new GenerationBatch.Listener() {
+        @Override
+        public void onChunk(GenerationBatch.Member member, String chunk) {
+            Job job = live.get(member);
+            metrics.generated(1);
+            job.listener().onChunk(job, chunk);
+        }
+
+        @Override
+        public void onEnd(GenerationBatch.Member member, GenerationBatch.Ending ending, RuntimeException failure) {
+            end(live.remove(member), switch (ending) {
+                case LENGTH -> Job.Outcome.LENGTH;
+                case STOP -> Job.Outcome.STOP;
+                case FAILED -> Job.Outcome.ERROR;
+            }, failure);
+        }
+    };
     private final Thread thread;
-    private int usedRows;
     private volatile int running;
     private boolean accepting = true;
     private boolean closed;
 
     BatchEngine(String name, LanguageModel model, int maxRows, int maxQueue, Metrics metrics) {
         this.model = model;
-        this.rows = model.newRows(maxRows);
-        this.ids = new int[maxRows];
-        this.reads = new int[maxRows];
-        this.distributions = new float[maxRows][model.vocabulary().size()];
-        this.prepared = new float[maxRows][];
+        this.batch = new GenerationBatch(model, maxRows);
         this.maxQueue = maxQueue;
         this.metrics = metrics;
         this.thread = new Thread(this::run, "textgen-engine-" + name);
@@ -79,12 +82,12 @@ final class BatchEngine implements AutoCloseable {
 
     /** The rows a job takes in {@code context}. */
     int rowsPerJob(GenerationConfig.Context context) {
-        return context == GenerationConfig.Context.WINDOW ? model.maxlen() : 1;
+        return GenerationBatch.rowsPerMember(model, context);
     }
 
     /** The most rows a step runs. */
     int maxRows() {
-        return ids.length;
+        return batch.maxRows();
     }
 
     /**
@@ -92,12 +95,7 @@ final class BatchEngine implements AutoCloseable {
      * model), in the generator's context; the prompt is checked now. Submit it with {@link #submit}.
      */
     Job newJob(TextGenerator generator, String prompt, int length, int index, Job.Listener listener, long deadline) {
-        GenerationConfig.Context context = generator.config().context();
-        RowSlice slice = new RowSlice(rows, ids, prepared, rowsPerJob(context));
-        int vocabulary = model.vocabulary().size();
-        Generation generation = generator.start(prompt, length, context == GenerationConfig.Context.WINDOW
-                ? RecurrentSession.window(slice, vocabulary) : RecurrentSession.stateful(slice, vocabulary));
-        return new Job(index, generation, slice, listener, deadline);
+        return new Job(index, new GenerationBatch.Member(generator, prompt, length), listener, deadline);
     }
 
     /**
@@ -108,9 +106,9 @@ final class BatchEngine implements AutoCloseable {
      */
     void submit(List<Job> jobs) {
         for (Job job : jobs) {
-            if (job.slice().rows() > ids.length) {
-                throw new IllegalArgumentException("a job of " + job.slice().rows() + " rows never fits in a batch of "
-                        + ids.length);
+            if (job.member().rows() > maxRows()) {
+                throw new IllegalArgumentException("a job of " + job.member().rows() + " rows never fits in a batch of "
+                        + maxRows());
             }
         }
         lock.lock();
@@ -180,69 +178,46 @@ final class BatchEngine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        rows.close();
+        if (!thread.isAlive()) { // a thread stuck in a step still uses the batch; its rows go with the daemon thread
+            batch.close();
+        }
     }
 
     private void run() {
         while (admit()) {
             try {
                 step();
-            } catch (RuntimeException e) { // a failing step fails its jobs, not the engine
-                for (Job job : live) {
-                    if (job != null) {
-                        end(job, Job.Outcome.ERROR, e);
-                    }
-                }
-                live.clear();
-                Arrays.fill(prepared, null);
-                rows.reset();
-                usedRows = 0;
-                running = 0;
+            } catch (RuntimeException e) {
+                // Only a job's listener throws out of a step, once that job has left the batch and the batch has
+                // completed the step: the engine runs on, and the failure goes where an uncaught one would.
+                thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
             }
         }
-        for (Job job : live) {
-            end(job, Job.Outcome.CANCELLED, null);
+        for (Map.Entry<GenerationBatch.Member, Job> entry : live.entrySet()) {
+            batch.remove(entry.getKey());
+            end(entry.getValue(), Job.Outcome.CANCELLED, null);
         }
         live.clear();
         running = 0;
     }
 
-    /** Every live job feeds or draws one character, the ended ones leave, then the live rows advance together. */
+    /** The cancelled and late jobs leave, then the batch advances every other job by one character. */
     private void step() {
-        prepareDistributions();
         long now = System.nanoTime();
-        for (int i = 0; i < live.size(); i++) {
-            Job job = live.get(i);
+        for (Iterator<Job> it = live.values().iterator(); it.hasNext(); ) {
+            Job job = it.next();
             Job.Outcome outcome = job.interruption(now);
-            RuntimeException failure = null;
-            if (outcome == null) {
-                try {
-                    if (!job.generation().finished()) { // max_tokens 0 ends before the first step
-                        String chunk = job.generation().step();
-                        if (chunk != null) {
-                            metrics.generated(1);
-                            job.listener().onChunk(job, chunk);
-                        }
-                    }
-                    if (job.generation().finished()) {
-                        outcome = job.generation().stopSequence().isPresent() ? Job.Outcome.STOP : Job.Outcome.LENGTH;
-                    }
-                } catch (RuntimeException e) {
-                    outcome = Job.Outcome.ERROR;
-                    failure = e;
-                }
-            }
             if (outcome != null) {
-                end(job, outcome, failure);
-                live.set(i, null);
+                it.remove();
+                batch.remove(job.member());
+                end(job, outcome, null);
             }
         }
-        Arrays.fill(prepared, 0, usedRows, null);
-        compact();
-        if (usedRows > 0) {
-            rows.step(ids, usedRows);
-            metrics.batchRows(usedRows);
+        batch.step(events);
+        if (batch.usedRows() > 0) {
+            metrics.batchRows(batch.usedRows());
         }
+        running = live.size();
     }
 
     /**
@@ -257,6 +232,7 @@ final class BatchEngine implements AutoCloseable {
             }
             if (closed) {
                 for (Job job : waiting) {
+                    job.member().close();
                     end(job, Job.Outcome.CANCELLED, null);
                 }
                 waiting.clear();
@@ -268,15 +244,14 @@ final class BatchEngine implements AutoCloseable {
                 Job.Outcome outcome = job.interruption(now);
                 if (outcome != null) {
                     it.remove();
+                    job.member().close();
                     end(job, outcome, null);
                 }
             }
-            while (!waiting.isEmpty() && usedRows + waiting.peekFirst().slice().rows() <= ids.length) {
+            while (!waiting.isEmpty() && batch.fits(waiting.peekFirst().member())) {
                 Job job = waiting.pollFirst();
-                job.slice().place(usedRows);
-                job.slice().reset();
-                usedRows += job.slice().rows();
-                live.add(job);
+                batch.join(job.member());
+                live.put(job.member(), job);
                 metrics.queued(now - job.created());
             }
             running = live.size();
@@ -286,50 +261,8 @@ final class BatchEngine implements AutoCloseable {
         }
     }
 
-    /**
-     * Computes in one product the distributions the stateful jobs about to draw will read (a window job reads one of
-     * its rows, which its session picks, so it reads it from the batch).
-     */
-    private void prepareDistributions() {
-        int count = 0;
-        for (Job job : live) {
-            Generation generation = job.generation();
-            if (job.slice().rows() == 1 && !generation.prompting() && !generation.finished()) {
-                reads[count++] = job.slice().base();
-            }
-        }
-        if (count > 0) {
-            rows.probabilities(reads, count, distributions);
-            for (int i = 0; i < count; i++) {
-                prepared[reads[i]] = distributions[i];
-            }
-        }
-    }
-
-    /** Drops the ended jobs (null entries) and moves the rows and pending ids of the jobs after them down. */
-    private void compact() {
-        int next = 0;
-        int kept = 0;
-        for (Job job : live) {
-            if (job == null) {
-                continue;
-            }
-            RowSlice slice = job.slice();
-            if (slice.base() != next) {
-                rows.move(slice.base(), next, slice.rows());
-                System.arraycopy(ids, slice.base(), ids, next, slice.rows());
-                slice.place(next);
-            }
-            next += slice.rows();
-            live.set(kept++, job);
-        }
-        live.subList(kept, live.size()).clear();
-        usedRows = next;
-        running = kept;
-    }
-
+    /** Reports a job that left the batch or the queue; its generation is closed. */
     private void end(Job job, Job.Outcome outcome, RuntimeException failure) {
-        job.generation().close();
         metrics.ended(outcome);
         job.listener().onEnd(job, outcome, failure);
     }

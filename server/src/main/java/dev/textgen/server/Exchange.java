@@ -204,7 +204,7 @@ final class Exchange implements Job.Listener {
             choice.outcome = outcome;
             ended++;
             if (outcome == Job.Outcome.STOP) {
-                dropStop(choice, job.generation().stopSequence().orElseThrow());
+                dropStop(choice, job.member().stopSequence().orElseThrow());
             } else if (outcome != Job.Outcome.LENGTH && this.failure == null) {
                 this.failure = outcome;
                 this.error = failure;
@@ -580,7 +580,7 @@ final class Exchange implements Job.Listener {
         if (choice.probabilities == null) {
             choice.probabilities = new float[vocabulary.size()];
         }
-        float[] p = job.generation().lastProbabilities(choice.probabilities);
+        float[] p = job.member().lastProbabilities(choice.probabilities);
         int k = Math.min(params.logprobs(), p.length);
         int[] top = new int[k];
         boolean[] taken = new boolean[p.length];
@@ -600,6 +600,6 @@ final class Exchange implements Job.Listener {
             texts.add(Character.toString(vocabulary.codePoint(top[i])));
             logprobs[i] = logprob(p[top[i]]);
         }
-        return new Token(chunk, logprob(p[job.generation().lastId()]), texts, logprobs);
+        return new Token(chunk, logprob(p[job.member().lastId()]), texts, logprobs);
     }
 }

@@ -1,9 +1,9 @@
 package dev.textgen.server;
 
-import dev.textgen.api.Generation;
+import dev.textgen.api.GenerationBatch;
 
 /**
- * One generated choice of a request, as the engine runs it: its {@link Generation} on a {@link RowSlice} of the
+ * One generated choice of a request, as the engine runs it: its {@link GenerationBatch.Member} of the engine's
  * batch, a deadline, and a listener told of every chunk and of the end. Only {@link #cancel()} may be called from
  * other threads.
  */
@@ -24,7 +24,7 @@ final class Job {
 
     /** Called on the engine thread, so it must not block: it hands the work to another thread. */
     interface Listener {
-        /** A character was drawn; {@code job.generation()} tells its id and distribution until the next step. */
+        /** A character was drawn; {@code job.member()} tells its id and distribution until the next step. */
         void onChunk(Job job, String chunk);
 
         /** The job left the batch; {@code failure} is set for {@link Outcome#ERROR}. */
@@ -32,17 +32,15 @@ final class Job {
     }
 
     private final int index;
-    private final Generation generation;
-    private final RowSlice slice;
+    private final GenerationBatch.Member member;
     private final Listener listener;
     private final long deadline;
     private final long created = System.nanoTime();
     private volatile boolean cancelled;
 
-    Job(int index, Generation generation, RowSlice slice, Listener listener, long deadline) {
+    Job(int index, GenerationBatch.Member member, Listener listener, long deadline) {
         this.index = index;
-        this.generation = generation;
-        this.slice = slice;
+        this.member = member;
         this.listener = listener;
         this.deadline = deadline;
     }
@@ -52,12 +50,8 @@ final class Job {
         return index;
     }
 
-    Generation generation() {
-        return generation;
-    }
-
-    RowSlice slice() {
-        return slice;
+    GenerationBatch.Member member() {
+        return member;
     }
 
     Listener listener() {

@@ -171,7 +171,7 @@ final class OpenAiHandler extends Handler.Abstract.NonBlocking {
         try {
             engine.submit(jobs);
         } catch (BatchEngine.RejectedException e) {
-            jobs.forEach(job -> job.generation().close());
+            jobs.forEach(job -> job.member().close());
             throw e.draining() ? new ApiException(503, "server_error", null, "shutting_down", e.getMessage())
                     : new ApiException(429, "rate_limit_error", null, "queue_full", e.getMessage());
         }

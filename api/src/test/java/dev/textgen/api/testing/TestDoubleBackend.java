@@ -2,7 +2,10 @@ package dev.textgen.api.testing;
 
 import dev.textgen.api.LanguageModel;
 import dev.textgen.api.Vocabulary;
+import dev.textgen.api.config.GenerationConfig;
 import dev.textgen.api.config.TextgenConfig;
+import dev.textgen.api.data.Batch;
+import dev.textgen.api.data.Batches;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.spi.Backend;
@@ -41,6 +44,22 @@ public final class TestDoubleBackend implements Backend {
 
     public TestDoubleBackend(FaultPlan faults) {
         this.faults = faults;
+    }
+
+    /**
+     * The test double after 60 training steps on {@link TinyCorpus}, with {@code generation} as its generation
+     * config: a model whose text follows the corpus's words a little, the same in every call.
+     */
+    public static LanguageModel trained(GenerationConfig generation) {
+        TextgenConfig config = TinyCorpus.config(TestDoubleProvider.NAME, 16).withGeneration(generation);
+        try (TrainingEngine engine = new TestDoubleBackend().newEngine(config, TinyCorpus.vocabulary(), null)) {
+            Batch batch = new Batch(16, TinyCorpus.MAXLEN, TinyCorpus.vocabulary().size(), false);
+            Batches batches = Batches.shuffled(TinyCorpus.train(), 16, 1, 0);
+            for (int step = 0; step < 60 && batches.next(batch); step++) {
+                engine.trainBatch(batch, 0.02);
+            }
+            return engine.snapshot(TinyCorpus.defaultPrompt());
+        }
     }
 
     @Override
