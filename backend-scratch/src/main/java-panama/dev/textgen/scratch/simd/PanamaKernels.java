@@ -30,8 +30,9 @@ final class PanamaKernels extends ScalarKernels {
      * L2 per multiply-add.
      */
     private static final boolean SIX_ROWS = S.vectorBitSize() >= 512;
-    /** Per thread: the panel B is copied to. */
-    private static final ThreadLocal<float[][]> PANEL = ThreadLocal.withInitial(() -> new float[][] {new float[0]});
+    /** Per thread: the panels B ({@code [0]}) and A ({@code [1]}) are copied to. */
+    private static final ThreadLocal<float[][]> PANEL =
+            ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
     private static final FloatVector HALF = FloatVector.broadcast(S, 0.5f);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector ZERO = FloatVector.zero(S);
@@ -82,7 +83,9 @@ final class PanamaKernels extends ScalarKernels {
      * registers (in place, with strides only known at run time, it checked every load and spilled), and the
      * strips stream through the caches without the set conflicts of rows one leading dimension (often 2 KiB)
      * apart. A B packed by {@link #pack} brings these strips along ({@code strips}, every pass at
-     * {@code k0 * wide}), so repeated products with the same B skip the copy.
+     * {@code k0 * wide}), so repeated products with the same B skip the copy. The rows of A that fill whole
+     * tiles are read along their rows, one step of the depth apart, whatever A's layout: a transposed A is
+     * first copied to row-major panels ({@link #packA}).
      */
     @Override
     void product(int rows, int cols, int depth, float[] a, int aOff, int rowStride, int depthStride,
@@ -104,7 +107,11 @@ final class PanamaKernels extends ScalarKernels {
         int six = !SIX_ROWS ? 0 : rows % 6 == 2 && rows >= 8 ? rows - 8 : rows - rows % 6;
         int tall = six + (rows - six) / 4 * 4;
         boolean packed = wide > 0 && tall > 0;
-        float[] bPanel = !packed ? null : strips != null ? strips : panel(Math.min(depth, PANEL_DEPTH) * wide);
+        int panelDepth = Math.min(depth, PANEL_DEPTH);
+        float[] bPanel = !packed ? null : strips != null ? strips : panel(0, panelDepth * wide);
+        // A transposed (the weight gradients' H^T) is copied to row-major panels; a row-major A is read in place
+        boolean copyA = packed && depthStride != 1;
+        float[] aPanel = !copyA ? null : panel(1, blocks * tall * panelDepth);
         for (int k0 = 0; k0 < depth; k0 += PANEL_DEPTH) {
             int k1 = Math.min(depth, k0 + PANEL_DEPTH);
             int kn = k1 - k0;
@@ -115,18 +122,24 @@ final class PanamaKernels extends ScalarKernels {
                 } else {
                     pass = k0 * wide;
                 }
+                if (copyA) {
+                    for (int block = 0; block < blocks; block++) {
+                        packA(tall, kn, a, aOff + block * aBlockStride + k0 * depthStride, rowStride, depthStride,
+                                aPanel, block * tall * kn);
+                    }
+                }
+                float[] at = copyA ? aPanel : a;
+                int ars = copyA ? kn : rowStride;
                 for (int n = 0; n < wide; n += 4 * L) {
                     for (int block = 0; block < blocks; block++) {
-                        int ab = aOff + block * aBlockStride + k0 * depthStride;
+                        int ab = copyA ? block * tall * kn : aOff + block * aBlockStride + k0;
                         int cb = cOff + block * cBlockStride + n;
                         int m = 0;
                         for (; m < six; m += 6) {
-                            tile6(kn, a, ab + m * rowStride, rowStride, depthStride, bPanel, pass + n * kn, c,
-                                    cb + m * ldc, ldc);
+                            tile6(kn, at, ab + m * ars, ars, bPanel, pass + n * kn, c, cb + m * ldc, ldc);
                         }
                         for (; m < tall; m += 4) {
-                            tile(kn, a, ab + m * rowStride, rowStride, depthStride, bPanel, pass + n * kn, c,
-                                    cb + m * ldc, ldc);
+                            tile(kn, at, ab + m * ars, ars, bPanel, pass + n * kn, c, cb + m * ldc, ldc);
                         }
                     }
                 }
@@ -156,25 +169,45 @@ final class PanamaKernels extends ScalarKernels {
                 tile1x1(k0, k1, a, aOff + m * rowStride, depthStride, b, bOff + n, ldb, c, cOff + m * ldc + n);
             }
         }
-        for (; n < cols; n++) {
-            for (int m = 0; m < rows; m++) {
-                int ci = cOff + m * ldc + n;
-                float acc = c[ci];
-                for (int k = k0; k < k1; k++) {
-                    acc = Math.fma(a[aOff + m * rowStride + k * depthStride], b[bOff + k * ldb + n], acc);
-                }
-                c[ci] = acc;
+        if (n < cols) {
+            // The last columns, fewer than a vector (the 57 symbols of the Dense layer leave 9), in whole vectors
+            // whose extra lanes are never stored: one element at a time, each row would be a chain of dependent
+            // FMAs running at a fraction of the FMA units' rate.
+            int width = cols - n;
+            float[] tail = new float[4 * L];
+            int m = 0;
+            for (; m + 4 <= rows; m += 4) {
+                tileTail(4, k0, k1, a, aOff + m * rowStride, rowStride, depthStride, b, bOff + n, ldb, c,
+                        cOff + m * ldc + n, ldc, width, tail);
+            }
+            for (; m < rows; m++) {
+                tileTail(1, k0, k1, a, aOff + m * rowStride, rowStride, depthStride, b, bOff + n, ldb, c,
+                        cOff + m * ldc + n, ldc, width, tail);
             }
         }
     }
 
-    /** This thread's panel buffer, grown to at least {@code size} floats. */
-    private static float[] panel(int size) {
+    /** This thread's panel buffer {@code which} (0 for B, 1 for A), grown to at least {@code size} floats. */
+    private static float[] panel(int which, int size) {
         float[][] panel = PANEL.get();
-        if (panel[0].length < size) {
-            panel[0] = new float[size];
+        if (panel[which].length < size) {
+            panel[which] = new float[size];
         }
-        return panel[0];
+        return panel[which];
+    }
+
+    /**
+     * Copies rows {@code [0, tall)} of {@code A(m, k) = a[a0 + m * rowStride + k * depthStride]}, {@code k < depth},
+     * to {@code panel} from {@code at}, row-major: {@code A(m, k)} at {@code at + m * depth + k}.
+     */
+    private static void packA(int tall, int depth, float[] a, int a0, int rowStride, int depthStride, float[] panel,
+                              int at) {
+        for (int k = 0; k < depth; k++) {
+            int src = a0 + k * depthStride;
+            for (int m = 0; m < tall; m++) {
+                panel[at + m * depth + k] = a[src + m * rowStride];
+            }
+        }
     }
 
     @Override
@@ -212,14 +245,12 @@ final class PanamaKernels extends ScalarKernels {
 
     /**
      * The 4 x 4-vector tile of C at {@code c0} plus the product of 4 rows of A ({@code A(i, k) = a[a0 + i * rowStride
-     * + k * depthStride]}) and a packed strip of B at {@code b0}. Both of A's strides are run-time values, so its 4
-     * loads per step keep their bounds checks, which cost nothing measurable next to the 16 FMAs: one tile for
-     * the row-major A of the forward and backward products and the transposed {@code H^T} of the weight
-     * gradients, read in place, with no copy of {@code H^T} into a panel and no second tile per layout to keep
-     * in step.
+     * + k]}) and a packed strip of B at {@code b0}. Every load's index is the loop's k times a constant plus an
+     * invariant, which lets C2 check the bounds once before the loop instead of at every load (with a run-time
+     * step along the depth, each of A's loads kept its check, issued beside the FMAs).
      */
-    private static void tile(int depth, float[] a, int a0, int rowStride, int depthStride, float[] b, int b0, float[] c,
-                             int c0, int ldc) {
+    private static void tile(int depth, float[] a, int a0, int rowStride, float[] b, int b0, float[] c, int c0,
+                             int ldc) {
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
@@ -239,8 +270,8 @@ final class PanamaKernels extends ScalarKernels {
         FloatVector r31 = FloatVector.fromArray(S, c, c3 + L);
         FloatVector r32 = FloatVector.fromArray(S, c, c3 + 2 * L);
         FloatVector r33 = FloatVector.fromArray(S, c, c3 + 3 * L);
-        int ai = a0;
-        for (int k = 0; k < depth; k++, ai += depthStride) {
+        for (int k = 0; k < depth; k++) {
+            int ai = a0 + k;
             int bi = b0 + k * 4 * L;
             FloatVector v0 = FloatVector.fromArray(S, b, bi);
             FloatVector v1 = FloatVector.fromArray(S, b, bi + L);
@@ -290,8 +321,8 @@ final class PanamaKernels extends ScalarKernels {
     }
 
     /** As {@link #tile}, for 6 rows of A and C. */
-    private static void tile6(int depth, float[] a, int a0, int rowStride, int depthStride, float[] b, int b0, float[] c,
-                              int c0, int ldc) {
+    private static void tile6(int depth, float[] a, int a0, int rowStride, float[] b, int b0, float[] c, int c0,
+                              int ldc) {
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
@@ -321,8 +352,8 @@ final class PanamaKernels extends ScalarKernels {
         FloatVector r51 = FloatVector.fromArray(S, c, c5 + L);
         FloatVector r52 = FloatVector.fromArray(S, c, c5 + 2 * L);
         FloatVector r53 = FloatVector.fromArray(S, c, c5 + 3 * L);
-        int ai = a0;
-        for (int k = 0; k < depth; k++, ai += depthStride) {
+        for (int k = 0; k < depth; k++) {
+            int ai = a0 + k;
             int bi = b0 + k * 4 * L;
             FloatVector v0 = FloatVector.fromArray(S, b, bi);
             FloatVector v1 = FloatVector.fromArray(S, b, bi + L);
@@ -434,6 +465,57 @@ final class PanamaKernels extends ScalarKernels {
             r = FloatVector.broadcast(S, a[ai]).fma(FloatVector.fromArray(S, b, bi), r);
         }
         r.intoArray(c, c0);
+    }
+
+    /**
+     * {@code count} (4 or 1) rows of C's last {@code width} columns (fewer than a vector) plus the product of those
+     * rows of A and B's last columns, as {@link #tile4x1} with one vector per row. C's rows go through
+     * {@code tail} (4 vectors) on the way in and out, and so do the rows of B whose vector would run past B's end;
+     * the other rows of B are loaded in place, their extra lanes reading on into the next row. No lane beyond
+     * {@code width} is stored. (Masked loads and stores would say the same, but JDK 17 compiles them to
+     * blends and lane-by-lane stores.)
+     */
+    private static void tileTail(int count, int k0, int k1, float[] a, int a0, int rs, int ds, float[] b, int b0,
+                                 int ldb, float[] c, int c0, int ldc, int width, float[] tail) {
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(c, c0 + i * ldc, tail, i * L, width);
+        }
+        FloatVector r0 = FloatVector.fromArray(S, tail, 0);
+        FloatVector r1 = FloatVector.fromArray(S, tail, L);
+        FloatVector r2 = FloatVector.fromArray(S, tail, 2 * L);
+        FloatVector r3 = FloatVector.fromArray(S, tail, 3 * L);
+        int whole = wholeRows(k0, k1, b.length, b0, ldb);
+        int ai = a0 + k0 * ds;
+        int bi = b0 + k0 * ldb;
+        int r = count == 4 ? rs : 0; // one row: the other three accumulate copies of it, never stored
+        for (int k = k0; k < whole; k++, ai += ds, bi += ldb) {
+            FloatVector v = FloatVector.fromArray(S, b, bi);
+            r0 = FloatVector.broadcast(S, a[ai]).fma(v, r0);
+            r1 = FloatVector.broadcast(S, a[ai + r]).fma(v, r1);
+            r2 = FloatVector.broadcast(S, a[ai + 2 * r]).fma(v, r2);
+            r3 = FloatVector.broadcast(S, a[ai + 3 * r]).fma(v, r3);
+        }
+        for (int k = Math.max(k0, whole); k < k1; k++, ai += ds, bi += ldb) {
+            System.arraycopy(b, bi, tail, 0, width);
+            FloatVector v = FloatVector.fromArray(S, tail, 0);
+            r0 = FloatVector.broadcast(S, a[ai]).fma(v, r0);
+            r1 = FloatVector.broadcast(S, a[ai + r]).fma(v, r1);
+            r2 = FloatVector.broadcast(S, a[ai + 2 * r]).fma(v, r2);
+            r3 = FloatVector.broadcast(S, a[ai + 3 * r]).fma(v, r3);
+        }
+        r0.intoArray(tail, 0);
+        r1.intoArray(tail, L);
+        r2.intoArray(tail, 2 * L);
+        r3.intoArray(tail, 3 * L);
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(tail, i * L, c, c0 + i * ldc, width);
+        }
+    }
+
+    /** The end of the rows {@code k >= k0} of B (each at {@code b0 + k * ldb}) from which a whole vector lies in B. */
+    private static int wholeRows(int k0, int k1, int length, int b0, int ldb) {
+        int room = length - L - b0;
+        return room < 0 ? k0 : Math.max(k0, Math.min(k1, room / ldb + 1));
     }
 
     @Override
