@@ -474,7 +474,7 @@ final class PanamaKernels extends ScalarKernels {
      * the other rows of B are loaded in place, their extra lanes reading on into the next row. No lane beyond
      * {@code width} is stored. (Masked loads and stores would say the same, but JDK 17 compiles them to
      * blends and lane-by-lane stores.) Whole columns keep {@link #tile4x1} and {@link #tile1x1}, which read and
-     * write C in place: through the buffer, the one-row products of generation lose 5-7% of their speed.
+     * write C in place: the copies through the buffer would weigh on the small products of every generation step.
      */
     private static void tileTail(int count, int k0, int k1, float[] a, int a0, int rs, int ds, float[] b, int b0,
                                  int ldb, float[] c, int c0, int ldc, int width, float[] tail) {
