@@ -331,6 +331,25 @@ class TrainingLoopTest {
     }
 
     @Test
+    void aRollbackReplaysTheEpochAtTheSameUpdateNumbersWithHalfTheBaseRate() {
+        // Update 4 diverges above a rate of 0.02: at 0.1 / 3 it fails, after the rollback 0.05 / 3 trains.
+        ScriptedBackend backend = new ScriptedBackend(
+                (batch, updates, lr) -> updates == PER_EPOCH + 1 && lr > 0.02 ? Double.POSITIVE_INFINITY : 1,
+                (batch, updates, lr) -> 1);
+        Trainer trainer = TrainingLoop.start(backend, config(2, 0.1, 0.5, EarlyStoppingConfig.defaults(),
+                PlateauConfig.defaults(), ROLLBACK), vocabulary, null);
+
+        TrainingHistory history = trainer.fit(windows, windows, TrainingListener.NONE);
+
+        assertThat(backend.calls).extracting(ScriptedBackend.Call::updatesBefore)
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 3L, 4L, 5L);
+        assertThat(backend.calls).extracting(ScriptedBackend.Call::learningRate).containsExactly(
+                0.1, 0.1 / 1.5, 0.1 / 2, 0.1 / 2.5, 0.1 / 3, 0.05 / 2.5, 0.05 / 3, 0.05 / 3.5);
+        assertThat(history.epochs()).extracting(EpochResult::learningRate).containsExactly(0.1 / 2, 0.05 / 3.5);
+        assertThat(trainer.state().learningRate()).isEqualTo(0.05);
+    }
+
+    @Test
     void rollbackGivesUpAfterThreeAttempts() {
         ScriptedBackend backend = new ScriptedBackend(
                 (batch, updates, lr) -> updates == PER_EPOCH ? Double.NaN : 1, (batch, updates, lr) -> 1);
