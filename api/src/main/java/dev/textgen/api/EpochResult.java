@@ -9,7 +9,8 @@ import java.util.List;
  * @param trainLoss      mean cross-entropy over the epoch's training windows, nats per symbol
  * @param validationLoss mean cross-entropy over the held-out windows, or NaN without a validation set
  * @param seconds        wall-clock seconds of the epoch's training (validation excluded)
- * @param learningRate   the learning rate used during the epoch
+ * @param learningRate   the learning rate of the epoch's last batch (constant over the epoch unless
+ *                       {@code training.optimizer.decay} is set)
  */
 public record EpochResult(int epoch, double trainLoss, double validationLoss, double seconds, double learningRate) {
 

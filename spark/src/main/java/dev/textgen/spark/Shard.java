@@ -98,7 +98,8 @@ final class Shard {
             long windows = 0;
             for (int i = 0; i < round.steps(); i++) {
                 stream.fill(round.firstStep() + i, batch);
-                double loss = engine.trainBatch(batch, round.learningRate());
+                double loss = engine.trainBatch(batch, config.training().optimizer()
+                        .decayedLearningRate(round.learningRate(), round.firstStep() + i));
                 if (!Double.isFinite(loss)) {
                     return new Result(partition, null, new double[]{loss}, windows, i + 1, System.nanoTime() - started);
                 }
@@ -150,7 +151,10 @@ final class Shard {
                   long computeNanos) implements Serializable {
     }
 
-    /** What the driver broadcasts for a round. */
+    /**
+     * What the driver broadcasts for a round: the start, the workers' base learning rate, which the optimizer's
+     * decay divides at each local step by its number over the run ({@code firstStep + i}), and the step count.
+     */
     record Round(Tensors start, double learningRate, long firstStep, int steps) implements Serializable {
     }
 }

@@ -44,7 +44,10 @@ import java.util.function.Consumer;
  *
  * <p>The workers' local steps use the configured learning rate times {@code spark.learningRateScale}
  * ({@link SparkConfig#workerLearningRate}; by default N for N workers, 1 for one); checkpoints and the
- * history keep the configured, single-process rate.
+ * history keep the configured, single-process rate. {@code training.optimizer.decay} divides the workers' rate as
+ * the single-process loop divides its own: local step {@code s} of a worker's run (its updates so far, the same
+ * for every worker) uses {@code rate / (1 + decay * s)}; an epoch's history entry shows the configured rate so
+ * decayed at the epoch's last step.
  *
  * <p>An epoch is {@code S = ceil(training windows / (workers x batchSize))} local steps per worker, split
  * into rounds of K ({@code spark.localSteps}; {@code spark.warmupLocalSteps} during the first
@@ -290,7 +293,8 @@ public final class SparkTrainer {
             }
             double validationLoss = validationWindows > 0 ? evaluate(shards) : Double.NaN;
             double seconds = (System.nanoTime() - started) / 1e9;
-            EpochResult result = new EpochResult(epoch + 1, lossSum / windows, validationLoss, seconds, learningRate);
+            EpochResult result = new EpochResult(epoch + 1, lossSum / windows, validationLoss, seconds,
+                    training.optimizer().decayedLearningRate(learningRate, (epoch + 1L) * stepsPerEpoch - 1));
             history.add(result);
             epoch++;
             LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT,

@@ -2,6 +2,7 @@ package dev.textgen.spark;
 
 import dev.textgen.api.ConfigException;
 import dev.textgen.api.CorpusException;
+import dev.textgen.api.EpochResult;
 import dev.textgen.api.TextGenerator;
 import dev.textgen.api.Trainer;
 import dev.textgen.api.TrainingHistory;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,10 +55,13 @@ class SparkTrainerTest {
         spark.stop();
     }
 
-    @Test
-    void oneWorkerGivesTheSingleProcessTrainersWeightsBitForBit() {
+    /** With decay, the worker's step count over the run is the single-process loop's update count. */
+    @ParameterizedTest(name = "decay {0}")
+    @ValueSource(doubles = {0.0, 0.05})
+    void oneWorkerGivesTheSingleProcessTrainersWeightsBitForBit(double decay) {
         // K = 5 does not divide the 19 steps of an epoch: the last round of each epoch is shorter.
-        TextgenConfig config = TestCorpus.config("", "{\"workers\": 1, \"localSteps\": 5}");
+        TextgenConfig config = TestCorpus.config("\"optimizer\": {\"decay\": " + decay + "}",
+                "{\"workers\": 1, \"localSteps\": 5}");
         String text = TestCorpus.text(1_000, 1);
 
         Corpus corpus = Corpus.fromText(text, config.corpus());
@@ -77,6 +82,10 @@ class SparkTrainerTest {
         assertThat(sparkTrainer.model().vocabulary()).isEqualTo(corpus.vocabulary());
         assertThat(sparkTrainer.model().defaultPrompt()).isEqualTo(defaultPrompt);
         assertThat(losses(distributed)).containsExactlyElementsOf(losses(single));
+        // Each epoch shows the rate of its last step, update 19 e - 1 of the run.
+        assertThat(distributed.epochs()).extracting(EpochResult::learningRate)
+                .containsExactly(0.01 / (1 + decay * 18), 0.01 / (1 + decay * 37))
+                .containsExactlyElementsOf(single.epochs().stream().map(EpochResult::learningRate).toList());
     }
 
     /** With the rule ("auto"), two workers take the steps of one process at twice the batch and twice the rate. */

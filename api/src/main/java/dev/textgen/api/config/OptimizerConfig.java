@@ -1,5 +1,6 @@
 package dev.textgen.api.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
@@ -24,7 +25,28 @@ public sealed interface OptimizerConfig {
     double learningRate();
 
     /**
-     * The same optimizer with another learning rate (used by learning-rate schedules).
+     * Keras' inverse-time decay of the learning rate: update {@code i} (zero-based, counted over the whole run)
+     * steps with {@code lr / (1 + decay * i)}, where {@code lr} is the base rate, {@link #learningRate()} as far as
+     * the plateau schedule and rollbacks have lowered it. 0 keeps the rate constant.
+     *
+     * @return the decay, a finite number >= 0
+     */
+    double decay();
+
+    /**
+     * The step size of update {@code iteration} for the base rate {@code learningRate}:
+     * {@code learningRate / (1 + decay * iteration)}, exactly {@code learningRate} when {@link #decay()} is 0.
+     *
+     * @param learningRate the base rate
+     * @param iteration the number of updates made before this one, over the whole run
+     * @return the decayed learning rate
+     */
+    default double decayedLearningRate(double learningRate, long iteration) {
+        return learningRate / (1 + decay() * iteration);
+    }
+
+    /**
+     * The same optimizer with another learning rate (used by learning-rate schedules); the decay is kept.
      *
      * @param learningRate the new learning rate, greater than 0
      * @return a copy of this optimizer with {@code learningRate} replaced
@@ -52,19 +74,34 @@ public sealed interface OptimizerConfig {
      * @param learningRate the step size, greater than 0
      * @param rho decay of the mean squared gradient, in [0, 1)
      * @param epsilon added to the root mean square, greater than 0
+     * @param decay the learning rate's inverse-time decay per update (see {@link OptimizerConfig#decay()}), >= 0
      */
-    record RmsProp(double learningRate, double rho, double epsilon) implements OptimizerConfig {
+    record RmsProp(double learningRate, double rho, double epsilon, double decay) implements OptimizerConfig {
         /**
          * Checks every field, naming the first invalid one in a {@link dev.textgen.api.ConfigException}.
          *
          * @param learningRate greater than 0
          * @param rho in [0, 1)
          * @param epsilon greater than 0
+         * @param decay a finite number >= 0
          */
+        @JsonCreator
         public RmsProp {
             Require.positive("training.optimizer.learningRate", learningRate);
             Require.inRange("training.optimizer.rho", rho, 0.0, 1.0, false);
             Require.positive("training.optimizer.epsilon", epsilon);
+            Require.nonNegative("training.optimizer.decay", decay);
+        }
+
+        /**
+         * RMSprop without decay.
+         *
+         * @param learningRate greater than 0
+         * @param rho in [0, 1)
+         * @param epsilon greater than 0
+         */
+        public RmsProp(double learningRate, double rho, double epsilon) {
+            this(learningRate, rho, epsilon, 0.0);
         }
 
         /**
@@ -78,7 +115,7 @@ public sealed interface OptimizerConfig {
 
         @Override
         public RmsProp withLearningRate(double lr) {
-            return new RmsProp(lr, rho, epsilon);
+            return new RmsProp(lr, rho, epsilon, decay);
         }
     }
 
@@ -89,8 +126,9 @@ public sealed interface OptimizerConfig {
      * @param beta1 decay of the mean gradient, in [0, 1)
      * @param beta2 decay of the mean squared gradient, in [0, 1)
      * @param epsilon added to the root mean square, greater than 0
+     * @param decay the learning rate's inverse-time decay per update (see {@link OptimizerConfig#decay()}), >= 0
      */
-    record Adam(double learningRate, double beta1, double beta2, double epsilon) implements OptimizerConfig {
+    record Adam(double learningRate, double beta1, double beta2, double epsilon, double decay) implements OptimizerConfig {
         /**
          * Checks every field, naming the first invalid one in a {@link dev.textgen.api.ConfigException}.
          *
@@ -98,12 +136,27 @@ public sealed interface OptimizerConfig {
          * @param beta1 in [0, 1)
          * @param beta2 in [0, 1)
          * @param epsilon greater than 0
+         * @param decay a finite number >= 0
          */
+        @JsonCreator
         public Adam {
             Require.positive("training.optimizer.learningRate", learningRate);
             Require.inRange("training.optimizer.beta1", beta1, 0.0, 1.0, false);
             Require.inRange("training.optimizer.beta2", beta2, 0.0, 1.0, false);
             Require.positive("training.optimizer.epsilon", epsilon);
+            Require.nonNegative("training.optimizer.decay", decay);
+        }
+
+        /**
+         * Adam without decay.
+         *
+         * @param learningRate greater than 0
+         * @param beta1 in [0, 1)
+         * @param beta2 in [0, 1)
+         * @param epsilon greater than 0
+         */
+        public Adam(double learningRate, double beta1, double beta2, double epsilon) {
+            this(learningRate, beta1, beta2, epsilon, 0.0);
         }
 
         /**
@@ -117,7 +170,7 @@ public sealed interface OptimizerConfig {
 
         @Override
         public Adam withLearningRate(double lr) {
-            return new Adam(lr, beta1, beta2, epsilon);
+            return new Adam(lr, beta1, beta2, epsilon, decay);
         }
     }
 
@@ -126,16 +179,28 @@ public sealed interface OptimizerConfig {
      * that each took one step is then exactly one step on the union of their batches.
      *
      * @param learningRate the step size, greater than 0
+     * @param decay the learning rate's inverse-time decay per update (see {@link OptimizerConfig#decay()}), >= 0
      */
-    record Sgd(double learningRate) implements OptimizerConfig {
+    record Sgd(double learningRate, double decay) implements OptimizerConfig {
         /**
-         * Checks the learning rate, naming {@code training.optimizer.learningRate} in a
-         * {@link dev.textgen.api.ConfigException}.
+         * Checks every field, naming the first invalid one in a {@link dev.textgen.api.ConfigException}.
+         *
+         * @param learningRate greater than 0
+         * @param decay a finite number >= 0
+         */
+        @JsonCreator
+        public Sgd {
+            Require.positive("training.optimizer.learningRate", learningRate);
+            Require.nonNegative("training.optimizer.decay", decay);
+        }
+
+        /**
+         * SGD without decay.
          *
          * @param learningRate greater than 0
          */
-        public Sgd {
-            Require.positive("training.optimizer.learningRate", learningRate);
+        public Sgd(double learningRate) {
+            this(learningRate, 0.0);
         }
 
         /**
@@ -149,7 +214,7 @@ public sealed interface OptimizerConfig {
 
         @Override
         public Sgd withLearningRate(double lr) {
-            return new Sgd(lr);
+            return new Sgd(lr, decay);
         }
     }
 }

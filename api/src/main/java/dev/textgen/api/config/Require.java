@@ -39,6 +39,13 @@ final class Require {
         return value;
     }
 
+    static double nonNegative(String field, double value) {
+        if (!(Double.isFinite(value) && value >= 0)) {
+            throw ConfigException.invalid(field, value, "a finite number >= 0");
+        }
+        return value;
+    }
+
     static <T> T present(String field, T value) {
         if (value == null) {
             throw new ConfigException(field, field + " is required");

@@ -15,10 +15,24 @@ import java.util.List;
  * {@code earlyStopping.minDelta} (so it is the epoch whose weights early stopping restores); the plateau
  * schedule counts any decrease as an improvement (Keras' default min_delta is 1e-4) and keeps counting
  * without a reset once the learning rate is at its floor.
+ *
+ * <p>The floor {@code minLearningRate} bounds the base rate, as in Keras, where ReduceLROnPlateau reads the
+ * optimizer's undecayed {@code lr}. The history holds each epoch's decayed rate (of its last batch), so it is
+ * compared with the floor divided by the same {@code 1 + decay * i}: a base rate at the floor gives exactly the
+ * decayed floor, a base rate above it (by more than rounding) a larger rate.
  */
 record Progress(int bestEpoch, boolean stop, boolean reduceLearningRate) {
 
-    static Progress of(List<EpochResult> history, TrainingConfig training) {
+    /**
+     * Replays {@code history}.
+     *
+     * @param history         the finished epochs in order
+     * @param training        the schedules' settings and the optimizer's decay
+     * @param batchesPerEpoch the updates per epoch, so that epoch {@code e}'s last batch is update
+     *                        {@code e * batchesPerEpoch - 1} of the run
+     * @return what the history says
+     */
+    static Progress of(List<EpochResult> history, TrainingConfig training, int batchesPerEpoch) {
         double minDelta = training.earlyStopping().minDelta();
         int patience = training.earlyStopping().patience();
         int plateauPatience = training.reduceLrOnPlateau().patience();
@@ -44,7 +58,8 @@ record Progress(int bestEpoch, boolean stop, boolean reduceLearningRate) {
                 plateauBest = monitored;
                 plateauWait = 0;
             } else if (++plateauWait >= plateauPatience && plateauPatience > 0
-                    && epoch.learningRate() > minLearningRate) {
+                    && epoch.learningRate() > training.optimizer().decayedLearningRate(minLearningRate,
+                    (long) epoch.epoch() * batchesPerEpoch - 1)) {
                 reduce = true;
                 plateauWait = 0;
             }

@@ -38,6 +38,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * and the plateau schedule follow Keras' EarlyStopping and ReduceLROnPlateau on the held-out loss, and
  * decide from the history alone, so a resumed run takes the same decisions.
  *
+ * <p>Update {@code i} (zero-based over the whole run, {@code epoch * batchesPerEpoch + batch}) trains with
+ * {@code learningRate / (1 + training.optimizer.decay * i)}, Keras' inverse-time decay. {@code learningRate} is the
+ * base rate that the plateau schedule and rollbacks lower and that {@link #state()} stores; as in Keras the
+ * plateau schedule sets the base rate and the decay divides it. An epoch's {@link EpochResult#learningRate()} is
+ * the rate of its last batch, so that the decay shows.
+ *
  * <p>{@link #requestStop()} makes {@link #fit} return after the batch in progress; {@link #state()} and
  * {@link #model()} then describe that exact point, and a trainer {@link #resume}d from them replays the
  * rest of the run bit for bit (the same shuffles, batch seeds, optimizer state, learning rate and partial
@@ -71,6 +77,8 @@ public final class TrainingLoop implements Trainer {
     private double partialLossSum;
     private long partialWindows;
     private ModelWeights bestWeights;
+    /** Of the windows {@link #fit} trains on; with the epoch and batch it gives the update count the decay reads. */
+    private int batchesPerEpoch;
     private int rollbacks;
     private GoodPoint goodPoint;
 
@@ -153,8 +161,8 @@ public final class TrainingLoop implements Trainer {
         TrainingListener listen = listener == null ? TrainingListener.NONE : listener;
 
         Batch buffer = new Batch(training.batchSize(), train.maxlen(), train.vocabularySize(), engine.wantsOneHot());
-        int batchesPerEpoch = Batches.sequential(train, training.batchSize()).count();
-        if (Progress.of(history, training).stop()) {
+        batchesPerEpoch = Batches.sequential(train, training.batchSize()).count();
+        if (progress().stop()) {
             return finish(TrainingHistory.Outcome.STOPPED_EARLY);
         }
         while (epoch < training.epochs()) {
@@ -163,7 +171,7 @@ public final class TrainingLoop implements Trainer {
             }
             goodPoint = new GoodPoint(engine.weights(), engine.optimizerState(), batch, partialLossSum, partialWindows);
             long started = System.nanoTime();
-            Pass pass = trainRemainingBatches(train, buffer, batchesPerEpoch, listen);
+            Pass pass = trainRemainingBatches(train, buffer, listen);
             if (pass == Pass.CANCELLED) {
                 return finish(TrainingHistory.Outcome.CANCELLED);
             }
@@ -182,7 +190,7 @@ public final class TrainingLoop implements Trainer {
                 continue;
             }
             EpochResult result = new EpochResult(epoch + 1, partialLossSum / partialWindows, validationLoss, seconds,
-                    learningRate);
+                    rateOf((epoch + 1L) * batchesPerEpoch - 1));
             Progress progress = closeEpoch(result, weights);
             listen.onEpoch(result, this);
             if (progress.stop()) {
@@ -198,10 +206,10 @@ public final class TrainingLoop implements Trainer {
     /** How a pass over the rest of an epoch's batches ended. */
     private enum Pass { DONE, ROLLED_BACK, CANCELLED }
 
-    private Pass trainRemainingBatches(WindowSet train, Batch buffer, int batchesPerEpoch, TrainingListener listener) {
+    private Pass trainRemainingBatches(WindowSet train, Batch buffer, TrainingListener listener) {
         Batches batches = Batches.shuffled(train, training.batchSize(), seed, epoch).skip(batch);
         while (batches.next(buffer)) {
-            double loss = engine.trainBatch(buffer, learningRate);
+            double loss = engine.trainBatch(buffer, rateOf((long) epoch * batchesPerEpoch + batch));
             weightsVersion++;
             if (!Double.isFinite(loss)) {
                 onNonFinite(batch + 1, "the loss is " + loss);
@@ -225,7 +233,7 @@ public final class TrainingLoop implements Trainer {
         batch = 0;
         partialLossSum = 0;
         partialWindows = 0;
-        Progress progress = Progress.of(history, training);
+        Progress progress = progress();
         if (keepsBestWeights() && progress.bestEpoch() == result.epoch()) {
             bestWeights = weights;
         }
@@ -238,6 +246,15 @@ public final class TrainingLoop implements Trainer {
             learningRate = lowered;
         }
         return progress;
+    }
+
+    /** The step size of update {@code iteration} of the run: the base rate, decayed. */
+    private double rateOf(long iteration) {
+        return training.optimizer().decayedLearningRate(learningRate, iteration);
+    }
+
+    private Progress progress() {
+        return Progress.of(history, training, batchesPerEpoch);
     }
 
     @Override
@@ -275,7 +292,7 @@ public final class TrainingLoop implements Trainer {
             engine.setWeights(bestWeights);
             weightsVersion++;
         }
-        return new TrainingHistory(history, Progress.of(history, training).bestEpoch(), outcome);
+        return new TrainingHistory(history, progress().bestEpoch(), outcome);
     }
 
     /** Rolls back to the last good point with half the learning rate, or throws. */

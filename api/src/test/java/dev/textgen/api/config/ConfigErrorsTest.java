@@ -5,6 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
@@ -59,7 +61,12 @@ class ConfigErrorsTest {
                         "allowed: rmsprop, adam, sgd", "did you mean \"rmsprop\"?"}),
                 arguments("field of another optimizer", "{\"training\": {\"optimizer\": {\"type\": \"adam\", \"rho\": 0.9}}}",
                         "training.optimizer.rho", "1:45", new String[]{"unknown field \"rho\" in training.optimizer",
-                                "allowed: type, learningRate, beta1, beta2, epsilon"}),
+                                "allowed: type, learningRate, beta1, beta2, epsilon, decay"}),
+                arguments("negative decay", "{\"training\": {\"optimizer\": {\"decay\": -0.1}}}",
+                        "training.optimizer.decay", "1:38", new String[]{"-0.1 is invalid", "allowed: a finite number >= 0"}),
+                arguments("misspelt decay", "{\"training\": {\"optimizer\": {\"type\": \"sgd\", \"decya\": 0.01}}}",
+                        "training.optimizer.decya", "1:44", new String[]{"unknown field \"decya\" in training.optimizer",
+                                "allowed: type, learningRate, decay", "did you mean \"decay\"?"}),
                 arguments("optimizer as a string", "{\"training\": {\"optimizer\": \"adam\"}}", "training.optimizer", "1:28",
                         new String[]{"\"adam\" is invalid", "allowed: an object such as {\"type\": \"adam\""}),
                 arguments("unknown sampler parameter", """
@@ -161,6 +168,19 @@ class ConfigErrorsTest {
                         new String[]{"the document is an array", "allowed: a JSON object with the sections"}),
                 arguments("empty file", "  \n", "", null,
                         new String[]{"the document is empty", "allowed: a JSON object"}));
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {-1e-4, Double.NaN, Double.POSITIVE_INFINITY})
+    void aDecayThatIsNotAFiniteNumberAtLeastZeroIsRejectedByEveryOptimizer(double decay) {
+        String expected = "training.optimizer.decay: " + decay + " is invalid; allowed: a finite number >= 0";
+
+        assertThatThrownBy(() -> new OptimizerConfig.RmsProp(0.01, 0.9, 1e-7, decay))
+                .isInstanceOf(ConfigException.class).hasMessage(expected);
+        assertThatThrownBy(() -> new OptimizerConfig.Adam(0.001, 0.9, 0.999, 1e-7, decay))
+                .isInstanceOf(ConfigException.class).hasMessage(expected);
+        assertThatThrownBy(() -> new OptimizerConfig.Sgd(0.01, decay))
+                .isInstanceOf(ConfigException.class).hasMessage(expected);
     }
 
     @ParameterizedTest(name = "{0}")

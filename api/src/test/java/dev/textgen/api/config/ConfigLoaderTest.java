@@ -1,5 +1,7 @@
 package dev.textgen.api.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.textgen.api.ConfigException;
 import dev.textgen.api.UnknownChars;
 import dev.textgen.api.spi.Samplers;
@@ -14,6 +16,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 class ConfigLoaderTest {
     private static final Samplers SAMPLERS = TestSamplerProvider.samplers();
@@ -82,6 +85,38 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void everyOptimizerTakesADecayThatDefaultsToZeroAndSurvivesANewLearningRate() throws IOException {
+        TextgenConfig rmsprop = load("{\"training\": {\"optimizer\": {\"decay\": 1e-4}}}");
+        TextgenConfig adam = load("{\"training\": {\"optimizer\": {\"type\": \"adam\", \"decay\": 0.001}}}");
+        TextgenConfig sgd = load("{\"training\": {\"optimizer\": {\"type\": \"sgd\", \"decay\": 0.5}}}");
+
+        assertThat(rmsprop.training().optimizer()).isEqualTo(new OptimizerConfig.RmsProp(0.01, 0.9, 1e-7, 1e-4));
+        assertThat(adam.training().optimizer()).isEqualTo(new OptimizerConfig.Adam(0.001, 0.9, 0.999, 1e-7, 0.001));
+        assertThat(sgd.training().optimizer()).isEqualTo(new OptimizerConfig.Sgd(0.01, 0.5));
+        assertThat(sgd.training().optimizer().withLearningRate(0.2)).isEqualTo(new OptimizerConfig.Sgd(0.2, 0.5));
+        for (String type : OptimizerConfig.TYPES) {
+            assertThat(load("{\"training\": {\"optimizer\": {\"type\": \"" + type + "\"}}}").training().optimizer().decay())
+                    .as(type).isZero();
+        }
+        // A config stored before the field existed reads with decay 0.
+        JsonNode stored = ConfigLoader.toTree(TextgenConfig.defaults());
+        assertThat(((ObjectNode) stored.path("training").path("optimizer")).remove("decay").asDouble()).isZero();
+        assertThat(ConfigLoader.parseStored(stored.toString(), "model.safetensors")).isEqualTo(TextgenConfig.defaults());
+    }
+
+    @Test
+    void decayDividesTheRateByOnePlusDecayTimesTheIterationAndZeroLeavesItExact() {
+        OptimizerConfig decaying = new OptimizerConfig.RmsProp(0.01, 0.9, 1e-7, 1e-4);
+        OptimizerConfig constant = OptimizerConfig.RmsProp.defaults();
+
+        assertThat(decaying.decayedLearningRate(0.01, 0)).isEqualTo(0.01);
+        assertThat(decaying.decayedLearningRate(0.01, 10_000)).isCloseTo(0.005, within(1e-15));
+        assertThat(decaying.decayedLearningRate(0.004, 30_000)).isCloseTo(0.001, within(1e-15));
+        assertThat(constant.decayedLearningRate(0.01, 0)).isEqualTo(0.01);
+        assertThat(constant.decayedLearningRate(0.01, Long.MAX_VALUE)).isEqualTo(0.01);
+    }
+
+    @Test
     void switchingTheSamplerStartsFromThatProvidersDefaults() throws IOException {
         TextgenConfig topK = load("{\"generation\": {\"sampler\": {\"type\": \"top-k\", \"k\": 5}}}");
         TextgenConfig greedy = load("{\"generation\": {\"sampler\": {\"type\": \"greedy\"}}}");
@@ -98,7 +133,7 @@ class ConfigLoaderTest {
                 .withCorpus(new CorpusConfig("classpath:tiny.txt", "ab".repeat(32), "/tmp/cache", "ISO-8859-1", "replace",
                         false, true, true, 40, 1, 0.25, 300))
                 .withModel(new ModelConfig("dl4j", 64, 2, ModelConfig.RecurrentActivation.HARD_SIGMOID, 0.1))
-                .withTraining(new TrainingConfig(7, 32, -3L, 2, 5.0, new OptimizerConfig.Adam(3e-4, 0.8, 0.95, 1e-8),
+                .withTraining(new TrainingConfig(7, 32, -3L, 2, 5.0, new OptimizerConfig.Adam(3e-4, 0.8, 0.95, 1e-8, 1e-3),
                         new PreviewConfig(0, List.of()), new EarlyStoppingConfig(3, 1e-3, false),
                         new PlateauConfig(2, 0.3, 1e-6), TrainingConfig.OnNonFinite.ROLLBACK, 1, 250,
                         TrainingConfig.Loss.ALL_STEPS))

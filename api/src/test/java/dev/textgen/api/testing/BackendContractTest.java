@@ -42,6 +42,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongToDoubleFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -52,8 +53,8 @@ import static org.assertj.core.api.Assertions.within;
  * class and supplies its {@link Backend}; it may override {@link #config()} (a small model) and the
  * tolerances. Models must give distributions, agree between sessions, window sessions and windows, round-trip their
  * weights, stay unchanged by later training, serve threads concurrently (predictions and whole generations),
- * train deterministically, learn, check the architecture and step the shared optimizer rules,
- * and resume through {@link dev.textgen.api.training.TrainingLoop} as if never interrupted.
+ * train deterministically, learn, check the architecture and step the shared optimizer rules, take the loop's
+ * decayed learning rate, and resume through {@link dev.textgen.api.training.TrainingLoop} as if never interrupted.
  */
 public abstract class BackendContractTest {
 
@@ -438,6 +439,43 @@ public abstract class BackendContractTest {
                         within(resumeTolerance()));
             }
             assertSameWeights(resumed.model().weights(), expected, resumeTolerance());
+        }
+    }
+
+    /**
+     * {@code training.optimizer.decay} is the loop's: update {@code i} of a run reaches the engine as
+     * {@code lr / (1 + decay * i)}, so a backend needs nothing of its own for it.
+     */
+    @Test
+    public void aRunWithDecayTrainsEachUpdateAtTheDecayedRate() {
+        TextgenConfig config = config();
+        TrainingConfig training = config.training().withEpochs(2)
+                .withOptimizer(new OptimizerConfig.RmsProp(0.01, 0.9, 1e-7, 0.05));
+        TextgenConfig decaying = config.withTraining(training);
+        ModelWeights trained;
+        try (Trainer trainer = backend().newTrainer(decaying, vocabulary, TinyCorpus.defaultPrompt())) {
+            trainer.fit(train, null, TrainingListener.NONE);
+            trained = trainer.model().weights();
+        }
+        ModelWeights stepped = stepEpochs(decaying, update -> 0.01 / (1 + 0.05 * update));
+        ModelWeights constant = stepEpochs(decaying, update -> 0.01);
+        assertSameWeights(trained, stepped, 0);
+        assertThat(trained.denseBias()).as("the decay changes the run").isNotEqualTo(constant.denseBias());
+    }
+
+    /** The weights after {@code config}'s epochs in the loop's batch order, update {@code i} at {@code rate(i)}. */
+    private ModelWeights stepEpochs(TextgenConfig config, LongToDoubleFunction rate) {
+        TrainingConfig training = config.training();
+        try (TrainingEngine engine = backend().newEngine(config, vocabulary, null)) {
+            Batch batch = new Batch(training.batchSize(), train.maxlen(), vocabulary.size(), engine.wantsOneHot());
+            long update = 0;
+            for (int epoch = 0; epoch < training.epochs(); epoch++) {
+                Batches batches = Batches.shuffled(train, training.batchSize(), training.seed(), epoch);
+                while (batches.next(batch)) {
+                    engine.trainBatch(batch, rate.applyAsDouble(update++));
+                }
+            }
+            return engine.weights();
         }
     }
 

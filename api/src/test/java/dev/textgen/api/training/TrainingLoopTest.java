@@ -23,6 +23,8 @@ import dev.textgen.api.testing.TestDoubleBackend;
 import dev.textgen.api.testing.TestDoubleProvider;
 import dev.textgen.api.testing.TinyCorpus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -208,6 +210,43 @@ class TrainingLoopTest {
     }
 
     @Test
+    void decayDividesTheBaseRateByOnePlusDecayTimesTheUpdatesSoFar() {
+        ScriptedBackend backend = constantLosses();
+        Trainer trainer = TrainingLoop.start(backend, config(3, 0.1, 0.5, EarlyStoppingConfig.defaults(),
+                PlateauConfig.defaults(), STOP), vocabulary, null);
+
+        TrainingHistory history = trainer.fit(windows, windows, TrainingListener.NONE);
+
+        assertThat(backend.calls).extracting(ScriptedBackend.Call::learningRate).containsExactly(
+                0.1, 0.1 / 1.5, 0.1 / 2, 0.1 / 2.5, 0.1 / 3, 0.1 / 3.5, 0.1 / 4, 0.1 / 4.5, 0.1 / 5);
+        // An epoch shows the rate of its last batch; the state keeps the base rate.
+        assertThat(history.epochs()).extracting(EpochResult::learningRate).containsExactly(0.1 / 2, 0.1 / 3.5, 0.1 / 5);
+        assertThat(trainer.state().learningRate()).isEqualTo(0.1);
+    }
+
+    @Test
+    void theFloorBoundsTheBaseRateSoThePlateauScheduleLowersItEvenWhenTheDecayedRateIsBelow() {
+        ScriptedBackend backend = heldOutCurve(3, 2, 2.5, 2.6, 2.7, 1, 1.1, 1.2, 1.3, 1.4);
+        Trainer trainer = TrainingLoop.start(backend, config(10, 0.1, 0.25, EarlyStoppingConfig.defaults(),
+                new PlateauConfig(2, 0.5, 0.03), STOP), vocabulary, null);
+
+        TrainingHistory history = trainer.fit(windows, windows, TrainingListener.NONE);
+
+        // The base rates of reduceOnPlateauLowersTheLearningRateAfterPatienceEpochsDownToTheFloor, although from
+        // epoch 4 on every decayed rate is below the floor 0.03; at the floor the base rate stays.
+        double[] base = {0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.03, 0.03};
+        assertThat(history.epochs().get(3).learningRate()).isLessThan(0.03);
+        for (int call = 0; call < backend.calls.size(); call++) {
+            assertThat(backend.calls.get(call).learningRate()).as("call %d", call)
+                    .isEqualTo(base[call / PER_EPOCH] / (1 + 0.25 * call));
+        }
+        assertThat(history.epochs()).extracting(EpochResult::learningRate).containsExactly(
+                IntStream.range(0, base.length).mapToObj(e -> base[e] / (1 + 0.25 * (PER_EPOCH * (e + 1) - 1)))
+                        .toArray(Double[]::new));
+        assertThat(trainer.state().learningRate()).isEqualTo(0.03);
+    }
+
+    @Test
     void aNonFiniteLossStopsNamingTheOneBasedEpochAndBatch() {
         ScriptedBackend backend = new ScriptedBackend(
                 (batch, updates, lr) -> updates == PER_EPOCH + 2 ? Double.NaN : 1, (batch, updates, lr) -> 1);
@@ -292,6 +331,25 @@ class TrainingLoopTest {
     }
 
     @Test
+    void aRollbackReplaysTheEpochAtTheSameUpdateNumbersWithHalfTheBaseRate() {
+        // Update 4 diverges above a rate of 0.02: at 0.1 / 3 it fails, after the rollback 0.05 / 3 trains.
+        ScriptedBackend backend = new ScriptedBackend(
+                (batch, updates, lr) -> updates == PER_EPOCH + 1 && lr > 0.02 ? Double.POSITIVE_INFINITY : 1,
+                (batch, updates, lr) -> 1);
+        Trainer trainer = TrainingLoop.start(backend, config(2, 0.1, 0.5, EarlyStoppingConfig.defaults(),
+                PlateauConfig.defaults(), ROLLBACK), vocabulary, null);
+
+        TrainingHistory history = trainer.fit(windows, windows, TrainingListener.NONE);
+
+        assertThat(backend.calls).extracting(ScriptedBackend.Call::updatesBefore)
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 3L, 4L, 5L);
+        assertThat(backend.calls).extracting(ScriptedBackend.Call::learningRate).containsExactly(
+                0.1, 0.1 / 1.5, 0.1 / 2, 0.1 / 2.5, 0.1 / 3, 0.05 / 2.5, 0.05 / 3, 0.05 / 3.5);
+        assertThat(history.epochs()).extracting(EpochResult::learningRate).containsExactly(0.1 / 2, 0.05 / 3.5);
+        assertThat(trainer.state().learningRate()).isEqualTo(0.05);
+    }
+
+    @Test
     void rollbackGivesUpAfterThreeAttempts() {
         ScriptedBackend backend = new ScriptedBackend(
                 (batch, updates, lr) -> updates == PER_EPOCH ? Double.NaN : 1, (batch, updates, lr) -> 1);
@@ -369,19 +427,22 @@ class TrainingLoopTest {
         assertThat(backend.calls).isEmpty();
     }
 
-    @Test
-    void resumingReplaysSchedulesExactlyFromAnyStopPoint() {
+    @ParameterizedTest(name = "decay {0}")
+    @ValueSource(doubles = {0.0, 0.1})
+    void resumingReplaysSchedulesExactlyFromAnyStopPoint(double decay) {
         // The plateau schedule halves the rate after epochs 4 and 8; early stopping ends after epoch 10.
         ScriptedBackend.Script validation = heldOut(3, 2, 2.5, 2.6, 2.7, 1.9, 2.0, 2.1, 2.2, 2.3, 2.4, 2.5);
-        TextgenConfig config = config(12, 0.1, new EarlyStoppingConfig(4, 0.0, true), new PlateauConfig(2, 0.5, 0),
-                STOP);
+        TextgenConfig config = config(12, 0.1, decay, new EarlyStoppingConfig(4, 0.0, true),
+                new PlateauConfig(2, 0.5, 0), STOP);
         ScriptedBackend straight = new ScriptedBackend((batch, updates, lr) -> 1 + updates, validation);
         Trainer uninterrupted = TrainingLoop.start(straight, config, vocabulary, null);
         TrainingHistory expected = uninterrupted.fit(windows, windows, TrainingListener.NONE);
         assertThat(expected.outcome()).isEqualTo(TrainingHistory.Outcome.STOPPED_EARLY);
         assertThat(expected.bestEpoch()).isEqualTo(6);
-        assertThat(expected.epochs()).extracting(EpochResult::learningRate)
-                .containsExactly(0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.025, 0.025);
+        double[] base = {0.1, 0.1, 0.1, 0.1, 0.05, 0.05, 0.05, 0.05, 0.025, 0.025};
+        assertThat(expected.epochs()).extracting(EpochResult::learningRate).containsExactly(
+                IntStream.range(0, base.length).mapToObj(e -> base[e] / (1 + decay * (PER_EPOCH * (e + 1) - 1)))
+                        .toArray(Double[]::new));
 
         for (int stopAt = 1; stopAt <= straight.calls.size(); stopAt++) {
             ScriptedBackend backend = new ScriptedBackend((batch, updates, lr) -> 1 + updates, validation);
@@ -394,9 +455,10 @@ class TrainingLoopTest {
         }
     }
 
-    @Test
-    void resumingRealTrainingIsBitForBitFromAnyStopPoint() {
-        TextgenConfig config = realTraining(4);
+    @ParameterizedTest(name = "decay {0}")
+    @ValueSource(doubles = {0.0, 0.05})
+    void resumingRealTrainingIsBitForBitFromAnyStopPoint(double decay) {
+        TextgenConfig config = realTraining(4, decay);
         Vocabulary tiny = TinyCorpus.vocabulary();
         WindowSet train = TinyCorpus.train();
         WindowSet validation = TinyCorpus.validation();
@@ -433,7 +495,7 @@ class TrainingLoopTest {
 
     @Test
     void aStateTakenInsideOnBatchWhileTrainingGoesOnResumesBitForBit() {
-        TextgenConfig config = realTraining(3);
+        TextgenConfig config = realTraining(3, 0);
         Vocabulary tiny = TinyCorpus.vocabulary();
         WindowSet train = TinyCorpus.train();
         WindowSet validation = TinyCorpus.validation();
@@ -487,9 +549,9 @@ class TrainingLoopTest {
     }
 
     /** The test double's real training on the tiny corpus, with dropout, early stopping and the plateau schedule. */
-    private static TextgenConfig realTraining(int epochs) {
+    private static TextgenConfig realTraining(int epochs, double decay) {
         return TinyCorpus.withDropout(TinyCorpus.config(TestDoubleProvider.NAME, 8), 0.2)
-                .withTraining(TinyCorpus.training(epochs, 16, new OptimizerConfig.RmsProp(0.02, 0.9, 1e-7),
+                .withTraining(TinyCorpus.training(epochs, 16, new OptimizerConfig.RmsProp(0.02, 0.9, 1e-7, decay),
                         new EarlyStoppingConfig(2, 0.0, true), new PlateauConfig(1, 0.5, 0), STOP));
     }
 
@@ -532,12 +594,17 @@ class TrainingLoopTest {
 
     private static TextgenConfig config(int epochs, double learningRate, EarlyStoppingConfig earlyStopping,
                                         PlateauConfig plateau, OnNonFinite onNonFinite) {
+        return config(epochs, learningRate, 0, earlyStopping, plateau, onNonFinite);
+    }
+
+    private static TextgenConfig config(int epochs, double learningRate, double decay, EarlyStoppingConfig earlyStopping,
+                                        PlateauConfig plateau, OnNonFinite onNonFinite) {
         TextgenConfig base = TinyCorpus.config("scripted", 1);
         CorpusConfig c = base.corpus();
         return base
                 .withCorpus(new CorpusConfig(c.source(), null, null, c.charset(), c.malformed(), false, false, false,
                         1, 1, 0.2, c.maxVocabulary()))
-                .withTraining(TinyCorpus.training(epochs, BATCH, new OptimizerConfig.RmsProp(learningRate, 0.9, 1e-7),
+                .withTraining(TinyCorpus.training(epochs, BATCH, new OptimizerConfig.RmsProp(learningRate, 0.9, 1e-7, decay),
                         earlyStopping, plateau, onNonFinite));
     }
 }
