@@ -2,6 +2,8 @@ package dev.textgen.cli;
 
 import dev.textgen.api.EpochResult;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.Locale;
 
 /** How training results read on the console. */
@@ -15,7 +17,16 @@ final class EpochLine {
                 ? String.format(Locale.ROOT, "held-out loss %.4f nats (%.4f bits/char)", e.validationLoss(), e.validationBitsPerChar())
                 : "held-out loss n/a (corpus.validationFraction is 0)";
         return String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f nats (%.4f bits/char), %s, %.1f s, lr %s",
-                e.epoch(), epochs, e.trainLoss(), e.trainBitsPerChar(), heldOut, e.seconds(), e.learningRate());
+                e.epoch(), epochs, e.trainLoss(), e.trainBitsPerChar(), heldOut, e.seconds(),
+                learningRate(e.learningRate()));
+    }
+
+    /**
+     * A learning rate to 4 significant digits, without trailing zeros: {@code 0.01} stays {@code 0.01}, and a
+     * decayed {@code 0.0023411893241766816} reads {@code 0.002341}.
+     */
+    static String learningRate(double rate) {
+        return new BigDecimal(rate).round(new MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
     /** {@code text} on one line: newlines, tabs, quotes and backslashes escaped as in Java. */
