@@ -30,9 +30,9 @@ final class PanamaKernels extends ScalarKernels {
      * L2 per multiply-add.
      */
     private static final boolean SIX_ROWS = S.vectorBitSize() >= 512;
-    /** Per thread: the panels B ({@code [0]}) and A ({@code [1]}) are copied to. */
+    /** Per thread: the panels B ({@code [0]}) and A ({@code [1]}) are copied to, and the buffer of the last columns. */
     private static final ThreadLocal<float[][]> PANEL =
-            ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+            ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[4 * L]});
     private static final FloatVector HALF = FloatVector.broadcast(S, 0.5f);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector ZERO = FloatVector.zero(S);
@@ -174,7 +174,7 @@ final class PanamaKernels extends ScalarKernels {
             // whose extra lanes are never stored: one element at a time, each row would be a chain of dependent
             // FMAs running at a fraction of the FMA units' rate.
             int width = cols - n;
-            float[] tail = new float[4 * L];
+            float[] tail = panel(2, 4 * L);
             int m = 0;
             for (; m + 4 <= rows; m += 4) {
                 tileTail(4, k0, k1, a, aOff + m * rowStride, rowStride, depthStride, b, bOff + n, ldb, c,
@@ -187,7 +187,10 @@ final class PanamaKernels extends ScalarKernels {
         }
     }
 
-    /** This thread's panel buffer {@code which} (0 for B, 1 for A), grown to at least {@code size} floats. */
+    /**
+     * This thread's buffer {@code which} (0: B's panel, 1: A's, 2: the last columns'), grown to at least
+     * {@code size} floats.
+     */
     private static float[] panel(int which, int size) {
         float[][] panel = PANEL.get();
         if (panel[which].length < size) {
