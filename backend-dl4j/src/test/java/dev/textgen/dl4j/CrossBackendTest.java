@@ -82,7 +82,7 @@ class CrossBackendTest {
 
     private static TextgenConfig config(String gates, int layers, OptimizerConfig optimizer, int epochs) {
         TextgenConfig tiny = TinyCorpus.config(ScratchBackend.NAME, HIDDEN);
-        return tiny.withModel(new ModelConfig(ScratchBackend.NAME, HIDDEN, layers, Fixtures.activation(gates), 0.0))
+        return tiny.withModel(new ModelConfig(ScratchBackend.NAME, HIDDEN, layers, Fixtures.activation(gates), 0.0, 0.0))
                 .withTraining(TinyCorpus.training(epochs, 16, optimizer, EarlyStoppingConfig.defaults(),
                         PlateauConfig.defaults(), TrainingConfig.OnNonFinite.STOP));
     }

@@ -38,7 +38,7 @@ final class Fixtures {
         TextgenConfig defaults = TextgenConfig.defaults();
         return defaults
                 .withCorpus(defaults.corpus().withMaxlen(maxlen))
-                .withModel(new ModelConfig("dl4j", hidden, layers, activation(gates), dropout))
+                .withModel(new ModelConfig("dl4j", hidden, layers, activation(gates), dropout, 0.0))
                 .withTraining(defaults.training().withClipNorm(clipNorm).withOptimizer(optimizer));
     }
 

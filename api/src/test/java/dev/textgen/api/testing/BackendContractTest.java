@@ -484,9 +484,9 @@ public abstract class BackendContractTest {
         ModelConfig m = config().model();
         ModelWeights weights = ModelWeights.initialize(vocabulary.size(), m.hiddenSize(), m.layers(), 1L);
         TextgenConfig wider = config().withModel(new ModelConfig(m.backend(), m.hiddenSize() + 3, m.layers(),
-                m.recurrentActivation(), m.dropout()));
+                m.recurrentActivation(), m.dropout(), m.recurrentDropout()));
         TextgenConfig deeper = config().withModel(new ModelConfig(m.backend(), m.hiddenSize(), m.layers() + 1,
-                m.recurrentActivation(), m.dropout()));
+                m.recurrentActivation(), m.dropout(), m.recurrentDropout()));
         StoredModel onWider = new StoredModel(wider, vocabulary, weights, null, null);
         StoredModel onDeeper = new StoredModel(deeper, vocabulary, weights, null, null);
         assertThatThrownBy(() -> backend().load(onWider)).isInstanceOfSatisfying(ConfigException.class,

@@ -64,7 +64,7 @@ class TrainingPassTest {
         Batch batch = TestData.batch(TestData.windows(200, VOCABULARY, STEPS, 2, 5L), BATCH, 9L, 0);
         try (Workers workers = new Workers(threads)) {
             // Slices of two windows, so that the sum over the slices' gradients is checked too.
-            TrainingPass pass = new TrainingPass(net, kernels, workers, hard, 0.3, allSteps, 2);
+            TrainingPass pass = new TrainingPass(net, kernels, workers, hard, 0.3, 0.0, allSteps, 2);
             double loss = pass.forward(batch, true);
             pass.backward();
 
@@ -106,7 +106,7 @@ class TrainingPassTest {
         float[][] expected = null;
         for (int threads : new int[] {1, 2, 3}) {
             try (Workers workers = new Workers(threads)) {
-                TrainingPass pass = new TrainingPass(net, kernels, workers, false, 0.3, true, sliceWindows);
+                TrainingPass pass = new TrainingPass(net, kernels, workers, false, 0.3, 0.0, true, sliceWindows);
                 pass.forward(batch, true);
                 pass.backward();
                 if (expected == null) {
@@ -140,7 +140,7 @@ class TrainingPassTest {
         Network net = Network.of(ModelWeights.initialize(VOCABULARY, 64, 2, 1L));
         Batch batch = TestData.batch(TestData.windows(2000, VOCABULARY, 20, 1, 5L), 32, 9L, 0);
         try (Workers workers = new Workers(2)) {
-            TrainingPass pass = new TrainingPass(net, KernelChoices.all().get(0), workers, false, 0.25, false);
+            TrainingPass pass = new TrainingPass(net, KernelChoices.all().get(0), workers, false, 0.25, 0.0, false);
             pass.forward(batch, true);
             float[] mask = pass.inputMask(1).clone();
             long zeros = 0;
@@ -164,9 +164,9 @@ class TrainingPassTest {
         Batch batch = TestData.batch(TestData.windows(200, VOCABULARY, STEPS, 2, 5L), BATCH, 9L, 0);
         try (Workers workers = new Workers(1)) {
             Kernels kernels = KernelChoices.all().get(0);
-            double withDropout = new TrainingPass(net, kernels, workers, false, 0.5, false).forward(batch, false);
-            double without = new TrainingPass(net, kernels, workers, false, 0.0, false).forward(batch, false);
-            double training = new TrainingPass(net, kernels, workers, false, 0.5, false).forward(batch, true);
+            double withDropout = new TrainingPass(net, kernels, workers, false, 0.5, 0.0, false).forward(batch, false);
+            double without = new TrainingPass(net, kernels, workers, false, 0.0, 0.0, false).forward(batch, false);
+            double training = new TrainingPass(net, kernels, workers, false, 0.5, 0.0, false).forward(batch, true);
             assertThat(withDropout).isEqualTo(without);
             assertThat(training).isNotEqualTo(without);
         }
@@ -178,8 +178,8 @@ class TrainingPassTest {
         Batch batch = TestData.batch(TestData.windows(200, VOCABULARY, STEPS, 2, 5L), BATCH, 9L, 0);
         try (Workers workers = new Workers(2)) {
             Kernels kernels = KernelChoices.all().get(0);
-            TrainingPass allSteps = new TrainingPass(net, kernels, workers, false, 0.0, true);
-            double lastStep = new TrainingPass(net, kernels, workers, false, 0.0, false).forward(batch, false);
+            TrainingPass allSteps = new TrainingPass(net, kernels, workers, false, 0.0, 0.0, true);
+            double lastStep = new TrainingPass(net, kernels, workers, false, 0.0, 0.0, false).forward(batch, false);
             double everyStep = allSteps.forward(batch, true);
             assertThat(allSteps.forward(batch, false)).isEqualTo(lastStep);
             assertThat(everyStep).isNotEqualTo(lastStep);
