@@ -230,14 +230,7 @@ class LstmGradientTest {
 
     /** {@code weights} with element {@code index} of tensor {@code k} (parameter order) moved by {@code delta}. */
     static ModelWeights perturb(ModelWeights weights, int k, int index, double delta) {
-        List<float[]> tensors = new ArrayList<>();
-        for (LstmWeights layer : weights.lstm()) {
-            tensors.add(layer.kernel().clone());
-            tensors.add(layer.recurrentKernel().clone());
-            tensors.add(layer.bias().clone());
-        }
-        tensors.add(weights.denseKernel().clone());
-        tensors.add(weights.denseBias().clone());
+        List<float[]> tensors = Fixtures.tensors(weights.copy());
         tensors.get(k)[index] += (float) delta;
         List<LstmWeights> lstm = new ArrayList<>();
         for (int n = 0; n < weights.lstm().size(); n++) {
