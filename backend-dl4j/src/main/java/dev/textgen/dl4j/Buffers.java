@@ -28,15 +28,18 @@ final class Buffers {
     final INDArray dTop;
     /** A layer's dropout mask in Java, {@code [T, H, B]}; null without dropout. */
     final float[] maskStaging;
+    /** A layer's recurrent dropout mask in Java, {@code [H, B]}; null without recurrent dropout. */
+    final float[] recurrentMaskStaging;
     int predictions;
     private final List<INDArray> owned = new ArrayList<>();
 
     /**
      * For batches of {@code size} windows of {@code steps} symbols, {@code layers} LSTM layers of {@code hidden}
      * units over {@code vocabularySize} symbols; {@code allSteps} when every step predicts, {@code dropout} when
-     * training drops.
+     * training drops the layers' outputs, {@code recurrentDropout} when it drops the state they feed back.
      */
-    Buffers(int size, int steps, int layers, int hidden, int vocabularySize, boolean allSteps, boolean dropout) {
+    Buffers(int size, int steps, int layers, int hidden, int vocabularySize, boolean allSteps, boolean dropout,
+            boolean recurrentDropout) {
         this.size = size;
         this.steps = steps;
         this.kernelByGate = new float[4 * hidden * vocabularySize];
@@ -45,7 +48,7 @@ final class Buffers {
         this.staging = new float[steps * 4 * hidden * size];
         this.ones = zeros(size, 1).assign(1);
         for (int n = 0; n < layers; n++) {
-            this.layers[n] = new Layer(this, size, steps, hidden, dropout);
+            this.layers[n] = new Layer(this, size, steps, hidden, dropout, recurrentDropout);
         }
         int most = allSteps ? steps : 1;
         this.logits = zeros(most, vocabularySize, size);
@@ -54,6 +57,7 @@ final class Buffers {
         this.targets = new int[most * size];
         this.dTop = zeros(hidden, size);
         this.maskStaging = dropout ? new float[steps * hidden * size] : null;
+        this.recurrentMaskStaging = recurrentDropout ? new float[hidden * size] : null;
     }
 
     INDArray zeros(long... shape) {

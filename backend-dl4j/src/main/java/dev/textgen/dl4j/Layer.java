@@ -19,6 +19,13 @@ final class Layer {
     final INDArray outputs;
     final INDArray mask;
     final INDArray dropped;
+    /** The recurrent dropout mask, {@code [H, B]}: one column per window for all its steps. */
+    final INDArray recurrentMask;
+    /**
+     * What step t multiplies by the recurrent kernel with recurrent dropout, {@code h[t] * recurrentMask}
+     * ({@code [H, B]} each), kept for the recurrent kernel's gradient.
+     */
+    final INDArray[] maskedStates;
     /** The gradient of the loss by this layer's (dropped) output sequence, from the layer above. */
     final INDArray dOutputs;
     final INDArray scratch;
@@ -27,7 +34,11 @@ final class Layer {
     final INDArray[] dc;
     final Step[] steps;
 
-    Layer(Buffers owner, int size, int steps, int hidden, boolean drop) {
+    /**
+     * The arrays for {@code size} windows of {@code steps} symbols and {@code hidden} units; those of dropout only
+     * with {@code drop}, those of recurrent dropout only with {@code recurrentDrop}.
+     */
+    Layer(Buffers owner, int size, int steps, int hidden, boolean drop, boolean recurrentDrop) {
         this.z = owner.zeros(steps, 4L * hidden, size);
         this.a = owner.zeros(steps, 4L * hidden, size);
         this.dz = owner.zeros(steps, 4L * hidden, size);
@@ -50,6 +61,14 @@ final class Layer {
         this.outputs = states.get(NDArrayIndex.interval(1, steps + 1), NDArrayIndex.all(), NDArrayIndex.all());
         this.mask = drop ? owner.zeros(steps, hidden, size) : null;
         this.dropped = drop ? owner.zeros(steps, hidden, size) : null;
+        this.recurrentMask = recurrentDrop ? owner.zeros(hidden, size) : null;
+        this.maskedStates = recurrentDrop ? new INDArray[steps] : null;
+        if (recurrentDrop) {
+            INDArray masked = owner.zeros(steps, hidden, size);
+            for (int t = 0; t < steps; t++) {
+                maskedStates[t] = masked.slice(t);
+            }
+        }
         this.dOutputs = owner.zeros(steps, hidden, size);
         this.scratch = owner.zeros(hidden, size);
         this.scratch2 = owner.zeros(hidden, size);
@@ -64,5 +83,10 @@ final class Layer {
     /** The output at step t as the next layer or the Dense layer sees it. */
     INDArray output(int t, boolean drop) {
         return drop ? dropped.slice(t) : h[t + 1];
+    }
+
+    /** The state step t multiplies by the recurrent kernel: {@code h[t]}, masked with {@code recurrentDrop}. */
+    INDArray fedBack(int t, boolean recurrentDrop) {
+        return recurrentDrop ? maskedStates[t] : h[t];
     }
 }

@@ -31,7 +31,10 @@ import java.util.Map;
  * <p>Everything runs transposed ({@code [features, batch]} per time step), so the four gate blocks of a
  * step are contiguous row ranges and every operand of an op is a dense view. Dropout (the probability of
  * dropping) is inverted dropout on the output sequence of every LSTM layer, i.e. between LSTM layers and before
- * the Dense layer, with the api's shared masks of the batch's seed.
+ * the Dense layer. Recurrent dropout is inverted dropout on the state each layer feeds back: with one mask
+ * {@code m} per layer and window for all its steps, step t's gates are {@code x[t] W + (h[t-1] * m) U + b}, while
+ * the output {@code h[t]} itself goes on unmasked (Keras' {@code recurrent_dropout}). Both draw the api's shared
+ * masks of the batch's seed, and both apply in training only.
  */
 final class LstmGradient {
     private final int layers;
@@ -39,6 +42,7 @@ final class LstmGradient {
     private final int vocabularySize;
     private final boolean hardSigmoid;
     private final double dropout;
+    private final double recurrentDropout;
     /** Training predicts at every step (the all-steps loss), not only after the last. */
     private final boolean allSteps;
     private final Parameters parameters;
@@ -71,11 +75,12 @@ final class LstmGradient {
         this.vocabularySize = vocabularySize;
         this.hardSigmoid = model.hardSigmoid();
         this.dropout = model.dropout();
+        this.recurrentDropout = model.recurrentDropout();
         this.allSteps = allSteps;
         this.parameters = new Parameters(layers, hidden, vocabularySize);
         this.oneHot = new OneHotInput(hidden, vocabularySize);
         this.dense = new DenseSoftmax(layers, vocabularySize);
-        this.dropoutMasks = new Dropout(dropout, hidden);
+        this.dropoutMasks = new Dropout(dropout, recurrentDropout, hidden);
         this.flatParameters = parameters.values;
         this.gradient = parameters.gradient;
     }
@@ -102,15 +107,16 @@ final class LstmGradient {
 
     /**
      * Runs the forward pass and returns the batch's mean next-symbol cross-entropy; with {@code training},
-     * dropout is applied (masks from the batch's seed), the loss is the all-steps one when configured (step t
-     * predicts input t + 1, the last step the window's target; the mean over all steps and windows) and the
-     * activations are kept for {@link #backward}. Without it, the loss is always the last step's.
+     * dropout and recurrent dropout are applied (masks from the batch's seed), the loss is the all-steps one when
+     * configured (step t predicts input t + 1, the last step the window's target; the mean over all steps and
+     * windows) and the activations are kept for {@link #backward}. Without it, the loss is always the last step's.
      */
     double forward(Batch batch, boolean training) {
         int size = batch.size();
         int steps = batch.maxlen();
         Buffers s = buffersByShape.computeIfAbsent(((long) size << 32) | steps,
-                key -> new Buffers(size, steps, layers, hidden, vocabularySize, allSteps, dropout > 0));
+                key -> new Buffers(size, steps, layers, hidden, vocabularySize, allSteps, dropout > 0,
+                        recurrentDropout > 0));
         current = s;
         int[] ids = batch.inputs();
         for (int t = 0; t < steps; t++) {
@@ -120,8 +126,12 @@ final class LstmGradient {
         }
         oneHot.project(s, parameters);
         boolean drop = training && dropout > 0;
+        boolean recurrentDrop = training && recurrentDropout > 0;
         for (int n = 0; n < layers; n++) {
             Layer layer = s.layers[n];
+            if (recurrentDrop) {
+                dropoutMasks.fillRecurrent(s, n, batch.seed());
+            }
             INDArray biasColumn = parameters.bias(n).reshape(4L * hidden, 1);
             for (int t = 0; t < steps; t++) {
                 Step step = layer.steps[t];
@@ -129,7 +139,10 @@ final class LstmGradient {
                     Nd4j.gemm(parameters.kernel(n), s.layers[n - 1].output(t, drop), step.z, true, false, 1, 0);
                     step.z.addiColumnVector(biasColumn);
                 }
-                Nd4j.gemm(parameters.recurrent(n), layer.h[t], step.z, true, false, 1, 1);
+                if (recurrentDrop) {
+                    mul(layer.h[t], layer.recurrentMask, layer.maskedStates[t]);
+                }
+                Nd4j.gemm(parameters.recurrent(n), layer.fedBack(t, recurrentDrop), step.z, true, false, 1, 1);
                 Nd4j.exec(gate(step.zInputForget, step.aInputForget));
                 Nd4j.exec(new Tanh(step.zCandidate, step.aCandidate));
                 Nd4j.exec(gate(step.zOutput, step.aOutput));
@@ -155,6 +168,7 @@ final class LstmGradient {
         int steps = s.steps;
         int predictions = s.predictions;
         boolean drop = dropout > 0;
+        boolean recurrentDrop = recurrentDropout > 0;
         gradient.assign(0);
         dense.backward(s, parameters, drop);
         for (int n = layers - 1; n >= 0; n--) {
@@ -204,8 +218,12 @@ final class LstmGradient {
                     Nd4j.gemm(s.layers[n - 1].output(t, drop), step.dz, dKernel, false, true, 1, 1);
                     Nd4j.gemm(parameters.kernel(n), step.dz, s.layers[n - 1].dOutputs.slice(t), false, false, 1, 0);
                 }
+                // the gradient by h[t] through the recurrence, and by the mask that scaled it on the way in
                 Nd4j.gemm(parameters.recurrent(n), step.dz, layer.dh, false, false, 1, 0);
-                Nd4j.gemm(layer.h[t], step.dz, dRecurrent, false, true, 1, 1);
+                if (recurrentDrop) {
+                    mul(layer.dh, layer.recurrentMask, layer.dh);
+                }
+                Nd4j.gemm(layer.fedBack(t, recurrentDrop), step.dz, dRecurrent, false, true, 1, 1);
             }
             if (n > 0 && drop) {
                 Layer below = s.layers[n - 1];

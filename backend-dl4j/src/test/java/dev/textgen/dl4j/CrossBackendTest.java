@@ -15,12 +15,15 @@ import dev.textgen.api.config.PlateauConfig;
 import dev.textgen.api.config.SamplerConfig;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.config.TrainingConfig;
+import dev.textgen.api.data.Batch;
+import dev.textgen.api.data.Batches;
 import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
 import dev.textgen.api.io.TrainingState;
 import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.Samplers;
+import dev.textgen.api.spi.TrainingEngine;
 import dev.textgen.api.testing.TinyCorpus;
 import dev.textgen.scratch.ScratchBackend;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +57,13 @@ class CrossBackendTest {
      * backends (fused ops, summation order) and the difference grows slowly with every update.
      */
     private static final double RESUMED_LOSS_TOLERANCE = 1e-5;
+    /**
+     * A weight after a run on each backend: RMSprop divides every step by the root mean square of the gradients
+     * seen, so a rounding difference in a small gradient becomes a larger one in the step.
+     */
+    private static final double WEIGHT_TOLERANCE = 1e-4;
+    /** A gradient element on the two backends: float32 rounding of the same sums in another order. */
+    private static final double GRADIENT_TOLERANCE = 1e-6;
     private static final int HIDDEN = 16;
     private static final int GENERATED = 300;
     private static final Vocabulary VOCABULARY = TinyCorpus.vocabulary();
@@ -82,7 +92,7 @@ class CrossBackendTest {
 
     private static TextgenConfig config(String gates, int layers, OptimizerConfig optimizer, int epochs) {
         TextgenConfig tiny = TinyCorpus.config(ScratchBackend.NAME, HIDDEN);
-        return tiny.withModel(new ModelConfig(ScratchBackend.NAME, HIDDEN, layers, Fixtures.activation(gates), 0.0))
+        return tiny.withModel(new ModelConfig(ScratchBackend.NAME, HIDDEN, layers, Fixtures.activation(gates), 0.0, 0.0))
                 .withTraining(TinyCorpus.training(epochs, 16, optimizer, EarlyStoppingConfig.defaults(),
                         PlateauConfig.defaults(), TrainingConfig.OnNonFinite.STOP));
     }
@@ -200,32 +210,100 @@ class CrossBackendTest {
     }
 
     /**
-     * Dropout masks come from one stream shared by the backends, so a run with dropout takes the same steps on
-     * both: every batch loss of its first three epochs agrees within {@value #RESUMED_LOSS_TOLERANCE}, while the
-     * same run without dropout is far from it.
+     * Dropout and recurrent dropout masks come from one stream shared by the backends, so a run with either takes
+     * the same steps on both: every batch loss of its first three epochs agrees within
+     * {@value #RESUMED_LOSS_TOLERANCE} and the final weights within {@value #WEIGHT_TOLERANCE}, while the same run
+     * without dropout is far from it.
      */
-    @ParameterizedTest(name = "{0} loss")
-    @EnumSource(TrainingConfig.Loss.class)
-    void aRunWithDropoutTakesTheSameStepsOnBothBackends(TrainingConfig.Loss loss) {
+    @ParameterizedTest(name = "dropout {0}, recurrent dropout {1}, {2} loss")
+    @CsvSource({"0.3, 0, LAST_STEP", "0.3, 0, ALL_STEPS", "0, 0.3, LAST_STEP", "0.3, 0.3, ALL_STEPS"})
+    void aRunWithDropoutTakesTheSameStepsOnBothBackends(double dropout, double recurrentDropout, TrainingConfig.Loss loss) {
         TextgenConfig plain = config("sigmoid", 2, OptimizerConfig.RmsProp.defaults(), 3);
         plain = plain.withTraining(plain.training().withLoss(loss));
-        TextgenConfig config = TinyCorpus.withDropout(plain, 0.3);
-        List<Double> onScratch = batchLosses(scratch, config);
-        List<Double> onDl4j = batchLosses(dl4j, config);
-        List<Double> withoutDropout = batchLosses(scratch, plain);
-        assertThat(onDl4j).hasSameSizeAs(onScratch).hasSizeGreaterThan(50);
-        double difference = maxDifference(onScratch, onDl4j);
-        record("dropout 0.3, " + loss + ": batch losses of 3 epochs", difference);
+        TextgenConfig config = withDropout(plain, dropout, recurrentDropout);
+        Run onScratch = run(scratch, config);
+        Run onDl4j = run(dl4j, config);
+        Run withoutDropout = run(scratch, plain);
+        assertThat(onDl4j.losses).hasSameSizeAs(onScratch.losses).hasSizeGreaterThan(50);
+        String label = "dropout " + dropout + ", recurrent dropout " + recurrentDropout + ", " + loss;
+        double difference = maxDifference(onScratch.losses, onDl4j.losses);
+        double weightDifference = maxDifference(onScratch.weights, onDl4j.weights);
+        record(label + ": batch losses of 3 epochs", difference);
+        record(label + ": weights after 3 epochs", weightDifference);
         assertThat(difference).as("batch losses with dropout, scratch against dl4j").isLessThanOrEqualTo(RESUMED_LOSS_TOLERANCE);
-        assertThat(maxDifference(onScratch, withoutDropout)).as("dropout changes the run").isGreaterThan(0.01);
+        assertThat(weightDifference).as("weights after the run, scratch against dl4j").isLessThanOrEqualTo(WEIGHT_TOLERANCE);
+        assertThat(maxDifference(onScratch.losses, withoutDropout.losses)).as("dropout changes the run").isGreaterThan(0.01);
+        assertThat(maxDifference(onScratch.weights, withoutDropout.weights)).as("dropout changes the weights")
+                .isGreaterThan(100 * WEIGHT_TOLERANCE);
+    }
+
+    /**
+     * One batch with recurrent dropout (alone, and beside dropout) has the same loss and gradient on both backends.
+     * Each takes one plain SGD step of rate 1 from the same weights, so the step it applies is its gradient.
+     */
+    @ParameterizedTest(name = "dropout {0}, recurrent dropout {1}, {2} layers, {3} loss")
+    @CsvSource({"0, 0.3, 1, LAST_STEP", "0, 0.3, 2, LAST_STEP", "0.3, 0.3, 2, LAST_STEP", "0.3, 0.3, 2, ALL_STEPS"})
+    void aBatchWithRecurrentDropoutHasTheSameLossAndGradientOnBothBackends(double dropout, double recurrentDropout,
+                                                                          int layers, TrainingConfig.Loss loss) {
+        TextgenConfig plain = config("sigmoid", layers, new OptimizerConfig.Sgd(1.0), 1);
+        plain = plain.withTraining(plain.training().withLoss(loss));
+        TextgenConfig config = withDropout(plain, dropout, recurrentDropout);
+        ModelWeights weights = Fixtures.weights(VOCABULARY.size(), HIDDEN, layers, 0.5, 43);
+        Batch batch = new Batch(16, config.corpus().maxlen(), VOCABULARY.size(), false);
+        Batches.shuffled(TinyCorpus.train(), 16, 5L, 0).next(batch);
+        SgdStep onScratch = sgdStep(scratch, config, weights, batch);
+        SgdStep onDl4j = sgdStep(dl4j, config, weights, batch);
+        SgdStep withoutRecurrentDropout = sgdStep(scratch, withDropout(plain, dropout, 0), weights, batch);
+        String label = "dropout " + dropout + ", recurrent dropout " + recurrentDropout + ", " + layers + " layers, " + loss;
+        double lossDifference = Math.abs(onScratch.loss - onDl4j.loss);
+        double gradientDifference = maxDifference(onScratch.gradient, onDl4j.gradient);
+        record(label + ": loss of one batch", lossDifference);
+        record(label + ": gradient of one batch", gradientDifference);
+        assertThat(lossDifference).as("loss, scratch against dl4j").isLessThanOrEqualTo(RESUMED_LOSS_TOLERANCE);
+        assertThat(gradientDifference).as("gradient, scratch against dl4j").isLessThanOrEqualTo(GRADIENT_TOLERANCE);
+        assertThat(maxDifference(onScratch.gradient, withoutRecurrentDropout.gradient))
+                .as("recurrent dropout changes the gradient").isGreaterThan(1000 * GRADIENT_TOLERANCE);
+    }
+
+    private static TextgenConfig withDropout(TextgenConfig config, double dropout, double recurrentDropout) {
+        return config.withModel(config.model().withDropout(dropout).withRecurrentDropout(recurrentDropout));
+    }
+
+    /** The loss of one training batch and the gradient it applied, flat in parameter order. */
+    private record SgdStep(double loss, float[] gradient) {
+    }
+
+    /** One training step on {@code batch} from {@code weights} with {@code config}'s SGD at rate 1. */
+    private static SgdStep sgdStep(Backend backend, TextgenConfig config, ModelWeights weights, Batch batch) {
+        try (TrainingEngine engine = backend.newEngine(config, VOCABULARY, weights)) {
+            double loss = engine.trainBatch(batch, 1.0);
+            float[] before = flat(weights);
+            float[] after = flat(engine.weights());
+            float[] gradient = new float[before.length];
+            for (int i = 0; i < gradient.length; i++) {
+                gradient[i] = before[i] - after[i];
+            }
+            return new SgdStep(loss, gradient);
+        }
+    }
+
+    private static float[] flat(ModelWeights weights) {
+        List<float[]> tensors = Fixtures.tensors(weights);
+        float[] values = new float[tensors.stream().mapToInt(t -> t.length).sum()];
+        int offset = 0;
+        for (float[] tensor : tensors) {
+            System.arraycopy(tensor, 0, values, offset, tensor.length);
+            offset += tensor.length;
+        }
+        return values;
     }
 
     /** Plain SGD is the api's shared {@code Optimizer} on both backends, so the runs take the same steps. */
     @Test
     void aRunWithSgdTakesTheSameStepsOnBothBackends() {
         TextgenConfig config = config("sigmoid", 2, new OptimizerConfig.Sgd(0.5), 3);
-        List<Double> onScratch = batchLosses(scratch, config);
-        List<Double> onDl4j = batchLosses(dl4j, config);
+        List<Double> onScratch = run(scratch, config).losses;
+        List<Double> onDl4j = run(dl4j, config).losses;
         assertThat(onDl4j).hasSameSizeAs(onScratch).hasSizeGreaterThan(50);
         double difference = maxDifference(onScratch, onDl4j);
         record("sgd: batch losses of 3 epochs", difference);
@@ -233,8 +311,12 @@ class CrossBackendTest {
         assertThat(onScratch.get(onScratch.size() - 1)).as("sgd trains").isLessThan(onScratch.get(0));
     }
 
-    /** The loss of every training batch of a run of {@code config} from fresh seeded weights. */
-    private static List<Double> batchLosses(Backend backend, TextgenConfig config) {
+    /** The loss of every training batch of a run and its final weights, flat in parameter order. */
+    private record Run(List<Double> losses, float[] weights) {
+    }
+
+    /** A run of {@code config} from fresh seeded weights. */
+    private static Run run(Backend backend, TextgenConfig config) {
         List<Double> losses = new ArrayList<>();
         try (Trainer trainer = backend.newTrainer(config, VOCABULARY, TinyCorpus.defaultPrompt())) {
             trainer.fit(TinyCorpus.train(), TinyCorpus.validation(), new TrainingListener() {
@@ -243,8 +325,8 @@ class CrossBackendTest {
                     losses.add(loss);
                 }
             });
+            return new Run(losses, flat(trainer.model().weights()));
         }
-        return losses;
     }
 
     private static double maxDifference(List<Double> a, List<Double> b) {

@@ -38,7 +38,7 @@ final class Fixtures {
         TextgenConfig defaults = TextgenConfig.defaults();
         return defaults
                 .withCorpus(defaults.corpus().withMaxlen(maxlen))
-                .withModel(new ModelConfig("dl4j", hidden, layers, activation(gates), dropout))
+                .withModel(new ModelConfig("dl4j", hidden, layers, activation(gates), dropout, 0.0))
                 .withTraining(defaults.training().withClipNorm(clipNorm).withOptimizer(optimizer));
     }
 
@@ -58,6 +58,19 @@ final class Fixtures {
             in = hidden;
         }
         return new ModelWeights(lstm, uniform(random, hidden * vocabulary, 3 * scale), uniform(random, vocabulary, scale));
+    }
+
+    /** The weight tensors of {@code weights} in the api's parameter order (per layer kernel, recurrent, bias; Dense kernel, bias). */
+    static List<float[]> tensors(ModelWeights weights) {
+        List<float[]> tensors = new ArrayList<>();
+        for (LstmWeights layer : weights.lstm()) {
+            tensors.add(layer.kernel());
+            tensors.add(layer.recurrentKernel());
+            tensors.add(layer.bias());
+        }
+        tensors.add(weights.denseKernel());
+        tensors.add(weights.denseBias());
+        return tensors;
     }
 
     static float[] uniform(SplittableRandom random, int n, double scale) {

@@ -6,6 +6,7 @@ import dev.textgen.api.data.WindowSet;
 import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.TensorLayout;
+import dev.textgen.api.spi.DropoutMasks;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,8 +21,9 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * {@link LstmGradient}'s hand-written backpropagation through time checked against central finite
- * differences: of the float64 {@link ReferenceLstm} loss without dropout (every tensor of every layer), and of
- * its own float32 loss with fixed dropout masks; for the last-step and the all-steps loss.
+ * differences: of the float64 {@link ReferenceLstm} loss without dropout and with the batch's recurrent dropout
+ * masks (every tensor of every layer), and of its own float32 loss with fixed dropout masks; for the last-step
+ * and the all-steps loss.
  */
 class LstmGradientTest {
     private static final int V = 11;
@@ -35,28 +37,37 @@ class LstmGradientTest {
         windows = Fixtures.windows(Fixtures.text(300, V, 41), MAXLEN, 2, V);
     }
 
-    @ParameterizedTest(name = "{0} x LSTM {1}, {2}")
-    @CsvSource({"1, 6, sigmoid", "2, 5, sigmoid", "2, 5, hard_sigmoid", "3, 4, sigmoid"})
-    void gradientMatchesFiniteDifferencesOfTheReferenceLossInEveryTensor(int layers, int hidden, String gates) {
+    @ParameterizedTest(name = "{0} x LSTM {1}, {2}, recurrent dropout {3}, all steps {4}")
+    @CsvSource({"1, 6, sigmoid, 0, false", "2, 5, sigmoid, 0, false", "2, 5, hard_sigmoid, 0, false", "3, 4, sigmoid, 0, false",
+            "1, 6, sigmoid, 0.3, false", "2, 5, hard_sigmoid, 0.3, false", "2, 5, sigmoid, 0.3, true", "3, 4, sigmoid, 0.3, false"})
+    void gradientMatchesFiniteDifferencesOfTheReferenceLossInEveryTensor(int layers, int hidden, String gates,
+                                                                        double recurrentDropout, boolean allSteps) {
         boolean hard = gates.equals("hard_sigmoid");
         ModelWeights weights = Fixtures.weights(V, hidden, layers, 0.5, 42 + layers);
         Batch batch = Fixtures.batch(windows, BATCH);
-        LstmGradient network = new LstmGradient(Fixtures.config(hidden, layers, gates, 0, MAXLEN).model(), V, false);
+        LstmGradient network = new LstmGradient(
+                Fixtures.config(hidden, layers, gates, 0, MAXLEN).model().withRecurrentDropout(recurrentDropout), V, allSteps);
         network.setWeights(weights);
+        assertThat(network.forward(batch, false)).as("evaluation: the last step, no recurrent dropout")
+                .isCloseTo(referenceLoss(weights, hard, batch), within(1e-5));
         double loss = network.forward(batch, true);
-        assertThat(loss).isCloseTo(referenceLoss(weights, hard, batch), within(1e-5));
+        assertThat(loss).isCloseTo(referenceLoss(weights, hard, batch, recurrentDropout, allSteps), within(1e-5));
+        if (recurrentDropout > 0) { // the batch's masks: one per layer and window, the same at every step
+            assertThat(loss).as("recurrent dropout changes the loss by more than the tolerance")
+                    .isNotCloseTo(referenceLoss(weights, hard, batch, 0, allSteps), within(1e-4));
+        }
         network.backward();
         List<float[]> gradient = tensors(network, network.gradient);
         SplittableRandom random = new SplittableRandom(7);
-        
+
         int checked = 0;
         for (int k = 0; k < gradient.size(); k++) {
             float[] tensor = gradient.get(k);
             for (int sample = 0; sample < 6; sample++) {
                 int index = k == 0 ? batch.inputs()[sample] * 4 * hidden + random.nextInt(4 * hidden) // a row that occurs
                         : random.nextInt(tensor.length);
-                double numeric = (referenceLoss(perturb(weights, k, index, 1e-4), hard, batch)
-                        - referenceLoss(perturb(weights, k, index, -1e-4), hard, batch)) / 2e-4;
+                double numeric = (referenceLoss(perturb(weights, k, index, 1e-4), hard, batch, recurrentDropout, allSteps)
+                        - referenceLoss(perturb(weights, k, index, -1e-4), hard, batch, recurrentDropout, allSteps)) / 2e-4;
                 assertThat((double) tensor[index]).as("%s[%d]", TensorLayout.name(layers, k), index)
                         .isCloseTo(numeric, within(2e-5 + 1e-3 * Math.abs(numeric)));
                 checked += numeric != 0 ? 1 : 0;
@@ -104,18 +115,7 @@ class LstmGradientTest {
 
     /** The all-steps loss: after each prefix of a window, the next input (the window's target after the last). */
     static double allStepsReferenceLoss(ModelWeights weights, Batch batch) {
-        ReferenceLstm reference = new ReferenceLstm(weights, false);
-        int steps = batch.maxlen();
-        double sum = 0;
-        for (int b = 0; b < batch.size(); b++) {
-            reference.reset();
-            for (int t = 0; t < steps; t++) {
-                double[] p = reference.step(batch.inputs()[b * steps + t]);
-                int target = t < steps - 1 ? batch.inputs()[b * steps + t + 1] : batch.targets()[b];
-                sum -= Math.log(p[target]);
-            }
-        }
-        return sum / (batch.size() * steps);
+        return referenceLoss(weights, false, batch, 0, true);
     }
 
     @Test
@@ -168,25 +168,45 @@ class LstmGradientTest {
     }
 
     static double referenceLoss(ModelWeights weights, boolean hardSigmoid, Batch batch) {
+        return referenceLoss(weights, hardSigmoid, batch, 0, false);
+    }
+
+    /**
+     * The float64 reference loss of {@code batch} with the batch's recurrent dropout masks of rate
+     * {@code recurrentDropout} (none at 0): of the last step, or with {@code allSteps} the mean over every step
+     * (step t predicts input t + 1, the last step the window's target).
+     */
+    static double referenceLoss(ModelWeights weights, boolean hardSigmoid, Batch batch, double recurrentDropout,
+                                boolean allSteps) {
         ReferenceLstm reference = new ReferenceLstm(weights, hardSigmoid);
+        DropoutMasks masks = new DropoutMasks(recurrentDropout);
+        int layers = weights.lstm().size();
+        int steps = batch.maxlen();
         double sum = 0;
         for (int b = 0; b < batch.size(); b++) {
-            double[] p = reference.window(batch.inputs(), b * batch.maxlen(), (b + 1) * batch.maxlen());
-            sum -= Math.log(p[batch.targets()[b]]);
+            if (recurrentDropout > 0) {
+                float[][] windowMasks = new float[layers][];
+                for (int n = 0; n < layers; n++) {
+                    int hidden = weights.lstm().get(n).hiddenSize();
+                    windowMasks[n] = new float[hidden];
+                    masks.fill(batch.seed(), n, DropoutMasks.RECURRENT_STEP, b, windowMasks[n], 0, hidden);
+                }
+                reference.dropRecurrent(windowMasks);
+            }
+            reference.reset();
+            for (int t = 0; t < steps; t++) {
+                double[] p = reference.step(batch.inputs()[b * steps + t]);
+                if (allSteps || t == steps - 1) {
+                    sum -= Math.log(p[t < steps - 1 ? batch.inputs()[b * steps + t + 1] : batch.targets()[b]]);
+                }
+            }
         }
-        return sum / batch.size();
+        return sum / (batch.size() * (allSteps ? steps : 1));
     }
 
     /** {@code weights} with element {@code index} of tensor {@code k} (parameter order) moved by {@code delta}. */
     static ModelWeights perturb(ModelWeights weights, int k, int index, double delta) {
-        List<float[]> tensors = new ArrayList<>();
-        for (LstmWeights layer : weights.lstm()) {
-            tensors.add(layer.kernel().clone());
-            tensors.add(layer.recurrentKernel().clone());
-            tensors.add(layer.bias().clone());
-        }
-        tensors.add(weights.denseKernel().clone());
-        tensors.add(weights.denseBias().clone());
+        List<float[]> tensors = Fixtures.tensors(weights.copy());
         tensors.get(k)[index] += (float) delta;
         List<LstmWeights> lstm = new ArrayList<>();
         for (int n = 0; n < weights.lstm().size(); n++) {

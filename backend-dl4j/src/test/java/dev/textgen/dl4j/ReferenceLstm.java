@@ -6,13 +6,16 @@ import dev.textgen.api.io.ModelWeights;
 /**
  * A plain float64 LSTM + softmax in the portable (Keras) layout, written from the equations, to check
  * the DL4J network against: {@code z = x W + h U + b} split into gates (i, f, c, o),
- * {@code c' = f c + i tanh(zc)}, {@code h' = o tanh(c')}, then {@code softmax(h W_d + b_d)}.
+ * {@code c' = f c + i tanh(zc)}, {@code h' = o tanh(c')}, then {@code softmax(h W_d + b_d)}; with recurrent
+ * dropout masks {@code m}, {@code z = x W + (h * m) U + b}.
  */
 final class ReferenceLstm {
     private final ModelWeights weights;
     private final boolean hardSigmoid;
     private final double[][] h;
     private final double[][] c;
+    /** Per layer, the recurrent dropout mask of the state it feeds back; null for none. */
+    private float[][] recurrentMasks;
 
     ReferenceLstm(ModelWeights weights, boolean hardSigmoid) {
         this.weights = weights;
@@ -21,6 +24,11 @@ final class ReferenceLstm {
         this.h = new double[layers][];
         this.c = new double[layers][];
         reset();
+    }
+
+    /** Scales the state each layer {@code n} feeds back by {@code masks[n]} from now on; null for no recurrent dropout. */
+    void dropRecurrent(float[][] masks) {
+        this.recurrentMasks = masks;
     }
 
     void reset() {
@@ -65,8 +73,9 @@ final class ReferenceLstm {
             }
         }
         for (int i = 0; i < hidden; i++) {
+            double fedBack = recurrentMasks == null ? h[n][i] : h[n][i] * recurrentMasks[n][i];
             for (int j = 0; j < width; j++) {
-                z[j] += h[n][i] * w.recurrentKernel()[i * width + j];
+                z[j] += fedBack * w.recurrentKernel()[i * width + j];
             }
         }
         double[] next = new double[hidden];

@@ -14,8 +14,10 @@ import dev.textgen.api.testing.BackendContractTest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -217,17 +219,25 @@ class TrainingEngineTest {
         }
     }
 
-    @Test
-    void dropoutIsSeededByTheBatchAndOffInEvaluation() {
+    @ParameterizedTest(name = "dropout {0}, recurrent dropout {1}")
+    @CsvSource({"0.5, 0", "0, 0.5", "0.5, 0.5"})
+    void dropoutIsSeededByTheBatchAndOffInEvaluation(double dropout, double recurrentDropout) {
         ModelWeights weights = Fixtures.weights(V, H, 2, 0.4, 35);
-        TextgenConfig config = Fixtures.config(H, 2, "hard_sigmoid", 0.5, MAXLEN);
+        TextgenConfig plain = Fixtures.config(H, 2, "hard_sigmoid", 0, MAXLEN);
+        TextgenConfig config = plain.withModel(plain.model().withDropout(dropout).withRecurrentDropout(recurrentDropout));
         Batch batch = Fixtures.batch(windows, BATCH);
-        try (TrainingEngine a = engine(config, weights); TrainingEngine b = engine(config, weights)) {
+        int[] context = Arrays.copyOf(batch.inputs(), MAXLEN);
+        try (TrainingEngine a = engine(config, weights); TrainingEngine b = engine(config, weights);
+             TrainingEngine without = engine(plain, weights)) {
             double evaluated = a.evaluateBatch(batch);
-            assertThat(evaluated).isCloseTo(referenceLoss(weights, true, batch), within(1e-5));
+            assertThat(evaluated).as("held-out loss with and without dropout").isEqualTo(without.evaluateBatch(batch))
+                    .isCloseTo(referenceLoss(weights, true, batch), within(1e-5));
+            assertThat(a.snapshot(null).predict(context, 0, MAXLEN, new float[V])).as("predictions")
+                    .containsExactly(without.snapshot(null).predict(context, 0, MAXLEN, new float[V]));
             double trainedA = a.trainBatch(batch, 0.0);
             double trainedB = b.trainBatch(batch, 0.0);
             assertThat(trainedA).isEqualTo(trainedB).isNotCloseTo(evaluated, within(1e-3));
+            assertThat(a.evaluateBatch(batch)).as("evaluation after a step of rate 0").isEqualTo(evaluated);
         }
     }
 

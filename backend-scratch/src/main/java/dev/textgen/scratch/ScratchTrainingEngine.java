@@ -36,6 +36,7 @@ final class ScratchTrainingEngine implements TrainingEngine {
         this.workers = new Workers(Math.min(config.training().effectiveThreads(),
                 TrainingPass.usefulWorkers(config.training().batchSize())));
         this.pass = new TrainingPass(network, kernels, workers, config.model().hardSigmoid(), config.model().dropout(),
+                config.model().recurrentDropout(),
                 config.training().loss() == TrainingConfig.Loss.ALL_STEPS);
         this.optimizer = Optimizer.of(config.training().optimizer(), network.tensorLengths());
         this.clipNorm = config.training().clipNorm();

@@ -22,7 +22,7 @@ public final class Configs {
         TrainingConfig training = defaults.training().withEpochs(1).withBatchSize(128).withSeed(seed).withThreads(threads)
                 .withClipNorm(clipNorm).withOptimizer(optimizer).withLoss(loss);
         return defaults.withCorpus(defaults.corpus().withMaxlen(maxlen))
-                .withModel(new ModelConfig("scratch", hidden, layers, activation, dropout)).withTraining(training);
+                .withModel(new ModelConfig("scratch", hidden, layers, activation, dropout, 0.0)).withTraining(training);
     }
 
     public static TextgenConfig small(int threads) {

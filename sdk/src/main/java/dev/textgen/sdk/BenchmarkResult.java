@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param layers                 stacked LSTM layers
  * @param hiddenSize             units per layer
  * @param dropout                the dropout rate during training
+ * @param recurrentDropout       the recurrent dropout rate during training
  * @param batchSize              windows per batch
  * @param maxlen                 symbols per window
  * @param loss                   the training objective, {@code last-step} or {@code all-steps}
@@ -36,7 +37,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param batchedCharsPerSecond  their median chars per second summed over the streams, or null when not measured
  */
 public record BenchmarkResult(String backend, String kernels, int threads, String java, String data, String source,
-                              int vocabulary, int layers, int hiddenSize, double dropout, int batchSize, int maxlen,
+                              int vocabulary, int layers, int hiddenSize, double dropout,
+                              double recurrentDropout, int batchSize, int maxlen,
                               String loss, int warmupBatches, int batches, double msPerBatchMedian, double msPerBatchMin,
                               double msPerBatchMax, double windowsPerSecond, double flopsPerBatch, double gflopsPerSecond,
                               int generatedChars, double windowCharsPerSecond, double statefulCharsPerSecond,
@@ -60,6 +62,7 @@ public record BenchmarkResult(String backend, String kernels, int threads, Strin
         json.put("layers", layers);
         json.put("hiddenSize", hiddenSize);
         json.put("dropout", dropout);
+        json.put("recurrentDropout", recurrentDropout);
         json.put("batchSize", batchSize);
         json.put("maxlen", maxlen);
         json.put("loss", loss);

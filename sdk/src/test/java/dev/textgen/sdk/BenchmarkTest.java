@@ -48,6 +48,7 @@ class BenchmarkTest {
         assertThat(json.get("layers").intValue()).isEqualTo(1);
         assertThat(json.get("hiddenSize").intValue()).isEqualTo(8);
         assertThat(json.get("dropout").doubleValue()).isZero();
+        assertThat(json.get("recurrentDropout").doubleValue()).isZero();
         assertThat(json.get("batchSize").intValue()).isEqualTo(16);
         assertThat(json.get("maxlen").intValue()).isEqualTo(10);
         assertThat(json.get("loss").textValue()).isEqualTo("last-step");

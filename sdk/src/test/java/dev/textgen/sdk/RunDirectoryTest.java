@@ -28,7 +28,7 @@ class RunDirectoryTest {
         Vocabulary vocabulary = Vocabulary.fromText("ab");
         ModelWeights weights = new ModelWeights(List.of(new LstmWeights(2, 1, new float[8], new float[4], new float[4])),
                 new float[2], new float[2]);
-        TextgenConfig config = TextgenConfig.defaults().withModel(new ModelConfig("scratch", 1, 1, ModelConfig.RecurrentActivation.SIGMOID, 0));
+        TextgenConfig config = TextgenConfig.defaults().withModel(new ModelConfig("scratch", 1, 1, ModelConfig.RecurrentActivation.SIGMOID, 0, 0.0));
         return new StoredModel(config, vocabulary, weights, "ab",
                 new TrainingState(Map.of(), epoch, batch, 42, 0.01, 0, 0, history, null));
     }

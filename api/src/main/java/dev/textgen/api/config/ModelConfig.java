@@ -12,9 +12,13 @@ import java.util.Locale;
  *                            default, the reference notebook's exact model: {@code clip(0.2 x + 0.5, 0, 1)})
  * @param dropout             inverted dropout rate between layers and before the Dense layer during
  *                            training, in [0, 1); off at inference
+ * @param recurrentDropout    inverted dropout rate of the state each LSTM layer feeds back into its recurrent
+ *                            product during training, in [0, 1), with one mask per window and layer for all its
+ *                            steps (Keras' {@code recurrent_dropout}, Gal and Ghahramani's variational dropout);
+ *                            off at inference
  */
 public record ModelConfig(String backend, int hiddenSize, int layers, RecurrentActivation recurrentActivation,
-                          double dropout) {
+                          double dropout, double recurrentDropout) {
 
     /** The LSTM gate activation, see {@link ModelConfig#recurrentActivation()}. */
     public enum RecurrentActivation implements ConfigChoice {
@@ -38,6 +42,7 @@ public record ModelConfig(String backend, int hiddenSize, int layers, RecurrentA
      * @param layers at least 1
      * @param recurrentActivation not null
      * @param dropout in [0, 1)
+     * @param recurrentDropout in [0, 1)
      */
     public ModelConfig {
         Require.present("model.backend", backend);
@@ -48,6 +53,7 @@ public record ModelConfig(String backend, int hiddenSize, int layers, RecurrentA
         Require.atLeast("model.layers", layers, 1);
         Require.present("model.recurrentActivation", recurrentActivation);
         Require.inRange("model.dropout", dropout, 0.0, 1.0, false);
+        Require.inRange("model.recurrentDropout", recurrentDropout, 0.0, 1.0, false);
     }
 
     /**
@@ -56,7 +62,7 @@ public record ModelConfig(String backend, int hiddenSize, int layers, RecurrentA
      * @return the defaults
      */
     public static ModelConfig defaults() {
-        return new ModelConfig("scratch", 128, 1, RecurrentActivation.SIGMOID, 0.0);
+        return new ModelConfig("scratch", 128, 1, RecurrentActivation.SIGMOID, 0.0, 0.0);
     }
 
     /**
@@ -75,7 +81,7 @@ public record ModelConfig(String backend, int hiddenSize, int layers, RecurrentA
      * @return a copy with {@code backend} replaced
      */
     public ModelConfig withBackend(String value) {
-        return new ModelConfig(value, hiddenSize, layers, recurrentActivation, dropout);
+        return new ModelConfig(value, hiddenSize, layers, recurrentActivation, dropout, recurrentDropout);
     }
 
     /**
@@ -85,7 +91,7 @@ public record ModelConfig(String backend, int hiddenSize, int layers, RecurrentA
      * @return a copy with {@code hiddenSize} replaced
      */
     public ModelConfig withHiddenSize(int value) {
-        return new ModelConfig(backend, value, layers, recurrentActivation, dropout);
+        return new ModelConfig(backend, value, layers, recurrentActivation, dropout, recurrentDropout);
     }
 
     /**
@@ -95,7 +101,7 @@ public record ModelConfig(String backend, int hiddenSize, int layers, RecurrentA
      * @return a copy with {@code layers} replaced
      */
     public ModelConfig withLayers(int value) {
-        return new ModelConfig(backend, hiddenSize, value, recurrentActivation, dropout);
+        return new ModelConfig(backend, hiddenSize, value, recurrentActivation, dropout, recurrentDropout);
     }
 
     /**
@@ -105,7 +111,7 @@ public record ModelConfig(String backend, int hiddenSize, int layers, RecurrentA
      * @return a copy with {@code recurrentActivation} replaced
      */
     public ModelConfig withRecurrentActivation(RecurrentActivation value) {
-        return new ModelConfig(backend, hiddenSize, layers, value, dropout);
+        return new ModelConfig(backend, hiddenSize, layers, value, dropout, recurrentDropout);
     }
 
     /**
@@ -115,6 +121,16 @@ public record ModelConfig(String backend, int hiddenSize, int layers, RecurrentA
      * @return a copy with {@code dropout} replaced
      */
     public ModelConfig withDropout(double value) {
-        return new ModelConfig(backend, hiddenSize, layers, recurrentActivation, value);
+        return new ModelConfig(backend, hiddenSize, layers, recurrentActivation, value, recurrentDropout);
+    }
+
+    /**
+     * This config with another {@link #recurrentDropout()}.
+     *
+     * @param value the recurrent dropout rate, in [0, 1)
+     * @return a copy with {@code recurrentDropout} replaced
+     */
+    public ModelConfig withRecurrentDropout(double value) {
+        return new ModelConfig(backend, hiddenSize, layers, recurrentActivation, dropout, value);
     }
 }

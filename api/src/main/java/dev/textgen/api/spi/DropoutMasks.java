@@ -9,9 +9,14 @@ import dev.textgen.api.internal.SplitMix;
  * layer {@code layer} at time step {@code step} for window {@code window} of a batch (a row of that layer's
  * width) depends only on the batch's seed and these three numbers, never on how a backend lays out or splits
  * the batch: element {@code j} is {@code 0} with probability {@code rate} and {@code 1 / (1 - rate)} otherwise,
- * decided by the top 24 bits of the {@code j + 1}-th SplitMix64 output after the row's seed. Immutable.
+ * decided by the top 24 bits of the {@code j + 1}-th SplitMix64 output after the row's seed. The recurrent
+ * dropout mask of layer {@code layer} for a window, which scales the state the layer feeds back at every step of
+ * the window, is the row of step {@link #RECURRENT_STEP}, drawn with the recurrent dropout rate. Immutable.
  */
 public final class DropoutMasks {
+    /** The step of the recurrent dropout masks' rows: no time step, as one mask serves all of a window's steps. */
+    public static final int RECURRENT_STEP = -1;
+
     private final float keep;
     private final long threshold;
 
@@ -41,7 +46,7 @@ public final class DropoutMasks {
      *
      * @param batchSeed the batch's {@link dev.textgen.api.data.Batch#seed()}
      * @param layer the LSTM layer whose output is masked, counted from 0 at the bottom
-     * @param step the time step within the window, in [0, maxlen)
+     * @param step the time step within the window, in [0, maxlen), or {@link #RECURRENT_STEP}
      * @param window the window's index within the batch
      * @param out receives the mask values, 0 or {@code 1 / (1 - rate)}
      * @param offset where in {@code out} the row starts
@@ -57,7 +62,7 @@ public final class DropoutMasks {
      *
      * @param batchSeed the batch's {@link dev.textgen.api.data.Batch#seed()}
      * @param layer the LSTM layer whose output is masked, counted from 0 at the bottom
-     * @param step the time step within the window, in [0, maxlen)
+     * @param step the time step within the window, in [0, maxlen), or {@link #RECURRENT_STEP}
      * @param window the window's index within the batch
      * @param out receives the mask values, 0 or {@code 1 / (1 - rate)}
      * @param offset where in {@code out} element 0 goes

@@ -33,7 +33,10 @@ class ConfigErrorsTest {
                           }
                         }
                         """, "model.hiddenSzie", "3:5", new String[]{"unknown field \"hiddenSzie\" in model",
-                        "allowed: backend, hiddenSize, layers, recurrentActivation, dropout", "did you mean \"hiddenSize\"?"}),
+                        "allowed: backend, hiddenSize, layers, recurrentActivation, dropout, recurrentDropout",
+                        "did you mean \"hiddenSize\"?"}),
+                arguments("recurrent dropout of 1", "{\"model\": {\"recurrentDropout\": 1}}", "model.recurrentDropout", "1:32",
+                        new String[]{"model.recurrentDropout: 1.0 is invalid", "allowed: a number in [0.0, 1.0)"}),
                 arguments("field in the wrong case", "{\"model\": {\"HiddenSize\": 64}}", "model.HiddenSize", "1:12",
                         new String[]{"unknown field \"HiddenSize\"", "did you mean \"hiddenSize\"?"}),
                 arguments("comment", "{\n  // the seed\n}", "", "2:3",

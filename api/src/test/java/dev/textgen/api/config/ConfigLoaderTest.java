@@ -65,7 +65,7 @@ class ConfigLoaderTest {
 
         TextgenConfig defaults = TextgenConfig.defaults();
         assertThat(config.corpus()).isEqualTo(defaults.corpus());
-        assertThat(config.model()).isEqualTo(new ModelConfig("scratch", 256, 1, ModelConfig.RecurrentActivation.HARD_SIGMOID, 0.0));
+        assertThat(config.model()).isEqualTo(new ModelConfig("scratch", 256, 1, ModelConfig.RecurrentActivation.HARD_SIGMOID, 0.0, 0.0));
         assertThat(config.training().epochs()).isEqualTo(5);
         assertThat(config.training().batchSize()).isEqualTo(128);
         assertThat(config.training().optimizer()).isEqualTo(new OptimizerConfig.RmsProp(0.002, 0.9, 1e-7));
@@ -132,7 +132,7 @@ class ConfigLoaderTest {
         TextgenConfig config = TextgenConfig.defaults()
                 .withCorpus(new CorpusConfig("classpath:tiny.txt", "ab".repeat(32), "/tmp/cache", "ISO-8859-1", "replace",
                         false, true, true, 40, 1, 0.25, 300))
-                .withModel(new ModelConfig("dl4j", 64, 2, ModelConfig.RecurrentActivation.HARD_SIGMOID, 0.1))
+                .withModel(new ModelConfig("dl4j", 64, 2, ModelConfig.RecurrentActivation.HARD_SIGMOID, 0.1, 0.0))
                 .withTraining(new TrainingConfig(7, 32, -3L, 2, 5.0, new OptimizerConfig.Adam(3e-4, 0.8, 0.95, 1e-8, 1e-3),
                         new PreviewConfig(0, List.of()), new EarlyStoppingConfig(3, 1e-3, false),
                         new PlateauConfig(2, 0.3, 1e-6), TrainingConfig.OnNonFinite.ROLLBACK, 1, 250,
@@ -232,7 +232,7 @@ class ConfigLoaderTest {
 
     @Test
     void aStoredConfigNeedsNoSamplerAndGetsDefaultsForFieldsItLacks() {
-        String stored = ConfigLoader.toJson(TextgenConfig.defaults().withModel(new ModelConfig("scratch", 32, 1, ModelConfig.RecurrentActivation.SIGMOID, 0)))
+        String stored = ConfigLoader.toJson(TextgenConfig.defaults().withModel(new ModelConfig("scratch", 32, 1, ModelConfig.RecurrentActivation.SIGMOID, 0, 0.0)))
                 .replace("\"keepCheckpoints\": 3", "\"keepCheckpoints\": 1")
                 .replace("    \"nfc\": false,\n", "");
 
@@ -292,7 +292,7 @@ class ConfigLoaderTest {
         assertThat(best.corpus().step()).isEqualTo(9);
         assertThat(best.training().epochs()).isEqualTo(6);
         assertThat(best.training().earlyStopping()).isEqualTo(new EarlyStoppingConfig(2, 0.0, true));
-        assertThat(best.model()).isEqualTo(new ModelConfig("scratch", 256, 2, ModelConfig.RecurrentActivation.SIGMOID, 0.2));
+        assertThat(best.model()).isEqualTo(new ModelConfig("scratch", 256, 2, ModelConfig.RecurrentActivation.SIGMOID, 0.2, 0.0));
         assertThat(best.training().loss()).isEqualTo(TrainingConfig.Loss.ALL_STEPS);
         assertThat(best.training().clipNorm()).isEqualTo(5.0);
         assertThat(best.training().optimizer()).isEqualTo(new OptimizerConfig.RmsProp(0.002, 0.9, 1e-7));

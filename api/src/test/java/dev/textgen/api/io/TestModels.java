@@ -22,7 +22,7 @@ final class TestModels {
     }
 
     static TextgenConfig config(int layers, int hidden) {
-        return TextgenConfig.defaults().withModel(new ModelConfig("scratch", hidden, layers, ModelConfig.RecurrentActivation.SIGMOID, 0.0));
+        return TextgenConfig.defaults().withModel(new ModelConfig("scratch", hidden, layers, ModelConfig.RecurrentActivation.SIGMOID, 0.0, 0.0));
     }
 
     static ModelWeights weights(int layers, int hidden, int vocabulary, long seed) {

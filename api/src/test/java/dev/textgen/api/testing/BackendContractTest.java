@@ -392,6 +392,24 @@ public abstract class BackendContractTest {
     }
 
     @Test
+    public void recurrentDropoutIsSeededByTheBatchAndOffInEvaluation() {
+        TextgenConfig config = config().withModel(config().model().withRecurrentDropout(0.5));
+        try (TrainingEngine engine = backend().newEngine(config, vocabulary, null);
+             TrainingEngine twin = backend().newEngine(config, vocabulary, null);
+             TrainingEngine without = backend().newEngine(config(), vocabulary, null)) {
+            Batch batch = new Batch(16, train.maxlen(), vocabulary.size(), engine.wantsOneHot());
+            Batches.sequential(train, 16).next(batch);
+            double evaluated = engine.evaluateBatch(batch);
+            assertThat(evaluated).as("held-out loss with and without recurrent dropout")
+                    .isEqualTo(without.evaluateBatch(batch));
+            assertThat(engine.trainBatch(batch, 0.001)).as("training loss with recurrent dropout 0.5")
+                    .isNotCloseTo(evaluated, within(1e-6))
+                    .isEqualTo(twin.trainBatch(batch, 0.001));
+            assertSameWeights(twin.weights(), engine.weights(), 0);
+        }
+    }
+
+    @Test
     public void aFewHundredStepsLowerTheLoss() {
         try (TrainingEngine engine = backend().newEngine(config(), vocabulary, null)) {
             double before = meanLoss(engine, train);
@@ -484,9 +502,9 @@ public abstract class BackendContractTest {
         ModelConfig m = config().model();
         ModelWeights weights = ModelWeights.initialize(vocabulary.size(), m.hiddenSize(), m.layers(), 1L);
         TextgenConfig wider = config().withModel(new ModelConfig(m.backend(), m.hiddenSize() + 3, m.layers(),
-                m.recurrentActivation(), m.dropout()));
+                m.recurrentActivation(), m.dropout(), m.recurrentDropout()));
         TextgenConfig deeper = config().withModel(new ModelConfig(m.backend(), m.hiddenSize(), m.layers() + 1,
-                m.recurrentActivation(), m.dropout()));
+                m.recurrentActivation(), m.dropout(), m.recurrentDropout()));
         StoredModel onWider = new StoredModel(wider, vocabulary, weights, null, null);
         StoredModel onDeeper = new StoredModel(deeper, vocabulary, weights, null, null);
         assertThatThrownBy(() -> backend().load(onWider)).isInstanceOfSatisfying(ConfigException.class,

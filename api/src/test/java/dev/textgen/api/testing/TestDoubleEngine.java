@@ -19,7 +19,9 @@ import java.util.SplittableRandom;
 /**
  * Trains a {@link TestDoubleModel} with real gradients: backpropagation through the decayed sum,
  * inverted dropout on {@code tanh(h)} with the shared {@link DropoutMasks} of the batch (the mask of the last
- * step), clipping by global norm and the shared {@link Optimizer}. The
+ * step), recurrent dropout on the state each step keeps ({@code h = DECAY (h * m) + E[id]}, one mask {@code m} per
+ * window, the shared masks' row of {@link DropoutMasks#RECURRENT_STEP}), clipping by global norm and the shared
+ * {@link Optimizer}. The
  * {@link TestDoubleBackend.FaultPlan} injects non-finite losses or weights on chosen calls.
  */
 final class TestDoubleEngine implements TrainingEngine {
@@ -30,6 +32,8 @@ final class TestDoubleEngine implements TrainingEngine {
     private final int symbols;
     private final double dropout;
     private final DropoutMasks masks;
+    private final boolean recurrentDropout;
+    private final DropoutMasks recurrentMasks;
     private final Optimizer optimizer;
     private final Double clipNorm;
 
@@ -52,6 +56,8 @@ final class TestDoubleEngine implements TrainingEngine {
         this.symbols = vocabulary.size();
         this.dropout = config.model().dropout();
         this.masks = new DropoutMasks(dropout);
+        this.recurrentDropout = config.model().recurrentDropout() > 0;
+        this.recurrentMasks = new DropoutMasks(config.model().recurrentDropout());
         this.clipNorm = config.training().clipNorm();
         this.kernel = new float[symbols * 4 * hidden];
         this.recurrentKernel = new float[hidden * 4 * hidden];
@@ -90,6 +96,8 @@ final class TestDoubleEngine implements TrainingEngine {
         float[] h = new float[hidden];
         float[] a = new float[hidden];
         float[] mask = dropout > 0 ? new float[hidden] : null;
+        float[] recurrentMask = recurrentDropout ? new float[hidden] : null;
+        double[] decay = new double[hidden];
         double[] p = new double[symbols];
         double[] dh = new double[hidden];
         double lossSum = 0;
@@ -97,7 +105,15 @@ final class TestDoubleEngine implements TrainingEngine {
         int[] inputs = batch.inputs();
         for (int b = 0; b < size; b++) {
             Arrays.fill(h, 0f);
+            if (recurrentMask != null) {
+                recurrentMasks.fill(batch.seed(), 0, DropoutMasks.RECURRENT_STEP, b, recurrentMask, 0, hidden);
+            }
             for (int t = 0; t < maxlen; t++) {
+                if (recurrentMask != null) {
+                    for (int j = 0; j < hidden; j++) {
+                        h[j] *= recurrentMask[j];
+                    }
+                }
                 TestDoubleModel.step(kernel, hidden, symbols, h, inputs[b * maxlen + t]);
             }
             if (mask != null) {
@@ -122,13 +138,14 @@ final class TestDoubleEngine implements TrainingEngine {
                 double tanh = Math.tanh(h[j]);
                 dh[j] = da * (mask == null ? 1 : mask[j]) * (1 - tanh * tanh);
             }
-            double decay = 1;
+            // d h[last] / d E[id of step t] is the product of what every later step kept: DECAY (times the mask)
+            Arrays.fill(decay, 1);
             for (int t = maxlen - 1; t >= 0; t--) {
                 int row = inputs[b * maxlen + t] * 4 * hidden;
                 for (int j = 0; j < hidden; j++) {
-                    gradKernel[row + j] += decay * dh[j];
+                    gradKernel[row + j] += decay[j] * dh[j];
+                    decay[j] *= TestDoubleModel.DECAY * (recurrentMask == null ? 1 : recurrentMask[j]);
                 }
-                decay *= TestDoubleModel.DECAY;
             }
         }
         double loss = lossSum / size;

@@ -60,7 +60,7 @@ public final class TinyCorpus {
         return defaults
                 .withCorpus(new CorpusConfig("classpath:tiny.txt", null, null, c.charset(), c.malformed(), false, false,
                         false, MAXLEN, STEP, 0.2, c.maxVocabulary()))
-                .withModel(new ModelConfig(backend, hidden, 1, ModelConfig.RecurrentActivation.SIGMOID, 0.0))
+                .withModel(new ModelConfig(backend, hidden, 1, ModelConfig.RecurrentActivation.SIGMOID, 0.0, 0.0))
                 .withTraining(training(3, 16, OptimizerConfig.RmsProp.defaults(), EarlyStoppingConfig.defaults(),
                         PlateauConfig.defaults(), TrainingConfig.OnNonFinite.STOP))
                 .withGeneration(GenerationConfig.defaults());
@@ -76,6 +76,6 @@ public final class TinyCorpus {
     /** {@code config} with another dropout rate. */
     public static TextgenConfig withDropout(TextgenConfig config, double dropout) {
         ModelConfig m = config.model();
-        return config.withModel(new ModelConfig(m.backend(), m.hiddenSize(), m.layers(), m.recurrentActivation(), dropout));
+        return config.withModel(new ModelConfig(m.backend(), m.hiddenSize(), m.layers(), m.recurrentActivation(), dropout, m.recurrentDropout()));
     }
 }

@@ -16,6 +16,7 @@ final class Activations {
     final int layers;
     final int vocabulary;
     final boolean dropout;
+    final boolean recurrentDropout;
     final boolean allSteps;
     final int sliceWindows;
 
@@ -28,6 +29,8 @@ final class Activations {
     long seed;
     /** Whether the current forward pass drops: training with a dropout rate above 0. */
     boolean training;
+    /** Whether the current forward pass drops the fed-back state: training with a recurrent dropout rate above 0. */
+    boolean recurrentTraining;
     /** Whether the current forward pass predicts at every step: the all-steps loss, in training. */
     boolean everyStep;
     /** Rows of the Dense layer in the current forward pass: windows, or steps x windows with {@link #everyStep}. */
@@ -42,6 +45,13 @@ final class Activations {
     /** Input of layer l > 0 after dropout (the hidden output of layer l - 1 itself when there is none). */
     float[][] inputs;
     float[][] inputScale;
+    /**
+     * Per layer, the state each step feeds to the next step's recurrent product: the hidden output itself, or
+     * with {@link #recurrentTraining} the output times the window's recurrent mask (row {@code b} of
+     * {@link #stateMask}).
+     */
+    float[][] state;
+    float[][] stateMask;
     /** Gradient arriving at the hidden output of layer l < top from layer l + 1. */
     float[][] hiddenGrad;
     float[] denseIn;
@@ -59,11 +69,12 @@ final class Activations {
     float[][][] sliceRecurrent;
     float[][][] sliceBias;
 
-    Activations(Network net, boolean dropout, boolean allSteps, int sliceWindows) {
+    Activations(Network net, boolean dropout, boolean recurrentDropout, boolean allSteps, int sliceWindows) {
         this.net = net;
         this.layers = net.layers();
         this.vocabulary = net.vocabularySize();
         this.dropout = dropout;
+        this.recurrentDropout = recurrentDropout;
         this.allSteps = allSteps;
         this.sliceWindows = sliceWindows;
     }
@@ -76,6 +87,7 @@ final class Activations {
         targets = batch.targets();
         seed = batch.seed();
         training = train && dropout;
+        recurrentTraining = train && recurrentDropout;
         everyStep = train && allSteps;
         outputs = everyStep ? steps * windows : windows;
         slices = (windows + sliceWindows - 1) / sliceWindows;
@@ -113,6 +125,8 @@ final class Activations {
         hidden = new float[layers][];
         inputs = new float[layers][];
         inputScale = new float[layers][];
+        state = new float[layers][];
+        stateMask = new float[layers][];
         hiddenGrad = new float[layers][];
         int widest = 0;
         for (int l = 0; l < layers; l++) {
@@ -121,6 +135,8 @@ final class Activations {
             gates[l] = new float[size(rows * 4 * h)];
             cells[l] = new float[size(rows * h)];
             hidden[l] = new float[size(rows * h)];
+            state[l] = recurrentDropout ? new float[size(rows * h)] : hidden[l];
+            stateMask[l] = recurrentDropout ? new float[capacity * h] : null;
             if (l > 0) {
                 inputs[l] = dropout ? new float[size(rows * net.inputSize(l))] : hidden[l - 1];
                 inputScale[l] = dropout ? new float[size(rows * net.inputSize(l))] : null;

@@ -12,9 +12,33 @@ final class Dropout {
     private final DropoutMasks masks;
     private final Kernels kernels;
 
-    Dropout(double rate, Kernels kernels) {
+    private final DropoutMasks recurrentMasks;
+
+    Dropout(double rate, double recurrentRate, Kernels kernels) {
         this.masks = new DropoutMasks(rate);
+        this.recurrentMasks = new DropoutMasks(recurrentRate);
         this.kernels = kernels;
+    }
+
+    /** Fills the recurrent masks of every layer for windows [b0, b1): row {@code b} of {@code a.stateMask[l]}. */
+    void fillRecurrent(Activations a, int b0, int b1) {
+        for (int l = 0; l < a.layers; l++) {
+            int h = a.net.hiddenSize(l);
+            for (int b = b0; b < b1; b++) {
+                recurrentMasks.fill(a.seed, l, DropoutMasks.RECURRENT_STEP, b, a.stateMask[l], b * h, h);
+            }
+        }
+    }
+
+    /**
+     * Sets rows [b0, b1) of step {@code t} of layer {@code l}'s fed-back state to its output times the windows'
+     * recurrent masks.
+     */
+    void dropState(Activations a, int l, int t, int b0, int b1) {
+        int h = a.net.hiddenSize(l);
+        int row = t * a.windows + b0;
+        System.arraycopy(a.hidden[l], row * h, a.state[l], row * h, (b1 - b0) * h);
+        kernels.multiply(a.stateMask[l], b0 * h, a.state[l], row * h, (b1 - b0) * h);
     }
 
     /**

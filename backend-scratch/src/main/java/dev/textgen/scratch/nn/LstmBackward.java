@@ -93,6 +93,9 @@ final class LstmBackward {
                     int from = ((t - 1) * batch + b0) * h;
                     int to = ((t - 1) * batch + b1) * h;
                     touchSums[16 * part] += touch(c, from, to) + touch(a.hidden[l], from, to);
+                    if (a.recurrentTraining) {
+                        touchSums[16 * part] += touch(a.state[l], from, to);
+                    }
                 }
                 if (l < a.layers - 1) {
                     kernels.add(a.hiddenGrad[l], (t * batch + b0) * h, a.recurrentGrad, b0 * h, nb * h);
@@ -112,6 +115,9 @@ final class LstmBackward {
                 if (t > 0) {
                     Arrays.fill(a.recurrentGrad, b0 * h, b1 * h, 0f);
                     kernels.gemm(nb, z, (t * batch + b0) * g4, g4, recurrentTPacked[l], a.recurrentGrad, b0 * h, h);
+                    if (a.recurrentTraining) {
+                        kernels.multiply(a.stateMask[l], b0 * h, a.recurrentGrad, b0 * h, nb * h);
+                    }
                 }
             }
             if (l > 0) {
@@ -146,7 +152,7 @@ final class LstmBackward {
 
     /**
      * Adds step {@code t} of slice {@code slice}'s windows to the slice's accumulators of layer {@code l}:
-     * {@code dU += h[t-1]^T dz[t]} and {@code dW += x[t]^T dz[t]}, which for the first layer adds each window's
+     * {@code dU += s[t-1]^T dz[t]} (s the fed-back state, see {@link Activations#state}) and {@code dW += x[t]^T dz[t]}, which for the first layer adds each window's
      * gate gradients to the kernel row its id gathered, and above the first layer {@code db += dz[t]} (the first
      * layer's is summed from its kernel rows after the time loop). Steps descending, windows ascending: the order
      * depends only on the slice.
@@ -161,7 +167,7 @@ final class LstmBackward {
         float[] dz = a.gates[l];
         int first = t * batch + w0;
         if (t > 0) {
-            kernels.gemmTransA(h, g4, w1 - w0, a.hidden[l], (first - batch) * h, h,
+            kernels.gemmTransA(h, g4, w1 - w0, a.recurrentTraining ? a.state[l] : a.hidden[l], (first - batch) * h, h,
                     dz, first * g4, g4, a.sliceRecurrent[l][slice], 0, g4);
         }
         if (l > 0) {

@@ -33,6 +33,9 @@ final class LstmForward {
         int steps = a.steps;
         int[] ids = a.ids;
         boolean training = a.training;
+        if (a.recurrentTraining) {
+            dropout.fillRecurrent(a, b0, b1);
+        }
         for (int l = 0; l < a.layers; l++) {
             int h = net.hiddenSize(l);
             int g4 = 4 * h;
@@ -42,6 +45,7 @@ final class LstmForward {
             float[] x = training ? a.inputs[l] : l > 0 ? a.hidden[l - 1] : null;
             float[] c = a.cells[l];
             float[] hs = a.hidden[l];
+            float[] fedBack = a.recurrentTraining ? a.state[l] : hs;
             if (l > 0) {
                 // The input projection does not depend on the recurrence: bias plus input for every step at once,
                 // one product whose kernel panels stay in cache across the steps.
@@ -64,7 +68,10 @@ final class LstmForward {
                     }
                 }
                 if (t > 0) {
-                    kernels.gemm(nb, hs, (first - batch) * h, h, packed.recurrent(l), z, first * g4, g4);
+                    if (a.recurrentTraining) {
+                        dropout.dropState(a, l, t - 1, b0, b1);
+                    }
+                    kernels.gemm(nb, fedBack, (first - batch) * h, h, packed.recurrent(l), z, first * g4, g4);
                 }
                 for (int b = b0; b < b1; b++) {
                     int row = t * batch + b;

@@ -33,20 +33,20 @@ public final class TrainingPass {
     private final float[][] gradients;
 
     public TrainingPass(Network net, Kernels kernels, Workers workers, boolean hardSigmoid, double dropout,
-                        boolean allSteps) {
-        this(net, kernels, workers, hardSigmoid, dropout, allSteps, SLICE_WINDOWS);
+                        double recurrentDropout, boolean allSteps) {
+        this(net, kernels, workers, hardSigmoid, dropout, recurrentDropout, allSteps, SLICE_WINDOWS);
     }
 
     /** As the public constructor, with at most {@code sliceWindows} windows per slice (tests use small slices). */
     TrainingPass(Network net, Kernels kernels, Workers workers, boolean hardSigmoid, double dropout,
-                 boolean allSteps, int sliceWindows) {
+                 double recurrentDropout, boolean allSteps, int sliceWindows) {
         if (sliceWindows < 1) {
             throw new IllegalArgumentException("sliceWindows must be >= 1, got " + sliceWindows);
         }
         this.workers = workers;
-        this.activations = new Activations(net, dropout > 0, allSteps, sliceWindows);
+        this.activations = new Activations(net, dropout > 0, recurrentDropout > 0, allSteps, sliceWindows);
         this.packed = new PackedNetwork(net, kernels);
-        Dropout masks = new Dropout(dropout, kernels);
+        Dropout masks = new Dropout(dropout, recurrentDropout, kernels);
         this.lstmForward = new LstmForward(activations, kernels, packed, masks, hardSigmoid);
         this.lstmBackward = new LstmBackward(activations, kernels, workers, hardSigmoid);
         this.dense = new DenseHead(activations, kernels, workers, masks);
@@ -72,8 +72,8 @@ public final class TrainingPass {
 
     /**
      * Runs the forward pass on {@code batch} and returns its mean cross-entropy: over every step with the
-     * all-steps loss and {@code train}, otherwise over the last step. With {@code train}, dropout is applied
-     * with masks drawn from {@code batch.seed()} and the activations are kept for {@link #backward()}.
+     * all-steps loss and {@code train}, otherwise over the last step. With {@code train}, dropout and recurrent
+     * dropout are applied with masks drawn from {@code batch.seed()} and the activations are kept for {@link #backward()}.
      */
     public double forward(Batch batch, boolean train) {
         activations.start(batch, train);
@@ -134,6 +134,11 @@ public final class TrainingPass {
      */
     float[] denseMask() {
         return activations.denseScale;
+    }
+
+    /** The recurrent dropout scale of layer {@code layer}'s fed-back state (row {@code b}) from the last training forward pass. */
+    float[] stateMask(int layer) {
+        return activations.stateMask[layer];
     }
 
     /** The first window of worker part {@code part}, which runs whole slices. */

@@ -58,7 +58,7 @@ public final class ScratchBenchmark {
         TextgenConfig defaults = TextgenConfig.defaults();
         TrainingConfig t = defaults.training();
         TextgenConfig config = defaults
-                .withModel(new ModelConfig("scratch", hidden, layers, ModelConfig.RecurrentActivation.SIGMOID, 0.0))
+                .withModel(new ModelConfig("scratch", hidden, layers, ModelConfig.RecurrentActivation.SIGMOID, 0.0, 0.0))
                 .withTraining(t.withEpochs(1).withBatchSize(batchSize).withThreads(threads));
         CorpusConfig corpusConfig = config.corpus();
         WindowSet windows = new IdWindows(ids, corpusConfig.maxlen(), corpusConfig.step(), vocabulary.size());

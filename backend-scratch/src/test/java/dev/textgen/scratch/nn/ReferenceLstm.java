@@ -10,6 +10,27 @@ package dev.textgen.scratch.nn;
  * and the Dense layer's dropout mask has a row per step, {@code t * batch + b}.
  */
 final class ReferenceLstm {
+    /**
+     * The dropout masks of a batch, laid out as the production buffers; a null array or row means no dropout there.
+     *
+     * @param inputs per layer, the mask of its input (layer 0's is null): row {@code t * batch + b}
+     * @param dense the mask of the Dense layer's input: row {@code b}, or {@code t * batch + b} with allSteps
+     * @param state per layer, the recurrent mask of its fed-back state: row {@code b}, the same at every step
+     */
+    record Masks(float[][] inputs, float[] dense, float[][] state) {
+        double input(int l, int row, int width, int k) {
+            return inputs == null || inputs[l] == null ? 1 : inputs[l][row * width + k];
+        }
+
+        double dense(int row, int width, int k) {
+            return dense == null ? 1 : dense[row * width + k];
+        }
+
+        double state(int l, int b, int width, int k) {
+            return state == null || state[l] == null ? 1 : state[l][b * width + k];
+        }
+    }
+
     final int vocabulary;
     final int[] hidden;
     final boolean hardSigmoid;
@@ -62,10 +83,10 @@ final class ReferenceLstm {
     }
 
     /** Smallest distance of any gate pre-activation from a kink of hard_sigmoid (+-2.5), over the batch. */
-    double kinkDistance(int[][] ids, float[][] inputMasks, float[] denseMask) {
+    double kinkDistance(int[][] ids, Masks masks) {
         double[] min = {Double.MAX_VALUE};
         for (int b = 0; b < ids.length; b++) {
-            Trace trace = forward(ids[b], b, ids.length, inputMasks, denseMask);
+            Trace trace = forward(ids[b], b, ids.length, masks);
             for (double[][] layer : trace.z) {
                 for (double[] step : layer) {
                     for (int j = 0; j < step.length; j++) {
@@ -87,6 +108,8 @@ final class ReferenceLstm {
         final double[][][] a;
         final double[][][] c;
         final double[][][] h;
+        /** The state fed back to the next step: h times the recurrent mask. */
+        final double[][][] fedBack;
         /** Per step; null at the steps that predict nothing. */
         final double[][] denseIn;
         final double[][] probabilities;
@@ -99,13 +122,13 @@ final class ReferenceLstm {
             a = new double[layers][steps][];
             c = new double[layers][steps][];
             h = new double[layers][steps][];
+            fedBack = new double[layers][steps][];
             denseIn = new double[steps][];
             probabilities = new double[steps][];
         }
     }
 
-    /** Masks are laid out as the production buffers: row {@code t * batch + b}; null means no dropout. */
-    Trace forward(int[] window, int b, int batch, float[][] inputMasks, float[] denseMask) {
+    Trace forward(int[] window, int b, int batch, Masks masks) {
         int steps = window.length;
         Trace tr = new Trace(steps);
         for (int l = 0; l < hidden.length; l++) {
@@ -120,8 +143,7 @@ final class ReferenceLstm {
                     x[window[t]] = 1;
                 } else {
                     for (int k = 0; k < in; k++) {
-                        double m = inputMasks == null ? 1 : inputMasks[l][(t * batch + b) * in + k];
-                        x[k] = tr.h[l - 1][t][k] * m;
+                        x[k] = tr.h[l - 1][t][k] * masks.input(l, t * batch + b, in, k);
                     }
                 }
                 double[] z = new double[4 * hs];
@@ -132,7 +154,7 @@ final class ReferenceLstm {
                     }
                     if (t > 0) {
                         for (int k = 0; k < hs; k++) {
-                            s += tr.h[l][t - 1][k] * recurrent[k * 4 * hs + j];
+                            s += tr.fedBack[l][t - 1][k] * recurrent[k * 4 * hs + j];
                         }
                     }
                     z[j] = s;
@@ -154,6 +176,11 @@ final class ReferenceLstm {
                 tr.a[l][t] = act;
                 tr.c[l][t] = c;
                 tr.h[l][t] = h;
+                double[] fedBack = new double[hs];
+                for (int j = 0; j < hs; j++) {
+                    fedBack[j] = h[j] * masks.state(l, b, hs, j);
+                }
+                tr.fedBack[l][t] = fedBack;
             }
         }
         int top = hidden[hidden.length - 1];
@@ -163,7 +190,7 @@ final class ReferenceLstm {
             int maskRow = allSteps ? t * batch + b : b;
             double[] denseIn = new double[top];
             for (int k = 0; k < top; k++) {
-                denseIn[k] = tr.h[hidden.length - 1][t][k] * (denseMask == null ? 1 : denseMask[maskRow * top + k]);
+                denseIn[k] = tr.h[hidden.length - 1][t][k] * masks.dense(maskRow, top, k);
             }
             double[] logits = new double[vocabulary];
             double max = Double.NEGATIVE_INFINITY;
@@ -205,10 +232,10 @@ final class ReferenceLstm {
     }
 
     /** Mean cross-entropy of the batch. */
-    double loss(int[][] ids, int[] targets, float[][] inputMasks, float[] denseMask) {
+    double loss(int[][] ids, int[] targets, Masks masks) {
         double sum = 0;
         for (int b = 0; b < ids.length; b++) {
-            Trace tr = forward(ids[b], b, ids.length, inputMasks, denseMask);
+            Trace tr = forward(ids[b], b, ids.length, masks);
             for (int t = firstOutput(tr.steps); t < tr.steps; t++) {
                 sum -= Math.log(tr.probabilities[t][target(ids[b], targets[b], t)]);
             }
@@ -217,7 +244,7 @@ final class ReferenceLstm {
     }
 
     /** The gradient of {@link #loss} by backpropagation through time, one window at a time. */
-    double[][] gradient(int[][] ids, int[] targets, float[][] inputMasks, float[] denseMask) {
+    double[][] gradient(int[][] ids, int[] targets, Masks masks) {
         double[][] grad = new double[tensors.length][];
         for (int i = 0; i < tensors.length; i++) {
             grad[i] = new double[tensors[i].length];
@@ -227,7 +254,7 @@ final class ReferenceLstm {
         int batch = ids.length;
         int predictions = predictions(ids);
         for (int b = 0; b < batch; b++) {
-            Trace tr = forward(ids[b], b, batch, inputMasks, denseMask);
+            Trace tr = forward(ids[b], b, batch, masks);
             int steps = tr.steps;
             double[] dKernel = grad[3 * layers];
             double[] dBias = grad[3 * layers + 1];
@@ -256,7 +283,7 @@ final class ReferenceLstm {
                     for (int v = 0; v < vocabulary; v++) {
                         s += kernel[k * vocabulary + v] * dLogits[v];
                     }
-                    dh[layers - 1][t][k] = s * (denseMask == null ? 1 : denseMask[maskRow * top + k]);
+                    dh[layers - 1][t][k] = s * masks.dense(maskRow, top, k);
                 }
             }
             for (int l = layers - 1; l >= 0; l--) {
@@ -291,7 +318,7 @@ final class ReferenceLstm {
                         }
                         if (t > 0) {
                             for (int k = 0; k < hs; k++) {
-                                gr[k * 4 * hs + j] += tr.h[l][t - 1][k] * dz[j];
+                                gr[k * 4 * hs + j] += tr.fedBack[l][t - 1][k] * dz[j];
                             }
                         }
                     }
@@ -300,7 +327,7 @@ final class ReferenceLstm {
                         for (int j = 0; j < 4 * hs; j++) {
                             s += lr[k * 4 * hs + j] * dz[j];
                         }
-                        dhNext[k] = s;
+                        dhNext[k] = s * masks.state(l, b, hs, k);
                     }
                     if (l > 0) {
                         for (int k = 0; k < in; k++) {
@@ -308,8 +335,7 @@ final class ReferenceLstm {
                             for (int j = 0; j < 4 * hs; j++) {
                                 s += lk[k * 4 * hs + j] * dz[j];
                             }
-                            double m = inputMasks == null ? 1 : inputMasks[l][(t * batch + b) * in + k];
-                            dh[l - 1][t][k] += s * m;
+                            dh[l - 1][t][k] += s * masks.input(l, t * batch + b, in, k);
                         }
                     }
                 }

@@ -2,6 +2,7 @@ package dev.textgen.scratch.nn;
 
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.io.ModelWeights;
+import dev.textgen.api.spi.DropoutMasks;
 import dev.textgen.scratch.TestData;
 import dev.textgen.scratch.simd.Kernels;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The float32 production pass against the double-precision reference: loss within 1e-5 relative, every
  * gradient entry within 1e-4 of the tensor's largest gradient (plus 1e-7), for odd sizes, one and two
- * layers, dropout, both recurrent activations, each kernel implementation, one or two workers, and the
+ * layers, dropout with and without recurrent dropout, both recurrent activations, each kernel implementation, one or two workers, and the
  * last-step and all-steps losses.
  */
 class TrainingPassTest {
@@ -33,9 +34,11 @@ class TrainingPassTest {
         for (Kernels kernels : KernelChoices.all()) {
             for (boolean hard : new boolean[] {false, true}) {
                 for (int threads : new int[] {1, 2}) {
-                    cases.add(Arguments.of(kernels, hard, threads, 2, false));
-                    cases.add(Arguments.of(kernels, hard, threads, 1, true));
-                    cases.add(Arguments.of(kernels, hard, threads, 2, true));
+                    cases.add(Arguments.of(kernels, hard, threads, 2, false, 0.0));
+                    cases.add(Arguments.of(kernels, hard, threads, 2, false, 0.25));
+                    cases.add(Arguments.of(kernels, hard, threads, 1, true, 0.25));
+                    cases.add(Arguments.of(kernels, hard, threads, 2, true, 0.0));
+                    cases.add(Arguments.of(kernels, hard, threads, 2, true, 0.25));
                 }
             }
         }
@@ -57,14 +60,15 @@ class TrainingPassTest {
         return net;
     }
 
-    @ParameterizedTest(name = "{0} hardSigmoid={1} threads={2} layers={3} allSteps={4}")
+    @ParameterizedTest(name = "{0} hardSigmoid={1} threads={2} layers={3} allSteps={4} recurrentDropout={5}")
     @MethodSource("cases")
-    void lossAndGradientsMatchTheDoubleReference(Kernels kernels, boolean hard, int threads, int layers, boolean allSteps) {
+    void lossAndGradientsMatchTheDoubleReference(Kernels kernels, boolean hard, int threads, int layers, boolean allSteps,
+                                                 double recurrentDropout) {
         Network net = smallNetwork(3L, layers);
         Batch batch = TestData.batch(TestData.windows(200, VOCABULARY, STEPS, 2, 5L), BATCH, 9L, 0);
         try (Workers workers = new Workers(threads)) {
             // Slices of two windows, so that the sum over the slices' gradients is checked too.
-            TrainingPass pass = new TrainingPass(net, kernels, workers, hard, 0.3, allSteps, 2);
+            TrainingPass pass = new TrainingPass(net, kernels, workers, hard, 0.3, recurrentDropout, allSteps, 2);
             double loss = pass.forward(batch, true);
             pass.backward();
 
@@ -72,11 +76,17 @@ class TrainingPassTest {
             for (int b = 0; b < BATCH; b++) {
                 System.arraycopy(batch.inputs(), b * STEPS, ids[b], 0, STEPS);
             }
-            float[][] masks = layers == 2 ? new float[][] {null, pass.inputMask(1)} : new float[][] {null};
+            float[][] state = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                state[l] = pass.stateMask(l);
+                assertThat(state[l] != null).as("layer %d has recurrent masks", l).isEqualTo(recurrentDropout > 0);
+            }
+            ReferenceLstm.Masks masks = new ReferenceLstm.Masks(
+                    layers == 2 ? new float[][] {null, pass.inputMask(1)} : new float[][] {null}, pass.denseMask(), state);
             ReferenceLstm ref = ReferenceLstm.of(net, hard, allSteps);
-            double expected = ref.loss(ids, batch.targets(), masks, pass.denseMask());
+            double expected = ref.loss(ids, batch.targets(), masks);
             assertThat(loss).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5 * expected));
-            double[][] grad = ref.gradient(ids, batch.targets(), masks, pass.denseMask());
+            double[][] grad = ref.gradient(ids, batch.targets(), masks);
             for (int p = 0; p < grad.length; p++) {
                 double largest = 0;
                 for (double g : grad[p]) {
@@ -92,7 +102,7 @@ class TrainingPassTest {
     }
 
     /**
-     * Each worker adds up its own slices' weight gradients and the slices are summed afterwards; with slices of
+     * With dropout and recurrent dropout, each worker adds up its own slices' weight gradients and the slices are summed afterwards; with slices of
      * two windows (5 windows: slices of 1, 2 and 2) or the default slices (130 windows: 43, 43, 44) the result
      * must not depend on the number of workers, also when some workers have no slice.
      */
@@ -106,7 +116,7 @@ class TrainingPassTest {
         float[][] expected = null;
         for (int threads : new int[] {1, 2, 3}) {
             try (Workers workers = new Workers(threads)) {
-                TrainingPass pass = new TrainingPass(net, kernels, workers, false, 0.3, true, sliceWindows);
+                TrainingPass pass = new TrainingPass(net, kernels, workers, false, 0.3, 0.2, true, sliceWindows);
                 pass.forward(batch, true);
                 pass.backward();
                 if (expected == null) {
@@ -140,9 +150,21 @@ class TrainingPassTest {
         Network net = Network.of(ModelWeights.initialize(VOCABULARY, 64, 2, 1L));
         Batch batch = TestData.batch(TestData.windows(2000, VOCABULARY, 20, 1, 5L), 32, 9L, 0);
         try (Workers workers = new Workers(2)) {
-            TrainingPass pass = new TrainingPass(net, KernelChoices.all().get(0), workers, false, 0.25, false);
+            TrainingPass pass = new TrainingPass(net, KernelChoices.all().get(0), workers, false, 0.25, 0.4, false);
             pass.forward(batch, true);
             float[] mask = pass.inputMask(1).clone();
+            float[] state = pass.stateMask(1).clone();
+            long stateZeros = 0;
+            for (float m : state) {
+                assertThat(m).isIn(0f, 1f / 0.6f);
+                stateZeros += m == 0f ? 1 : 0;
+            }
+            // 32 * 64 = 2,048 draws at rate 0.4: the standard deviation of the fraction is about 0.011.
+            assertThat((double) stateZeros / state.length).isCloseTo(0.4, org.assertj.core.data.Offset.offset(0.04));
+            float[] row = new float[64];
+            new DropoutMasks(0.4).fill(batch.seed(), 1, DropoutMasks.RECURRENT_STEP, 7, row, 0, 64);
+            assertThat(java.util.Arrays.copyOfRange(state, 7 * 64, 8 * 64)).as("window 7's row of the shared masks")
+                    .containsExactly(row);
             long zeros = 0;
             for (float m : mask) {
                 assertThat(m).isIn(0f, 1f / 0.75f);
@@ -152,9 +174,11 @@ class TrainingPassTest {
             assertThat((double) zeros / mask.length).isCloseTo(0.25, org.assertj.core.data.Offset.offset(0.01));
             pass.forward(batch, true);
             assertThat(pass.inputMask(1)).as("same batch seed, same mask").containsExactly(mask);
+            assertThat(pass.stateMask(1)).as("same batch seed, same recurrent mask").containsExactly(state);
             Batch other = TestData.batch(TestData.windows(2000, VOCABULARY, 20, 1, 5L), 32, 9L, 1);
             pass.forward(other, true);
             assertThat(pass.inputMask(1)).as("another batch seed").isNotEqualTo(mask);
+            assertThat(pass.stateMask(1)).as("another batch seed, recurrent").isNotEqualTo(state);
         }
     }
 
@@ -164,11 +188,14 @@ class TrainingPassTest {
         Batch batch = TestData.batch(TestData.windows(200, VOCABULARY, STEPS, 2, 5L), BATCH, 9L, 0);
         try (Workers workers = new Workers(1)) {
             Kernels kernels = KernelChoices.all().get(0);
-            double withDropout = new TrainingPass(net, kernels, workers, false, 0.5, false).forward(batch, false);
-            double without = new TrainingPass(net, kernels, workers, false, 0.0, false).forward(batch, false);
-            double training = new TrainingPass(net, kernels, workers, false, 0.5, false).forward(batch, true);
+            double withDropout = new TrainingPass(net, kernels, workers, false, 0.5, 0.0, false).forward(batch, false);
+            double without = new TrainingPass(net, kernels, workers, false, 0.0, 0.0, false).forward(batch, false);
+            double training = new TrainingPass(net, kernels, workers, false, 0.5, 0.0, false).forward(batch, true);
+            TrainingPass recurrentOnly = new TrainingPass(net, kernels, workers, false, 0.0, 0.5, false);
             assertThat(withDropout).isEqualTo(without);
             assertThat(training).isNotEqualTo(without);
+            assertThat(recurrentOnly.forward(batch, false)).isEqualTo(without);
+            assertThat(recurrentOnly.forward(batch, true)).isNotEqualTo(without);
         }
     }
 
@@ -178,8 +205,8 @@ class TrainingPassTest {
         Batch batch = TestData.batch(TestData.windows(200, VOCABULARY, STEPS, 2, 5L), BATCH, 9L, 0);
         try (Workers workers = new Workers(2)) {
             Kernels kernels = KernelChoices.all().get(0);
-            TrainingPass allSteps = new TrainingPass(net, kernels, workers, false, 0.0, true);
-            double lastStep = new TrainingPass(net, kernels, workers, false, 0.0, false).forward(batch, false);
+            TrainingPass allSteps = new TrainingPass(net, kernels, workers, false, 0.0, 0.0, true);
+            double lastStep = new TrainingPass(net, kernels, workers, false, 0.0, 0.0, false).forward(batch, false);
             double everyStep = allSteps.forward(batch, true);
             assertThat(allSteps.forward(batch, false)).isEqualTo(lastStep);
             assertThat(everyStep).isNotEqualTo(lastStep);
