@@ -20,6 +20,7 @@ import dev.textgen.api.data.Batches;
 import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
+import dev.textgen.api.io.TensorLayout;
 import dev.textgen.api.io.TrainingState;
 import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.Samplers;
@@ -36,6 +37,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -288,8 +290,8 @@ class CrossBackendTest {
     }
 
     private static float[] flat(ModelWeights weights) {
-        List<float[]> tensors = Fixtures.tensors(weights);
-        float[] values = new float[tensors.stream().mapToInt(t -> t.length).sum()];
+        float[][] tensors = TensorLayout.arrays(weights);
+        float[] values = new float[Arrays.stream(tensors).mapToInt(t -> t.length).sum()];
         int offset = 0;
         for (float[] tensor : tensors) {
             System.arraycopy(tensor, 0, values, offset, tensor.length);

@@ -60,19 +60,6 @@ final class Fixtures {
         return new ModelWeights(lstm, uniform(random, hidden * vocabulary, 3 * scale), uniform(random, vocabulary, scale));
     }
 
-    /** The weight tensors of {@code weights} in the api's parameter order (per layer kernel, recurrent, bias; Dense kernel, bias). */
-    static List<float[]> tensors(ModelWeights weights) {
-        List<float[]> tensors = new ArrayList<>();
-        for (LstmWeights layer : weights.lstm()) {
-            tensors.add(layer.kernel());
-            tensors.add(layer.recurrentKernel());
-            tensors.add(layer.bias());
-        }
-        tensors.add(weights.denseKernel());
-        tensors.add(weights.denseBias());
-        return tensors;
-    }
-
     static float[] uniform(SplittableRandom random, int n, double scale) {
         float[] values = new float[n];
         for (int i = 0; i < n; i++) {

@@ -3,7 +3,6 @@ package dev.textgen.dl4j;
 import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.WindowSet;
-import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.TensorLayout;
 import dev.textgen.api.spi.DropoutMasks;
@@ -206,14 +205,8 @@ class LstmGradientTest {
 
     /** {@code weights} with element {@code index} of tensor {@code k} (parameter order) moved by {@code delta}. */
     static ModelWeights perturb(ModelWeights weights, int k, int index, double delta) {
-        List<float[]> tensors = Fixtures.tensors(weights.copy());
-        tensors.get(k)[index] += (float) delta;
-        List<LstmWeights> lstm = new ArrayList<>();
-        for (int n = 0; n < weights.lstm().size(); n++) {
-            LstmWeights layer = weights.lstm().get(n);
-            lstm.add(new LstmWeights(layer.inputSize(), layer.hiddenSize(), tensors.get(3 * n), tensors.get(3 * n + 1),
-                    tensors.get(3 * n + 2)));
-        }
-        return new ModelWeights(lstm, tensors.get(tensors.size() - 2), tensors.get(tensors.size() - 1));
+        ModelWeights moved = weights.copy();
+        TensorLayout.arrays(moved)[k][index] += (float) delta;
+        return moved;
     }
 }

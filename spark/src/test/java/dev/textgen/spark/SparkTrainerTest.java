@@ -12,10 +12,10 @@ import dev.textgen.api.config.TextgenConfig;
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
 import dev.textgen.api.data.WindowSet;
-import dev.textgen.api.io.LstmWeights;
 import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
+import dev.textgen.api.io.TensorLayout;
 import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.TrainingEngine;
@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -219,15 +219,8 @@ class SparkTrainerTest {
     }
 
     static float[] flat(ModelWeights weights) {
-        List<float[]> parts = new ArrayList<>();
-        for (LstmWeights layer : weights.lstm()) {
-            parts.add(layer.kernel());
-            parts.add(layer.recurrentKernel());
-            parts.add(layer.bias());
-        }
-        parts.add(weights.denseKernel());
-        parts.add(weights.denseBias());
-        int n = parts.stream().mapToInt(p -> p.length).sum();
+        float[][] parts = TensorLayout.arrays(weights);
+        int n = Arrays.stream(parts).mapToInt(p -> p.length).sum();
         float[] flat = new float[n];
         int at = 0;
         for (float[] part : parts) {
