@@ -16,9 +16,9 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * JMH benchmarks of the kernels at the reference notebook's shapes (one worker's half of batch 128, hidden 128): the
- * per-step gate product, the recurrent backward product, a slice of the weight-gradient product and the
- * fused cell step. Run as described in the module README; {@code kernels=vector} needs
+ * JMH benchmarks of the kernels at a training batch's shapes (one worker's half of batch 128; {@code hidden} 128 is
+ * the reference notebook's, 256 {@code examples/nietzsche-best.json}'s): the per-step gate product, the recurrent
+ * backward product, a slice of the weight-gradient product and the fused cell step. Run as described in the module README; {@code kernels=vector} needs
  * {@code --add-modules jdk.incubator.vector} in the forked JVM ({@code -jvmArgsAppend}).
  */
 @State(Scope.Thread)
@@ -29,13 +29,16 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector"})
 public class KernelBenchmark {
     static final int ROWS = 64;
-    static final int HIDDEN = 128;
-    static final int GATES = 4 * HIDDEN;
     /** 15 steps of 128 windows: a quarter of the weight-gradient product of a batch. */
     static final int DEPTH = 15 * 128;
 
     @Param({"scalar", "vector"})
     public String kernels;
+
+    @Param({"128", "256"})
+    public int hidden;
+
+    int gates;
 
     Kernels k;
     float[] h;
@@ -59,20 +62,21 @@ public class KernelBenchmark {
                 ? VectorizationProvider.vector(null).orElseThrow(() -> new IllegalStateException("no Vector API here"))
                 : VectorizationProvider.scalar();
         SplittableRandom random = new SplittableRandom(1);
-        h = fill(ROWS * HIDDEN, random);
-        recurrent = fill(HIDDEN * GATES, random);
-        recurrentT = fill(GATES * HIDDEN, random);
-        z = fill(ROWS * GATES, random);
-        dz = fill(ROWS * GATES, random);
-        dh = new float[ROWS * HIDDEN];
-        hs = fill(DEPTH * HIDDEN, random);
-        dzs = fill(DEPTH * GATES, random);
-        grad = new float[HIDDEN * GATES];
-        c = new float[ROWS * HIDDEN];
-        cPrev = fill(ROWS * HIDDEN, random);
-        dc = fill(ROWS * HIDDEN, random);
-        gateGrad = new float[ROWS * GATES];
-        recurrentPacked = k.pack(recurrent, 0, GATES, HIDDEN, GATES, null);
+        gates = 4 * hidden;
+        h = fill(ROWS * hidden, random);
+        recurrent = fill(hidden * gates, random);
+        recurrentT = fill(gates * hidden, random);
+        z = fill(ROWS * gates, random);
+        dz = fill(ROWS * gates, random);
+        dh = new float[ROWS * hidden];
+        hs = fill(DEPTH * hidden, random);
+        dzs = fill(DEPTH * gates, random);
+        grad = new float[hidden * gates];
+        c = new float[ROWS * hidden];
+        cPrev = fill(ROWS * hidden, random);
+        dc = fill(ROWS * hidden, random);
+        gateGrad = new float[ROWS * gates];
+        recurrentPacked = k.pack(recurrent, 0, gates, hidden, gates, null);
     }
 
     private static float[] fill(int n, SplittableRandom random) {
@@ -83,31 +87,31 @@ public class KernelBenchmark {
         return a;
     }
 
-    /** {@code z += h U}: [64, 128] x [128, 512], 8.4 MFLOP. */
+    /** {@code z += h U}: [64, H] x [H, 4H], 8.4 MFLOP at H = 128, 33.6 at 256. */
     @Benchmark
     public float stepGates() {
-        k.gemm(ROWS, GATES, HIDDEN, h, 0, HIDDEN, recurrent, 0, GATES, z, 0, GATES);
+        k.gemm(ROWS, gates, hidden, h, 0, hidden, recurrent, 0, gates, z, 0, gates);
         return z[0];
     }
 
     /** {@link #stepGates} with U packed once, as training and generation run it. */
     @Benchmark
     public float stepGatesPacked() {
-        k.gemm(ROWS, h, 0, HIDDEN, recurrentPacked, z, 0, GATES);
+        k.gemm(ROWS, h, 0, hidden, recurrentPacked, z, 0, gates);
         return z[0];
     }
 
-    /** {@code dh += dz U^T}: [64, 512] x [512, 128], 8.4 MFLOP. */
+    /** {@code dh += dz U^T}: [64, 4H] x [4H, H], 8.4 MFLOP at H = 128, 33.6 at 256. */
     @Benchmark
     public float stepRecurrentGradient() {
-        k.gemm(ROWS, HIDDEN, GATES, dz, 0, GATES, recurrentT, 0, HIDDEN, dh, 0, HIDDEN);
+        k.gemm(ROWS, hidden, gates, dz, 0, gates, recurrentT, 0, hidden, dh, 0, hidden);
         return dh[0];
     }
 
-    /** {@code dU += H^T dZ} over 1,920 rows: [128, 1920] x [1920, 512], 252 MFLOP. */
+    /** {@code dU += H^T dZ} over 1,920 rows: [H, 1920] x [1920, 4H], 252 MFLOP at H = 128, 1,007 at 256. */
     @Benchmark
     public float weightGradient() {
-        k.gemmTransA(HIDDEN, GATES, DEPTH, hs, 0, HIDDEN, dzs, 0, GATES, grad, 0, GATES);
+        k.gemmTransA(hidden, gates, DEPTH, hs, 0, hidden, dzs, 0, gates, grad, 0, gates);
         return grad[0];
     }
 
@@ -116,7 +120,7 @@ public class KernelBenchmark {
     public float cellStep() {
         System.arraycopy(dz, 0, z, 0, z.length);
         for (int b = 0; b < ROWS; b++) {
-            k.lstmForward(z, b * GATES, cPrev, b * HIDDEN, c, b * HIDDEN, h, b * HIDDEN, HIDDEN, false);
+            k.lstmForward(z, b * gates, cPrev, b * hidden, c, b * hidden, h, b * hidden, hidden, false);
         }
         return h[0];
     }
@@ -125,8 +129,8 @@ public class KernelBenchmark {
     @Benchmark
     public float cellBackward() {
         for (int b = 0; b < ROWS; b++) {
-            k.lstmBackward(z, b * GATES, cPrev, b * HIDDEN, c, b * HIDDEN, dh, b * HIDDEN, dc, b * HIDDEN, gateGrad,
-                    b * GATES, HIDDEN, false);
+            k.lstmBackward(z, b * gates, cPrev, b * hidden, c, b * hidden, dh, b * hidden, dc, b * hidden, gateGrad,
+                    b * gates, hidden, false);
         }
         return gateGrad[0];
     }
