@@ -299,6 +299,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theLargeNietzscheExampleTrainsTwoLstm384WithRecurrentDropoutAndADecayingRate() {
+        TextgenConfig large = ConfigLoader.load(ProjectFiles.resolve("examples/nietzsche-large.json"), ConfigOverrides.none(), SAMPLERS);
+
+        assertThat(large.corpus().validationFraction()).isEqualTo(0.1);
+        assertThat(large.corpus().step()).isEqualTo(9);
+        assertThat(large.training().epochs()).isEqualTo(8);
+        assertThat(large.training().earlyStopping()).isEqualTo(new EarlyStoppingConfig(2, 0.0, true));
+        assertThat(large.model()).isEqualTo(new ModelConfig("scratch", 384, 2, ModelConfig.RecurrentActivation.SIGMOID, 0.3, 0.25));
+        assertThat(large.training().loss()).isEqualTo(TrainingConfig.Loss.ALL_STEPS);
+        assertThat(large.training().clipNorm()).isEqualTo(5.0);
+        assertThat(large.training().optimizer()).isEqualTo(new OptimizerConfig.RmsProp(0.003, 0.9, 1e-7, 0.0006));
+    }
+
+    @Test
     void theNietzscheExampleWritesEveryFieldSoThatItDocumentsItself() throws IOException {
         var example = ConfigLoader.MAPPER.readTree(Files.readString(ProjectFiles.resolve("examples/nietzsche.json")));
         var defaults = ConfigLoader.toTree(TextgenConfig.defaults());
