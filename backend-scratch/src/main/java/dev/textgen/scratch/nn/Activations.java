@@ -93,6 +93,11 @@ final class Activations {
         slices = (windows + sliceWindows - 1) / sliceWindows;
     }
 
+    /** The state layer {@code l} feeds to its next step's recurrent product in the current pass. */
+    float[] fedBack(int l) {
+        return recurrentTraining ? state[l] : hidden[l];
+    }
+
     /** The first window of slice {@code slice}; slices differ by at most one window. */
     int sliceStart(int slice) {
         return (int) ((long) windows * slice / slices);

@@ -10,9 +10,8 @@ import dev.textgen.scratch.simd.Kernels;
  */
 final class Dropout {
     private final DropoutMasks masks;
-    private final Kernels kernels;
-
     private final DropoutMasks recurrentMasks;
+    private final Kernels kernels;
 
     Dropout(double rate, double recurrentRate, Kernels kernels) {
         this.masks = new DropoutMasks(rate);

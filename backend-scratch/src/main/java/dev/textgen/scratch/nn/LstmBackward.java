@@ -85,17 +85,14 @@ final class LstmBackward {
             Arrays.fill(a.recurrentGrad, b0 * h, b1 * h, 0f);
             Arrays.fill(a.cellGrad, b0 * h, b1 * h, 0f);
             for (int t = steps - 1; t >= 0; t--) {
-                // The step's gates and the previous step's cell state and output were written up to 60 steps ago
-                // and are in L3 or memory by now; read as one sequential stream first, they arrive faster than
+                // The step's gates and the previous step's cell state and fed-back state were written up to 60 steps
+                // ago and are in L3 or memory by now; read as one sequential stream first, they arrive faster than
                 // through the cell backward's eight interleaved streams per row.
                 touchSums[16 * part] += touch(z, (t * batch + b0) * g4, (t * batch + b1) * g4);
                 if (t > 0) {
                     int from = ((t - 1) * batch + b0) * h;
                     int to = ((t - 1) * batch + b1) * h;
-                    touchSums[16 * part] += touch(c, from, to) + touch(a.hidden[l], from, to);
-                    if (a.recurrentTraining) {
-                        touchSums[16 * part] += touch(a.state[l], from, to);
-                    }
+                    touchSums[16 * part] += touch(c, from, to) + touch(a.fedBack(l), from, to);
                 }
                 if (l < a.layers - 1) {
                     kernels.add(a.hiddenGrad[l], (t * batch + b0) * h, a.recurrentGrad, b0 * h, nb * h);
@@ -152,10 +149,10 @@ final class LstmBackward {
 
     /**
      * Adds step {@code t} of slice {@code slice}'s windows to the slice's accumulators of layer {@code l}:
-     * {@code dU += s[t-1]^T dz[t]} (s the fed-back state, see {@link Activations#state}) and {@code dW += x[t]^T dz[t]}, which for the first layer adds each window's
-     * gate gradients to the kernel row its id gathered, and above the first layer {@code db += dz[t]} (the first
-     * layer's is summed from its kernel rows after the time loop). Steps descending, windows ascending: the order
-     * depends only on the slice.
+     * {@code dU += s[t-1]^T dz[t]} (s the fed-back state, {@link Activations#fedBack}) and {@code dW += x[t]^T dz[t]},
+     * which for the first layer adds each window's gate gradients to the kernel row its id gathered, and above the
+     * first layer {@code db += dz[t]} (the first layer's is summed from its kernel rows after the time loop). Steps
+     * descending, windows ascending: the order depends only on the slice.
      */
     private void accumulateStep(int l, int t, int slice) {
         int h = net.hiddenSize(l);
@@ -167,7 +164,7 @@ final class LstmBackward {
         float[] dz = a.gates[l];
         int first = t * batch + w0;
         if (t > 0) {
-            kernels.gemmTransA(h, g4, w1 - w0, a.recurrentTraining ? a.state[l] : a.hidden[l], (first - batch) * h, h,
+            kernels.gemmTransA(h, g4, w1 - w0, a.fedBack(l), (first - batch) * h, h,
                     dz, first * g4, g4, a.sliceRecurrent[l][slice], 0, g4);
         }
         if (l > 0) {

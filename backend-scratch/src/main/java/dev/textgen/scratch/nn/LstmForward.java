@@ -45,7 +45,7 @@ final class LstmForward {
             float[] x = training ? a.inputs[l] : l > 0 ? a.hidden[l - 1] : null;
             float[] c = a.cells[l];
             float[] hs = a.hidden[l];
-            float[] fedBack = a.recurrentTraining ? a.state[l] : hs;
+            float[] fedBack = a.fedBack(l);
             if (l > 0) {
                 // The input projection does not depend on the recurrence: bias plus input for every step at once,
                 // one product whose kernel panels stay in cache across the steps.
