@@ -20,12 +20,12 @@ import dev.textgen.api.data.Batches;
 import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
-import dev.textgen.api.io.TensorLayout;
 import dev.textgen.api.io.TrainingState;
 import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.Samplers;
 import dev.textgen.api.spi.TrainingEngine;
 import dev.textgen.api.testing.TinyCorpus;
+import dev.textgen.api.testing.Weights;
 import dev.textgen.scratch.ScratchBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +37,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -279,25 +278,14 @@ class CrossBackendTest {
     private static SgdStep sgdStep(Backend backend, TextgenConfig config, ModelWeights weights, Batch batch) {
         try (TrainingEngine engine = backend.newEngine(config, VOCABULARY, weights)) {
             double loss = engine.trainBatch(batch, 1.0);
-            float[] before = flat(weights);
-            float[] after = flat(engine.weights());
+            float[] before = Weights.flat(weights);
+            float[] after = Weights.flat(engine.weights());
             float[] gradient = new float[before.length];
             for (int i = 0; i < gradient.length; i++) {
                 gradient[i] = before[i] - after[i];
             }
             return new SgdStep(loss, gradient);
         }
-    }
-
-    private static float[] flat(ModelWeights weights) {
-        float[][] tensors = TensorLayout.arrays(weights);
-        float[] values = new float[Arrays.stream(tensors).mapToInt(t -> t.length).sum()];
-        int offset = 0;
-        for (float[] tensor : tensors) {
-            System.arraycopy(tensor, 0, values, offset, tensor.length);
-            offset += tensor.length;
-        }
-        return values;
     }
 
     /** Plain SGD is the api's shared {@code Optimizer} on both backends, so the runs take the same steps. */
@@ -327,7 +315,7 @@ class CrossBackendTest {
                     losses.add(loss);
                 }
             });
-            return new Run(losses, flat(trainer.model().weights()));
+            return new Run(losses, Weights.flat(trainer.model().weights()));
         }
     }
 

@@ -15,10 +15,10 @@ import dev.textgen.api.data.WindowSet;
 import dev.textgen.api.io.ModelFile;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.io.StoredModel;
-import dev.textgen.api.io.TensorLayout;
 import dev.textgen.api.spi.Backend;
 import dev.textgen.api.spi.Backends;
 import dev.textgen.api.spi.TrainingEngine;
+import dev.textgen.api.testing.Weights;
 import dev.textgen.api.data.IdWindows;
 import dev.textgen.corpus.Corpus;
 import org.apache.spark.SparkConf;
@@ -32,7 +32,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -118,8 +117,8 @@ class SparkTrainerTest {
             expected = engine.weights();
         }
 
-        float[] actual = flat(sparkTrainer.model().weights());
-        float[] single = flat(expected);
+        float[] actual = Weights.flat(sparkTrainer.model().weights());
+        float[] single = Weights.flat(expected);
         assertThat(actual).hasSameSizeAs(single);
         for (int i = 0; i < single.length; i++) {
             assertThat(actual[i]).as("weight %d", i).isCloseTo(single[i], within(2e-6f));
@@ -208,25 +207,13 @@ class SparkTrainerTest {
     }
 
     static void assertBitIdentical(ModelWeights actual, ModelWeights expected) {
-        float[] a = flat(actual);
-        float[] e = flat(expected);
+        float[] a = Weights.flat(actual);
+        float[] e = Weights.flat(expected);
         assertThat(a).hasSameSizeAs(e);
         for (int i = 0; i < e.length; i++) {
             if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(e[i])) {
                 throw new AssertionError("weight " + i + " is " + a[i] + ", expected bit for bit " + e[i]);
             }
         }
-    }
-
-    static float[] flat(ModelWeights weights) {
-        float[][] parts = TensorLayout.arrays(weights);
-        int n = Arrays.stream(parts).mapToInt(p -> p.length).sum();
-        float[] flat = new float[n];
-        int at = 0;
-        for (float[] part : parts) {
-            System.arraycopy(part, 0, flat, at, part.length);
-            at += part.length;
-        }
-        return flat;
     }
 }
