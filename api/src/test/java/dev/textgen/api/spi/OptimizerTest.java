@@ -1,6 +1,7 @@
 package dev.textgen.api.spi;
 
 import dev.textgen.api.config.OptimizerConfig;
+import dev.textgen.api.testing.Weights;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
@@ -24,13 +25,13 @@ class OptimizerTest {
             Optimizer byTensor = Optimizer.of(config, LENGTHS);
             Optimizer flat = Optimizer.of(config, LENGTHS);
             float[][] weights = random(1);
-            float[] flatWeights = concat(weights);
+            float[] flatWeights = Weights.concat(weights);
             for (int step = 0; step < 3; step++) {
                 float[][] gradients = random(10 + step);
                 byTensor.apply(weights, gradients, 0.5f, 0.01f);
-                flat.applyFlat(flatWeights, concat(gradients), 0.5f, 0.01f);
+                flat.applyFlat(flatWeights, Weights.concat(gradients), 0.5f, 0.01f);
             }
-            assertThat(flatWeights).as(config.toString()).containsExactly(concat(weights));
+            assertThat(flatWeights).as(config.toString()).containsExactly(Weights.concat(weights));
             Map<String, float[]> a = byTensor.state();
             Map<String, float[]> b = flat.state();
             assertThat(b.keySet()).containsExactlyElementsOf(a.keySet());
@@ -75,19 +76,5 @@ class OptimizerTest {
             }
         }
         return tensors;
-    }
-
-    private static float[] concat(float[][] tensors) {
-        int n = 0;
-        for (float[] t : tensors) {
-            n += t.length;
-        }
-        float[] flat = new float[n];
-        int offset = 0;
-        for (float[] t : tensors) {
-            System.arraycopy(t, 0, flat, offset, t.length);
-            offset += t.length;
-        }
-        return flat;
     }
 }

@@ -10,7 +10,11 @@ public final class Weights {
 
     /** Every tensor of {@code weights} in parameter order ({@link TensorLayout}), one after the other, copied. */
     public static float[] flat(ModelWeights weights) {
-        float[][] tensors = TensorLayout.arrays(weights);
+        return concat(TensorLayout.arrays(weights));
+    }
+
+    /** {@code tensors} one after the other, copied into one array. */
+    public static float[] concat(float[][] tensors) {
         int length = 0;
         for (float[] tensor : tensors) {
             length += tensor.length;
