@@ -15,6 +15,8 @@ module dev.textgen.api {
     exports dev.textgen.api.io;
     exports dev.textgen.api.spi;
     exports dev.textgen.api.training;
+    // The scratch backend's SIMD kernels draw dropout masks lane by lane with SplitMix64's constants.
+    exports dev.textgen.api.internal to dev.textgen.scratch;
 
     // Jackson binds the config records, with their non-public serializers, by reflection.
     opens dev.textgen.api.config to com.fasterxml.jackson.databind;

@@ -12,15 +12,31 @@ public final class SplitMix {
     private SplitMix() {
     }
 
-    /** The seed of item {@code index} of the stream seeded with {@code seed}. */
+    /**
+     * The seed of item {@code index} of the stream seeded with {@code seed}.
+     *
+     * @param seed the stream's seed
+     * @param index the item's index in the stream
+     * @return the item's seed
+     */
     public static long mix(long seed, long index) {
         return finish(seed + GAMMA * (index + 1));
     }
 
-    /** SplitMix64's output function: a bijection that scatters every input bit over the result. */
+    /** The first multiplier of {@link #finish}. */
+    public static final long MIX1 = 0xBF58476D1CE4E5B9L;
+    /** The second multiplier of {@link #finish}. */
+    public static final long MIX2 = 0x94D049BB133111EBL;
+
+    /**
+     * SplitMix64's output function: a bijection that scatters every input bit over the result.
+     *
+     * @param z a state of the stream
+     * @return the output for that state
+     */
     public static long finish(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z = (z ^ (z >>> 30)) * MIX1;
+        z = (z ^ (z >>> 27)) * MIX2;
         return z ^ (z >>> 31);
     }
 }

@@ -35,9 +35,38 @@ public final class DropoutMasks {
         this.threshold = (long) (dropRate * (double) (1L << 24));
     }
 
-    /** The seed of one mask row: the batch seed, then the layer, the step and the window, each mixed in. */
-    private static long rowSeed(long batchSeed, int layer, int step, int window) {
+    /**
+     * The SplitMix64 state a mask row starts from: the batch seed, then the layer, the step and the window, each
+     * mixed in. Element {@code j} of the row is {@code 0} when {@code finish(rowState + (j + 1) * GAMMA) >>> 40}
+     * (SplitMix64's increment and output function) is below {@link #threshold()} and {@link #keep()} otherwise: what
+     * a backend that draws many elements at once (SIMD lanes) needs to give the same masks as {@link #fill}.
+     *
+     * @param batchSeed the batch's {@link dev.textgen.api.data.Batch#seed()}
+     * @param layer the LSTM layer whose output is masked, counted from 0 at the bottom
+     * @param step the time step within the window, in [0, maxlen), or {@link #RECURRENT_STEP}
+     * @param window the window's index within the batch
+     * @return the state before the row's first draw
+     */
+    public static long rowState(long batchSeed, int layer, int step, int window) {
         return SplitMix.mix(SplitMix.mix(SplitMix.mix(batchSeed, layer), step), window);
+    }
+
+    /**
+     * The draws (top 24 bits of a SplitMix64 output) below which an element is dropped.
+     *
+     * @return {@code rate * 2^24}, rounded down
+     */
+    public long threshold() {
+        return threshold;
+    }
+
+    /**
+     * The scale of a kept element.
+     *
+     * @return {@code 1 / (1 - rate)} in float
+     */
+    public float keep() {
+        return keep;
     }
 
     /**
@@ -71,7 +100,7 @@ public final class DropoutMasks {
      */
     public void fillStrided(long batchSeed, int layer, int step, int window, float[] out, int offset, int width,
                             int stride) {
-        long state = rowSeed(batchSeed, layer, step, window);
+        long state = rowState(batchSeed, layer, step, window);
         for (int j = 0; j < width; j++) {
             state += SplitMix.GAMMA;
             long draw = SplitMix.finish(state) >>> 40;

@@ -1,5 +1,6 @@
 package dev.textgen.api.spi;
 
+import dev.textgen.api.internal.SplitMix;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,6 +33,19 @@ class DropoutMasksTest {
         assertThat(row(masks, 7L, 0, 4, 9)).isNotEqualTo(row);
         assertThat(row(masks, 7L, 1, 5, 9)).isNotEqualTo(row);
         assertThat(row(masks, 7L, 1, 4, 10)).isNotEqualTo(row);
+    }
+
+    @Test
+    void theRowStateThresholdAndKeepScaleGiveTheRowAsDocumented() {
+        DropoutMasks masks = new DropoutMasks(0.2);
+        assertThat(masks.threshold()).isEqualTo(3_355_443L);
+        assertThat(masks.keep()).isEqualTo(1.25f);
+        float[] row = row(masks, 7L, 1, DropoutMasks.RECURRENT_STEP, 9);
+        long state = DropoutMasks.rowState(7L, 1, DropoutMasks.RECURRENT_STEP, 9);
+        for (int j = 0; j < row.length; j++) {
+            long draw = SplitMix.finish(state + (j + 1) * SplitMix.GAMMA) >>> 40;
+            assertThat(row[j]).as("element %d", j).isEqualTo(draw < masks.threshold() ? 0f : masks.keep());
+        }
     }
 
     @Test

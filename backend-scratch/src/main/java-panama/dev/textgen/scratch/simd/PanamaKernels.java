@@ -1,8 +1,13 @@
 package dev.textgen.scratch.simd;
 
+import dev.textgen.api.internal.SplitMix;
+import dev.textgen.api.spi.DropoutMasks;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -33,6 +38,15 @@ final class PanamaKernels extends ScalarKernels {
     /** Per thread: the panels B ({@code [0]}) and A ({@code [1]}) are copied to, and the buffer of the last columns. */
     private static final ThreadLocal<float[][]> PANEL =
             ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[4 * L]});
+    /**
+     * Dropout masks are drawn 64-bit lane by lane (SplitMix64), then narrowed to floats: half as many lanes as
+     * {@link #S}. Only where vectors are 512 bits wide: the 64-bit multiply is an AVX-512 instruction, and without
+     * it the Vector API would run the lanes one by one, slower than the scalar loop.
+     */
+    private static final VectorSpecies<Long> DRAWS = LongVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> MASK_BITS =
+            VectorSpecies.of(int.class, VectorShape.forBitSize(DRAWS.vectorBitSize() / 2));
+    private static final boolean VECTOR_MASKS = DRAWS.vectorBitSize() >= 512;
     private static final FloatVector HALF = FloatVector.broadcast(S, 0.5f);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector ZERO = FloatVector.zero(S);
@@ -520,6 +534,43 @@ final class PanamaKernels extends ScalarKernels {
     private static int wholeRows(int k0, int k1, int length, int b0, int ldb) {
         int room = length - L - b0;
         return room < 0 ? k0 : Math.max(k0, Math.min(k1, room / ldb + 1));
+    }
+
+    /**
+     * {@link DropoutMasks#fill}'s row, {@code DRAWS.length()} elements at a time: lane {@code i} holds the SplitMix64
+     * state of element {@code j + i} and runs {@link SplitMix#finish} operation for operation; a draw below the
+     * threshold (both under 2^24, so their difference is negative exactly then) gives the bits of 0, any other
+     * the bits of the keep scale. A last partial vector goes through a buffer.
+     */
+    @Override
+    public void dropoutMask(DropoutMasks masks, long batchSeed, int layer, int step, int window, float[] out,
+                            int offset, int width) {
+        if (!VECTOR_MASKS) {
+            super.dropoutMask(masks, batchSeed, layer, step, window, out, offset, width);
+            return;
+        }
+        int lanes = DRAWS.length();
+        LongVector state = LongVector.zero(DRAWS).addIndex(1).add(1).mul(SplitMix.GAMMA)
+                .add(DropoutMasks.rowState(batchSeed, layer, step, window));
+        LongVector advance = LongVector.broadcast(DRAWS, lanes * SplitMix.GAMMA);
+        long threshold = masks.threshold();
+        long keep = Float.floatToRawIntBits(masks.keep());
+        for (int j = 0; j < width; j += lanes) {
+            LongVector z = state.lanewise(VectorOperators.XOR, state.lanewise(VectorOperators.LSHR, 30)).mul(SplitMix.MIX1);
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(SplitMix.MIX2);
+            z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
+            LongVector dropped = z.lanewise(VectorOperators.LSHR, 40).sub(threshold).lanewise(VectorOperators.ASHR, 63);
+            FloatVector scale = ((IntVector) dropped.lanewise(VectorOperators.NOT).and(keep)
+                    .convertShape(VectorOperators.L2I, MASK_BITS, 0)).reinterpretAsFloats();
+            if (j + lanes <= width) {
+                scale.intoArray(out, offset + j);
+            } else {
+                float[] tail = panel(2, lanes);
+                scale.intoArray(tail, 0);
+                System.arraycopy(tail, 0, out, offset + j, width - j);
+            }
+            state = state.add(advance);
+        }
     }
 
     @Override

@@ -24,7 +24,7 @@ final class Dropout {
         for (int l = 0; l < a.layers; l++) {
             int h = a.net.hiddenSize(l);
             for (int b = b0; b < b1; b++) {
-                recurrentMasks.fill(a.seed, l, DropoutMasks.RECURRENT_STEP, b, a.stateMask[l], b * h, h);
+                kernels.dropoutMask(recurrentMasks, a.seed, l, DropoutMasks.RECURRENT_STEP, b, a.stateMask[l], b * h, h);
             }
         }
     }
@@ -46,7 +46,7 @@ final class Dropout {
      */
     void fill(Activations a, int layer, int step, int firstRow, int b0, int b1, int width, float[] scale) {
         for (int b = b0; b < b1; b++) {
-            masks.fill(a.seed, layer, step, b, scale, (firstRow + b) * width, width);
+            kernels.dropoutMask(masks, a.seed, layer, step, b, scale, (firstRow + b) * width, width);
         }
     }
 

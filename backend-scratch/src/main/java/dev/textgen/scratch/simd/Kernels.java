@@ -1,5 +1,7 @@
 package dev.textgen.scratch.simd;
 
+import dev.textgen.api.spi.DropoutMasks;
+
 /**
  * The numeric kernels the LSTM spends its time in. All matrices are row-major float arrays addressed by
  * an offset and a leading dimension (the row stride), so that a kernel can work on a slice of a larger
@@ -51,6 +53,13 @@ public interface Kernels {
      */
     void gemmBlocks(int blocks, int rows, float[] a, int aOff, int aBlockStride, int lda, PackedMatrix b, float[] c,
                     int cOff, int cBlockStride, int ldc);
+
+    /**
+     * Writes the dropout mask row that {@link DropoutMasks#fill} writes, with the same values: the scale of element
+     * {@code j} of layer {@code layer}'s output at {@code step} for {@code window} to {@code out[offset + j]}.
+     */
+    void dropoutMask(DropoutMasks masks, long batchSeed, int layer, int step, int window, float[] out, int offset,
+                     int width);
 
     /** {@code dst[dstOff + i] += src[srcOff + i]} for {@code i < length}. */
     void add(float[] src, int srcOff, float[] dst, int dstOff, int length);

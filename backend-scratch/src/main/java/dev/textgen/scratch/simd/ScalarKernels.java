@@ -1,5 +1,7 @@
 package dev.textgen.scratch.simd;
 
+import dev.textgen.api.spi.DropoutMasks;
+
 import java.util.Arrays;
 
 /**
@@ -337,6 +339,12 @@ public class ScalarKernels implements Kernels {
             }
             return cell;
         }
+    }
+
+    @Override
+    public void dropoutMask(DropoutMasks masks, long batchSeed, int layer, int step, int window, float[] out,
+                            int offset, int width) {
+        masks.fill(batchSeed, layer, step, window, out, offset, width);
     }
 
     @Override

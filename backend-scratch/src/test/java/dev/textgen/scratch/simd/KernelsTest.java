@@ -1,5 +1,6 @@
 package dev.textgen.scratch.simd;
 
+import dev.textgen.api.spi.DropoutMasks;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -217,6 +218,24 @@ class KernelsTest {
                         assertThat(actual).as("%s %d blocks of %dx%dx%d", kernels.name(), blocks, rows, cols, depth)
                                 .containsExactly(expected);
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void dropoutMasksEqualTheSharedRows() {
+        Kernels vector = vector();
+        for (double rate : new double[] {0.0, 0.2, 0.5, 0.9}) {
+            DropoutMasks masks = new DropoutMasks(rate);
+            for (int width : new int[] {1, 7, 8, 9, 16, 17, 256, 259}) {
+                for (int step : new int[] {DropoutMasks.RECURRENT_STEP, 0, 59}) {
+                    long seed = 31L * width + step;
+                    float[] expected = random(3 + width + 2, seed);
+                    float[] actual = expected.clone();
+                    masks.fill(seed, 1, step, 5, expected, 3, width);
+                    vector.dropoutMask(masks, seed, 1, step, 5, actual, 3, width);
+                    assertThat(actual).as("rate %s width %d step %d", rate, width, step).containsExactly(expected);
                 }
             }
         }
