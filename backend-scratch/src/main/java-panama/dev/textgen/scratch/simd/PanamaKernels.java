@@ -10,6 +10,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.stream.LongStream;
+
 /**
  * The kernels on the Vector API (incubator module {@code jdk.incubator.vector}), at the CPU's preferred
  * width. Matrix products use a register tile of 6 rows (4 on CPUs with narrower vectors) by 4 vectors
@@ -47,6 +49,9 @@ final class PanamaKernels extends ScalarKernels {
     private static final VectorSpecies<Integer> MASK_BITS =
             VectorSpecies.of(int.class, VectorShape.forBitSize(DRAWS.vectorBitSize() / 2));
     private static final boolean VECTOR_MASKS = DRAWS.vectorBitSize() >= 512;
+    /** {@code (i + 1) * GAMMA} in lane {@code i}: a row's first states less the row's state. */
+    private static final long[] FIRST_DRAWS = LongStream.rangeClosed(1, DRAWS.length())
+            .map(i -> i * SplitMix.GAMMA).toArray();
     private static final FloatVector HALF = FloatVector.broadcast(S, 0.5f);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector ZERO = FloatVector.zero(S);
@@ -538,9 +543,9 @@ final class PanamaKernels extends ScalarKernels {
 
     /**
      * {@link DropoutMasks#fill}'s row, {@code DRAWS.length()} elements at a time: lane {@code i} holds the SplitMix64
-     * state of element {@code j + i} and runs {@link SplitMix#finish} operation for operation; a draw below the
-     * threshold (both under 2^24, so their difference is negative exactly then) gives the bits of 0, any other
-     * the bits of the keep scale. A last partial vector goes through a buffer.
+     * state of element {@code j + i} and runs {@link SplitMix#finish} operation for operation; a draw at or above
+     * the threshold (both under 2^24, so {@code threshold - 1 - draw} is negative exactly then) gives the bits of the
+     * keep scale, any other the bits of 0. A last partial vector goes through a buffer.
      */
     @Override
     public void dropoutMask(DropoutMasks masks, long batchSeed, int layer, int step, int window, float[] out,
@@ -550,18 +555,18 @@ final class PanamaKernels extends ScalarKernels {
             return;
         }
         int lanes = DRAWS.length();
-        LongVector state = LongVector.zero(DRAWS).addIndex(1).add(1).mul(SplitMix.GAMMA)
+        LongVector state = LongVector.fromArray(DRAWS, FIRST_DRAWS, 0)
                 .add(DropoutMasks.rowState(batchSeed, layer, step, window));
         LongVector advance = LongVector.broadcast(DRAWS, lanes * SplitMix.GAMMA);
-        long threshold = masks.threshold();
+        LongVector lastDropped = LongVector.broadcast(DRAWS, masks.threshold() - 1);
         long keep = Float.floatToRawIntBits(masks.keep());
         for (int j = 0; j < width; j += lanes) {
             LongVector z = state.lanewise(VectorOperators.XOR, state.lanewise(VectorOperators.LSHR, 30)).mul(SplitMix.MIX1);
             z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 27)).mul(SplitMix.MIX2);
             z = z.lanewise(VectorOperators.XOR, z.lanewise(VectorOperators.LSHR, 31));
-            LongVector dropped = z.lanewise(VectorOperators.LSHR, 40).sub(threshold).lanewise(VectorOperators.ASHR, 63);
-            FloatVector scale = ((IntVector) dropped.lanewise(VectorOperators.NOT).and(keep)
-                    .convertShape(VectorOperators.L2I, MASK_BITS, 0)).reinterpretAsFloats();
+            LongVector kept = lastDropped.sub(z.lanewise(VectorOperators.LSHR, 40)).lanewise(VectorOperators.ASHR, 63);
+            FloatVector scale = ((IntVector) kept.and(keep).convertShape(VectorOperators.L2I, MASK_BITS, 0))
+                    .reinterpretAsFloats();
             if (j + lanes <= width) {
                 scale.intoArray(out, offset + j);
             } else {
