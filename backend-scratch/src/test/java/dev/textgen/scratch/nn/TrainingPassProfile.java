@@ -2,9 +2,9 @@ package dev.textgen.scratch.nn;
 
 import dev.textgen.api.data.Batch;
 import dev.textgen.api.data.Batches;
-import dev.textgen.api.data.IdWindows;
 import dev.textgen.api.io.ModelWeights;
 import dev.textgen.api.spi.DropoutMasks;
+import dev.textgen.scratch.TestData;
 import dev.textgen.scratch.simd.Kernels;
 import dev.textgen.scratch.simd.PackedMatrix;
 import dev.textgen.scratch.simd.VectorizationProvider;
@@ -12,7 +12,6 @@ import dev.textgen.scratch.simd.VectorizationProvider;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -73,31 +72,27 @@ public final class TrainingPassProfile {
     private static double[] run(Kernels kernels, int hidden, int layers, double dropout, boolean allSteps, int batches,
                                 int threads) {
         Network net = Network.of(ModelWeights.initialize(VOCABULARY, hidden, layers, 7L));
-        SplittableRandom random = new SplittableRandom(3);
-        int[] text = new int[200_000];
-        for (int i = 0; i < text.length; i++) {
-            text[i] = i > 2 && random.nextInt(3) != 0 ? text[i - 3] : random.nextInt(VOCABULARY);
-        }
-        Batches epoch = Batches.shuffled(new IdWindows(text, MAXLEN, 3, VOCABULARY), BATCH, 5L, 0);
+        Batches epoch = Batches.shuffled(TestData.windows(200_000, VOCABULARY, MAXLEN, 3, 3L), BATCH, 5L, 0);
         Batch batch = new Batch(BATCH, MAXLEN, VOCABULARY, false);
         int warmup = 10;
         double[][] millis = new double[3][batches];
+        TimedKernels timed = kernels instanceof TimedKernels t ? t : null;
         try (Workers workers = new Workers(threads)) {
             TrainingPass pass = new TrainingPass(net, kernels, workers, false, dropout, 0.0, allSteps);
             for (int i = 0; i < warmup + batches; i++) {
-                if (i == warmup && kernels instanceof TimedKernels t) {
-                    t.nanos.clear();
-                    t.flop.clear();
+                if (i == warmup && timed != null) {
+                    timed.nanos.clear();
+                    timed.flop.clear();
                 }
                 epoch.next(batch);
                 long start = System.nanoTime();
-                if (kernels instanceof TimedKernels t) {
-                    t.pass = "forward.";
+                if (timed != null) {
+                    timed.pass = "forward.";
                 }
                 pass.forward(batch, true);
                 long forwardEnd = System.nanoTime();
-                if (kernels instanceof TimedKernels t) {
-                    t.pass = "backward.";
+                if (timed != null) {
+                    timed.pass = "backward.";
                 }
                 pass.backward();
                 pass.gradientNorm();
