@@ -12,6 +12,10 @@ public final class Dl4jBackendProvider implements BackendProvider {
     /** The backend's name in {@code model.backend}. */
     public static final String NAME = "dl4j";
 
+    /** The provider that {@link java.util.ServiceLoader} instantiates. */
+    public Dl4jBackendProvider() {
+    }
+
     @Override
     public String name() {
         return NAME;

@@ -34,7 +34,7 @@ public final class ScratchBackend implements Backend {
         this.kernels = kernels;
     }
 
-    /** @return the kernels in use, e.g. for a benchmark's output */
+    /** {@return the kernels in use, e.g. for a benchmark's output} */
     public Kernels kernels() {
         return kernels;
     }

@@ -6,6 +6,10 @@ import dev.textgen.api.spi.BackendProvider;
 /** Registers the {@code scratch} backend; creating it chooses the kernels (and logs which). */
 public final class ScratchBackendProvider implements BackendProvider {
 
+    /** The provider that {@link java.util.ServiceLoader} instantiates. */
+    public ScratchBackendProvider() {
+    }
+
     @Override
     public String name() {
         return ScratchBackend.NAME;

@@ -164,32 +164,32 @@ public final class Corpus {
                 : SymbolEncoder.fixed(name, capacity, maxSymbols, vocabulary);
     }
 
-    /** @return where the text came from: a file path, {@code classpath:NAME}, or a label for in-memory text */
+    /** {@return where the text came from: a file path, {@code classpath:NAME}, or a label for in-memory text} */
     public String name() {
         return name;
     }
 
-    /** @return the symbols of the text (or of the vocabulary it was loaded with), in id order */
+    /** {@return the symbols of the text (or of the vocabulary it was loaded with), in id order} */
     public Vocabulary vocabulary() {
         return vocabulary;
     }
 
-    /** @return the number of symbols (code points) after normalisation */
+    /** {@return the number of symbols (code points) after normalisation} */
     public long length() {
         return ids.length();
     }
 
-    /** @return the number of symbols in the training part, {@code [0, trainLength())}; validation windows start there */
+    /** {@return the number of symbols in the training part, {@code [0, trainLength())}; validation windows start there} */
     public long trainLength() {
         return cut;
     }
 
-    /** @return the windows of the training part */
+    /** {@return the windows of the training part} */
     public WindowSet trainWindows() {
         return train;
     }
 
-    /** @return the windows of the held-out part; empty when {@code validationFraction} is 0 */
+    /** {@return the windows of the held-out part; empty when {@code validationFraction} is 0} */
     public WindowSet validationWindows() {
         return validation;
     }
@@ -223,7 +223,7 @@ public final class Corpus {
         return text(start, start + maxlen);
     }
 
-    /** @return the bytes of heap held by the id array (its payload; the windows hold nothing) */
+    /** {@return the bytes of heap held by the id array (its payload; the windows hold nothing)} */
     public long idBytes() {
         return ids.payloadBytes();
     }

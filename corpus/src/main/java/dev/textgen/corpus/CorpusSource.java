@@ -100,7 +100,7 @@ public final class CorpusSource {
         return file(path(source));
     }
 
-    /** @return the names that {@link #resolve} reads from the {@code textgen-datasets} artifact, or downloads without it */
+    /** {@return the names that {@link #resolve} reads from the {@code textgen-datasets} artifact, or downloads without it} */
     public static Set<String> knownNames() {
         return KNOWN.keySet();
     }
@@ -187,12 +187,12 @@ public final class CorpusSource {
         return source;
     }
 
-    /** @return how errors name this source: an absolute path or {@code classpath:NAME} */
+    /** {@return how errors name this source: an absolute path or {@code classpath:NAME}} */
     public String name() {
         return name;
     }
 
-    /** @return the size in bytes when known, else -1 */
+    /** {@return the size in bytes when known, else -1} */
     public long sizeHint() {
         return sizeHint;
     }

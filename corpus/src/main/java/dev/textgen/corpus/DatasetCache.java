@@ -44,6 +44,8 @@ public final class DatasetCache {
     @FunctionalInterface
     public interface Progress {
         /**
+         * Reports how far a download has come.
+         *
          * @param url        what is being downloaded
          * @param bytes      bytes written so far
          * @param totalBytes the announced length, or -1 when the server did not send one
@@ -88,7 +90,7 @@ public final class DatasetCache {
         return Path.of(userHome, ".textgen", "datasets");
     }
 
-    /** @return a progress that logs at INFO every tenth of a download above 1 MB (every 8 MB when the size is unknown) */
+    /** {@return a progress that logs at INFO every tenth of a download above 1 MB (every 8 MB when the size is unknown)} */
     public static Progress loggingProgress() {
         return new Progress() {
             private long nextReport;
@@ -110,7 +112,7 @@ public final class DatasetCache {
         };
     }
 
-    /** @return the cache folder, absolute */
+    /** {@return the cache folder, absolute} */
     public Path directory() {
         return directory;
     }

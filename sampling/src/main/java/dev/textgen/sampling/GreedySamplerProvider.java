@@ -9,6 +9,10 @@ import java.util.Map;
 /** {@code greedy}: always the most likely symbol, the lowest id on a tie. It takes no parameters. */
 public final class GreedySamplerProvider implements SamplerProvider {
 
+    /** The provider that {@link java.util.ServiceLoader} instantiates. */
+    public GreedySamplerProvider() {
+    }
+
     @Override
     public String name() {
         return "greedy";

@@ -158,7 +158,10 @@ public record SparkConfig(int workers, int localSteps, int warmupRounds, int war
         private static final String ALLOWED = "\"auto\" or a finite number > 0";
 
         /**
+         * Checks the factor.
+         *
          * @param fixed null (the rule), or a finite number &gt; 0
+         * @throws ConfigException if {@code fixed} is not null and not a finite number &gt; 0
          */
         public LearningRateScale {
             if (fixed != null && !(Double.isFinite(fixed) && fixed > 0)) {
