@@ -26,9 +26,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.logging.Level;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,6 +79,7 @@ class PlaygroundBrowserTest {
     void theTextStreamsInStopCancelsOnTheServerAndTheConsoleStaysClean() throws Exception {
         browser.get(server.baseUri().toString());
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.withMessage(PlaygroundBrowserTest::state);
         wait.until(b -> new Select(b.findElement(By.id("model"))).getOptions().size() == 1);
         assertThat(new Select(browser.findElement(By.id("model"))).getFirstSelectedOption().getAttribute("value")).isEqualTo("tiny");
 
@@ -103,6 +106,7 @@ class PlaygroundBrowserTest {
         set("max_tokens", "5000000");
         browser.findElement(By.id("generate")).click();
         new WebDriverWait(browser, Duration.ofSeconds(30)).pollingEvery(Duration.ofMillis(10))
+                .withMessage(PlaygroundBrowserTest::state)
                 .until(b -> !b.findElement(By.id("output")).getAttribute("data-chunks").equals("0"));
         browser.findElement(By.id("stop")).click();
         wait.until(b -> b.findElement(By.id("status")).getText().equals("Stopped."));
@@ -145,6 +149,17 @@ class PlaygroundBrowserTest {
         Files.createDirectories(target.getParent());
         Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
         assertThat(Files.size(target)).isPositive();
+    }
+
+    /** What a wait that timed out saw: the page's status and text, and the server's request counters. */
+    private static String state() {
+        String requests = new Http(server.baseUri()).get("/metrics").body().lines()
+                .filter(line -> line.startsWith("textgen_requests")).collect(Collectors.joining("; "));
+        WebElement generated = browser.findElements(By.id("generated")).stream().findFirst().orElse(null);
+        return "status \"" + browser.findElement(By.id("status")).getText() + "\", "
+                + Objects.requireNonNullElse(browser.findElement(By.id("output")).getAttribute("data-chunks"), "0")
+                + " chunks, "
+                + (generated == null ? "no text" : generated.getText().length() + " characters") + "; server: " + requests;
     }
 
     private static long metric(Http http, String name) {
