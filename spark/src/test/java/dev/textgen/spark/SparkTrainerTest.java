@@ -25,6 +25,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,13 +46,22 @@ class SparkTrainerTest {
 
     @BeforeAll
     static void startSpark() {
-        spark = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("SparkTrainerTest")
-                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+        if (SparkRuntime.starts()) {
+            spark = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("SparkTrainerTest")
+                    .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1"));
+        }
+    }
+
+    @BeforeEach
+    void needSpark() {
+        SparkRuntime.assumeSparkStarts();
     }
 
     @AfterAll
     static void stopSpark() {
-        spark.stop();
+        if (spark != null) {
+            spark.stop();
+        }
     }
 
     /** With decay, the worker's step count over the run is the single-process loop's update count. */

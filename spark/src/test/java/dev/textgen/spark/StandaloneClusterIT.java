@@ -46,6 +46,7 @@ class StandaloneClusterIT {
     @Test
     void aJobSubmittedToAStandaloneClusterSurvivesAKilledWorkerAndEndsOnTheLocalModel(@TempDir Path dir)
             throws Exception {
+        SparkRuntime.assumeSparkStarts();
         Path corpus = dir.resolve("corpus.txt");
         Files.writeString(corpus, lines(TestCorpus.text(12_000, 7), 64));
         Path config = dir.resolve("config.json");
