@@ -637,7 +637,7 @@ final class PanamaKernels extends ScalarKernels {
     }
 
     @Override
-    public void softmax(float[] x, int off, int n) {
+    public double softmax(float[] x, int off, int n) {
         int bound = S.loopBound(n);
         FloatVector maxes = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         for (int j = 0; j < bound; j += L) {
@@ -654,13 +654,15 @@ final class PanamaKernels extends ScalarKernels {
         for (int j = bound; j < n; j++) {
             x[off + j] = expNonPositive(x[off + j] - max);
         }
-        float inverse = inverseSum(x, off, n);
+        double sum = sum(x, off, n);
+        float inverse = (float) (1 / sum);
         for (int j = 0; j < bound; j += L) {
             FloatVector.fromArray(S, x, off + j).mul(inverse).intoArray(x, off + j);
         }
         for (int j = bound; j < n; j++) {
             x[off + j] *= inverse;
         }
+        return max + Math.log(sum);
     }
 
     private static FloatVector gateSlope(FloatVector y, boolean hardSigmoid) {

@@ -54,7 +54,7 @@ final class DenseHead {
                     logits, first * vocabulary, vocabulary);
             for (int r = first; r < first + nb; r++) {
                 float targetLogit = logits[r * vocabulary + a.target(r)];
-                double lse = Softmax.inPlace(logits, r * vocabulary, vocabulary);
+                double lse = kernels.softmax(logits, r * vocabulary, vocabulary);
                 a.rowLoss[r] = lse - targetLogit;
             }
         }

@@ -38,11 +38,14 @@ public interface Kernels {
     void gemm(int rows, float[] a, int aOff, int lda, PackedMatrix b, float[] c, int cOff, int ldc);
 
     /**
-     * Replaces {@code x[off, off + n)} with its softmax in float precision, the distribution generation draws from:
-     * {@code exp(x - max)} by {@link ScalarKernels#expNonPositive}, the normaliser summed in double in a fixed order,
-     * then every term multiplied by its float inverse.
+     * Replaces {@code x[off, off + n)} with its softmax in float precision, the distribution generation draws from and
+     * training's cross-entropy differentiates: {@code exp(x - max)} by {@link ScalarKernels#expNonPositive}, the
+     * normaliser summed in double in a fixed order, then every term multiplied by its float inverse.
+     *
+     * @return the log of the normaliser of the logits, {@code max + log(sum of exp(x - max))}, from which the
+     *         cross-entropy of a target follows as this minus the target's logit
      */
-    void softmax(float[] x, int off, int n);
+    double softmax(float[] x, int off, int n);
 
     /**
      * {@link #gemm(int, float[], int, int, PackedMatrix, float[], int, int)} on {@code blocks} blocks of {@code rows}

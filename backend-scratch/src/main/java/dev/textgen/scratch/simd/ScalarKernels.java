@@ -78,7 +78,7 @@ public class ScalarKernels implements Kernels {
     }
 
     @Override
-    public void softmax(float[] x, int off, int n) {
+    public double softmax(float[] x, int off, int n) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = off; i < off + n; i++) {
             max = Math.max(max, x[i]);
@@ -86,14 +86,19 @@ public class ScalarKernels implements Kernels {
         for (int i = off; i < off + n; i++) {
             x[i] = expNonPositive(x[i] - max);
         }
-        scaleToOne(x, off, n);
+        double sum = sum(x, off, n);
+        float inverse = (float) (1 / sum);
+        for (int i = off; i < off + n; i++) {
+            x[i] *= inverse;
+        }
+        return max + Math.log(sum);
     }
 
     /**
-     * The float inverse of the sum of {@code x[off, off + n)}, summed in double in four interleaved partial sums
-     * (index mod 4, then added in that order): four chains of additions run at once where one would wait on each.
+     * The sum of {@code x[off, off + n)} in double, in four interleaved partial sums (index mod 4, then added in that
+     * order): four chains of additions run at once where one would wait on each.
      */
-    static float inverseSum(float[] x, int off, int n) {
+    static double sum(float[] x, int off, int n) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
@@ -108,14 +113,7 @@ public class ScalarKernels implements Kernels {
         for (; i < n; i++) {
             s0 += x[off + i];
         }
-        return (float) (1 / (s0 + s1 + s2 + s3));
-    }
-
-    private static void scaleToOne(float[] x, int off, int n) {
-        float inverse = inverseSum(x, off, n);
-        for (int i = off; i < off + n; i++) {
-            x[i] *= inverse;
-        }
+        return s0 + s1 + s2 + s3;
     }
 
     /** tanh in float precision, as every kernel computes it. */

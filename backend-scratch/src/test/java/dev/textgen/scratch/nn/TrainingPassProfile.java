@@ -182,10 +182,11 @@ public final class TrainingPassProfile {
         }
 
         @Override
-        public void softmax(float[] x, int off, int n) {
+        public double softmax(float[] x, int off, int n) {
             long start = System.nanoTime();
-            k.softmax(x, off, n);
+            double logNormaliser = k.softmax(x, off, n);
             record("softmax", start, 0);
+            return logNormaliser;
         }
 
         @Override
