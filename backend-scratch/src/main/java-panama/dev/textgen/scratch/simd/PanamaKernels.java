@@ -10,6 +10,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.util.Arrays;
 import java.util.stream.LongStream;
 
 /**
@@ -37,9 +38,12 @@ final class PanamaKernels extends ScalarKernels {
      * L2 per multiply-add.
      */
     private static final boolean SIX_ROWS = S.vectorBitSize() >= 512;
-    /** Per thread: the panels B ({@code [0]}) and A ({@code [1]}) are copied to, and the buffer of the last columns. */
-    private static final ThreadLocal<float[][]> PANEL =
-            ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0], new float[4 * L]});
+    /**
+     * Per thread: the panels B ({@code [0]}) and A ({@code [1]}) are copied to, the buffer of the last columns, and
+     * that of a tile whose last strip runs past C's columns ({@code [3]}).
+     */
+    private static final ThreadLocal<float[][]> PANEL = ThreadLocal.withInitial(
+            () -> new float[][] {new float[0], new float[0], new float[4 * L], new float[6 * 4 * L]});
     /**
      * Dropout masks are drawn 64-bit lane by lane (SplitMix64), then narrowed to floats: half as many lanes as
      * {@link #S}. Only where vectors are 512 bits wide: the 64-bit multiply is an AVX-512 instruction, and without
@@ -120,7 +124,8 @@ final class PanamaKernels extends ScalarKernels {
     void products(int blocks, int aBlockStride, int cBlockStride, int rows, int cols, int depth, float[] a, int aOff,
                   int rowStride, int depthStride, float[] b, int bOff, int ldb, float[] strips, float[] c, int cOff,
                   int ldc) {
-        int wide = cols - cols % (4 * L);
+        // A transposed A is copied to panels per pass, which costs more than a padded last strip gains
+        int wide = depthStride == 1 ? stripColumns(cols) : cols - cols % (4 * L);
         // rows [0, six) in 6-row tiles, [six, tall) in 4-row tiles (two where that leaves no row over: 128 = 20 * 6
         // + 2 * 4), the rest one row at a time
         int six = !SIX_ROWS ? 0 : rows % 6 == 2 && rows >= 8 ? rows - 8 : rows - rows % 6;
@@ -137,7 +142,7 @@ final class PanamaKernels extends ScalarKernels {
             if (packed) {
                 int pass = 0;
                 if (strips == null) {
-                    packB(b, bOff + k0 * ldb, ldb, kn, wide, bPanel, 0);
+                    packB(b, bOff + k0 * ldb, ldb, kn, cols, wide, bPanel, 0);
                 } else {
                     pass = k0 * wide;
                 }
@@ -150,29 +155,35 @@ final class PanamaKernels extends ScalarKernels {
                 float[] at = copyA ? aPanel : a;
                 int ars = copyA ? kn : rowStride;
                 for (int n = 0; n < wide; n += 4 * L) {
+                    int width = Math.min(4 * L, cols - n);
                     for (int block = 0; block < blocks; block++) {
                         int ab = copyA ? block * tall * kn : aOff + block * aBlockStride + k0;
                         int cb = cOff + block * cBlockStride + n;
                         int m = 0;
                         for (; m < six; m += 6) {
-                            tile6(kn, at, ab + m * ars, ars, bPanel, pass + n * kn, c, cb + m * ldc, ldc);
+                            tileOf(6, kn, at, ab + m * ars, ars, bPanel, pass + n * kn, c, cb + m * ldc, ldc, width);
                         }
                         for (; m < tall; m += 4) {
-                            tile(kn, at, ab + m * ars, ars, bPanel, pass + n * kn, c, cb + m * ldc, ldc);
+                            tileOf(4, kn, at, ab + m * ars, ars, bPanel, pass + n * kn, c, cb + m * ldc, ldc, width);
                         }
                     }
                 }
             }
+            // The strips covered every column of the tiles' rows, or all but those of a last partial strip
+            int rest = packed && wide >= cols ? tall : 0;
             for (int block = 0; block < blocks; block++) {
-                edges(packed ? tall : 0, rows, cols, k0, k1, a, aOff + block * aBlockStride, rowStride, depthStride,
-                        b, bOff, ldb, c, cOff + block * cBlockStride, ldc);
+                edges(packed ? tall : 0, rest, rows, cols, k0, k1, a, aOff + block * aBlockStride, rowStride,
+                        depthStride, b, bOff, ldb, c, cOff + block * cBlockStride, ldc);
             }
         }
     }
 
-    /** The part of a pass over depths [k0, k1) that the packed tiles leave: rows from {@code tallRows}, then columns. */
-    private static void edges(int tallRows, int rows, int cols, int k0, int k1, float[] a, int aOff, int rowStride,
-                              int depthStride, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+    /**
+     * The part of a pass over depths [k0, k1) that the packed tiles leave: the whole strips of the rows from
+     * {@code tallRows}, then the columns after the whole strips for the rows from {@code rest}.
+     */
+    private static void edges(int tallRows, int rest, int rows, int cols, int k0, int k1, float[] a, int aOff,
+                              int rowStride, int depthStride, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
         int n = 0;
         for (; n + 4 * L <= cols; n += 4 * L) {
             for (int m = tallRows; m < rows; m++) {
@@ -180,7 +191,7 @@ final class PanamaKernels extends ScalarKernels {
             }
         }
         for (; n + L <= cols; n += L) {
-            int m = 0;
+            int m = rest;
             for (; m + 4 <= rows; m += 4) {
                 tile4x1(k0, k1, a, aOff + m * rowStride, rowStride, depthStride, b, bOff + n, ldb, c, cOff + m * ldc + n, ldc);
             }
@@ -194,7 +205,7 @@ final class PanamaKernels extends ScalarKernels {
             // FMAs running at a fraction of the FMA units' rate.
             int width = cols - n;
             float[] tail = panel(2, 4 * L);
-            int m = 0;
+            int m = rest;
             for (; m + 4 <= rows; m += 4) {
                 tileTail(4, k0, k1, a, aOff + m * rowStride, rowStride, depthStride, b, bOff + n, ldb, c,
                         cOff + m * ldc + n, ldc, width, tail);
@@ -234,34 +245,74 @@ final class PanamaKernels extends ScalarKernels {
 
     @Override
     int stripLength(int depth, int cols) {
-        return depth * (cols - cols % (4 * L));
+        return depth * stripColumns(cols);
     }
 
     @Override
     void packStrips(float[] b, int depth, int cols, float[] strips) {
-        int wide = cols - cols % (4 * L);
+        int wide = stripColumns(cols);
         if (wide == 0) {
             return;
         }
         for (int k0 = 0; k0 < depth; k0 += PANEL_DEPTH) {
-            packB(b, k0 * cols, cols, Math.min(depth, k0 + PANEL_DEPTH) - k0, wide, strips, k0 * wide);
+            packB(b, k0 * cols, cols, Math.min(depth, k0 + PANEL_DEPTH) - k0, cols, wide, strips, k0 * wide);
         }
     }
 
     /**
-     * Copies rows {@code [0, depth)}, columns {@code [0, wide)} of B to {@code panel} from {@code at}: strip
-     * {@code n / 4L} at {@code at + n * depth}.
+     * The columns of B that the packed strips cover: the whole strips of 4 vectors, and one more, padded with zeros,
+     * when the columns after them fill at least two vectors (the Dense layer's 57 of 64), which the edge kernels
+     * would otherwise run one vector per row at a time.
      */
-    private static void packB(float[] b, int bOff, int ldb, int depth, int wide, float[] panel, int at) {
+    private static int stripColumns(int cols) {
+        int whole = cols - cols % (4 * L);
+        return cols - whole >= 2 * L ? whole + 4 * L : whole;
+    }
+
+    /**
+     * Copies rows {@code [0, depth)}, columns {@code [0, wide)} of B ({@code cols} wide, zeros beyond) to
+     * {@code panel} from {@code at}: strip {@code n / 4L} at {@code at + n * depth}.
+     */
+    private static void packB(float[] b, int bOff, int ldb, int depth, int cols, int wide, float[] panel, int at) {
+        int whole = Math.min(wide, cols - cols % (4 * L));
         for (int k = 0; k < depth; k++) {
             int src = bOff + k * ldb;
-            for (int n = 0; n < wide; n += 4 * L) {
+            for (int n = 0; n < whole; n += 4 * L) {
                 int dst = at + n * depth + k * 4 * L;
                 FloatVector.fromArray(S, b, src + n).intoArray(panel, dst);
                 FloatVector.fromArray(S, b, src + n + L).intoArray(panel, dst + L);
                 FloatVector.fromArray(S, b, src + n + 2 * L).intoArray(panel, dst + 2 * L);
                 FloatVector.fromArray(S, b, src + n + 3 * L).intoArray(panel, dst + 3 * L);
             }
+            if (whole < wide) {
+                int dst = at + whole * depth + k * 4 * L;
+                System.arraycopy(b, src + whole, panel, dst, cols - whole);
+                Arrays.fill(panel, dst + cols - whole, dst + 4 * L, 0f);
+            }
+        }
+    }
+
+    /**
+     * {@link #tile6} ({@code count} 6) or {@link #tile} (4) on the tile of C at {@code c0}, of which only the first
+     * {@code width} columns exist: a tile of the padded last strip goes through a buffer, and only those columns
+     * come back.
+     */
+    private static void tileOf(int count, int depth, float[] a, int a0, int rowStride, float[] b, int b0, float[] c,
+                               int c0, int ldc, int width) {
+        boolean partial = width < 4 * L;
+        float[] target = partial ? panel(3, 6 * 4 * L) : c;
+        int t0 = partial ? 0 : c0;
+        int ldt = partial ? 4 * L : ldc;
+        for (int i = 0; partial && i < count; i++) {
+            System.arraycopy(c, c0 + i * ldc, target, i * 4 * L, width);
+        }
+        if (count == 6) {
+            tile6(depth, a, a0, rowStride, b, b0, target, t0, ldt);
+        } else {
+            tile(depth, a, a0, rowStride, b, b0, target, t0, ldt);
+        }
+        for (int i = 0; partial && i < count; i++) {
+            System.arraycopy(target, i * 4 * L, c, c0 + i * ldc, width);
         }
     }
 

@@ -165,7 +165,7 @@ class KernelsTest {
         for (Kernels kernels : new Kernels[] {scalar, vector}) {
             PackedMatrix reused = null;
             for (int rows : SIZES) {
-                for (int cols : new int[] {1, 17, 64, 129}) {
+                for (int cols : new int[] {1, 17, 57, 64, 129}) {
                     // 257 and 513: more than one pass of the Vector API kernels' 256-row strips
                     for (int depth : new int[] {3, 257, 513}) {
                         int ldb = cols + 3;
@@ -198,7 +198,7 @@ class KernelsTest {
         long seed = 70;
         for (Kernels kernels : new Kernels[] {scalar, vector}) {
             for (int rows : SIZES) {
-                for (int cols : new int[] {17, 64, 129}) {
+                for (int cols : new int[] {17, 57, 64, 129}) {
                     for (int depth : new int[] {3, 257}) {
                         int blocks = 5;
                         int lda = depth + 2;
